@@ -1,0 +1,82 @@
+// Atomic file-system operations: write beside, then rename into place.
+// Everything venvctl writes that another process may read goes through here.
+import {
+  closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync,
+  type Stats,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { randomBytes } from "node:crypto";
+
+/** A unique name beside `target` that venvctl owns (dot-prefixed, tagged). */
+export function siblingTempPath(target: string, tag = "tmp"): string {
+  const suffix = `${process.pid}-${randomBytes(4).toString("hex")}`;
+  return join(dirname(target), `.${basename(target)}.venvctl-${tag}-${suffix}`);
+}
+
+/**
+ * Writes a file atomically: the data goes to a temporary sibling, is flushed,
+ * and is renamed over `path`. Readers see the old file or the new one, never half.
+ */
+export function atomicWriteFile(path: string, data: string | Uint8Array, mode = 0o644): void {
+  const tmp = siblingTempPath(path);
+  const fd = openSync(tmp, "wx", mode);
+  try {
+    writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Writes a new file (fails if it exists); for trees venvctl is building. */
+export function writeNewFile(path: string, data: string | Uint8Array, mode = 0o644): void {
+  const fd = openSync(path, "wx", mode);
+  try {
+    writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** lstat that answers undefined for a missing path instead of throwing. */
+export function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (err) {
+    if (isNodeError(err, "ENOENT") || isNodeError(err, "ENOTDIR")) return undefined;
+    throw err;
+  }
+}
+
+/** Whether a directory has no entries. */
+export function isEmptyDir(path: string): boolean {
+  return readdirSync(path).length === 0;
+}
+
+/** mkdir -p. */
+export function ensureDir(path: string, mode?: number): void {
+  mkdirSync(path, { recursive: true, ...(mode === undefined ? {} : { mode }) });
+}
+
+/**
+ * Removes a tree venvctl itself created (a temporary build, a replaced env it
+ * has renamed aside). Never call this on a path the user owns.
+ */
+export function removeOwnedTree(path: string): void {
+  rmSync(path, { recursive: true, force: true, maxRetries: 3 });
+}
+
+/** Narrows an unknown error to a Node system error with the given code. */
+export function isNodeError(err: unknown, code?: string): err is NodeJS.ErrnoException {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === "string" &&
+    (code === undefined || (err as NodeJS.ErrnoException).code === code);
+}
