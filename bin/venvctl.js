@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-import { runMain } from "../dist/main.js";
-await runMain(process.argv.slice(2));
+// CommonJS (see bin/package.json): Node's ES-module loader costs start-up time.
+require("../dist/main.cjs").runMain(process.argv.slice(2));

@@ -1,6 +1,16 @@
 // Python versions: parsing, ordering and range matching. The only module that
 // knows semver; everything else speaks PythonVersion.
-import semver from "semver";
+import { requireVendor } from "../util/vendor.js";
+
+type Semver = typeof import("semver");
+let semverModule: Semver | undefined;
+/**
+ * semver, loaded on first use: only ranges need it, and loading it costs
+ * several milliseconds of start-up that `create -p 3.12` should not pay.
+ */
+function semver(): Semver {
+  return (semverModule ??= requireVendor<Semver>("semver"));
+}
 
 export type PreKind = "a" | "b" | "rc";
 
@@ -189,7 +199,7 @@ export function parseVersionRange(text: string): VersionRange | undefined {
     out.push(...combos);
   }
   const semverRange = out.join(" || ");
-  if (semver.validRange(semverRange) === null) return undefined;
+  if (semver().validRange(semverRange) === null) return undefined;
   return { text: trimmed, semverRange };
 }
 
@@ -198,5 +208,5 @@ export function parseVersionRange(text: string): VersionRange | undefined {
  * name a pre-release of the same release (semver's rule, and pip's spirit).
  */
 export function satisfiesRange(v: PythonVersion, range: VersionRange): boolean {
-  return semver.satisfies(toSemver(v), range.semverRange);
+  return semver().satisfies(toSemver(v), range.semverRange);
 }

@@ -1,6 +1,9 @@
 // Spawning processes: the only importer of execa, imported lazily so that
 // commands that start no process never pay for loading it.
 import type { Context } from "../context.js";
+import { importVendor } from "./vendor.js";
+
+type Execa = typeof import("execa");
 
 export interface CaptureResult {
   exitCode: number;
@@ -24,7 +27,7 @@ export interface ExecOptions {
 
 /** Runs a command and captures its output; never throws for a failing exit. */
 export async function capture(file: string, args: readonly string[], opts: ExecOptions = {}): Promise<CaptureResult> {
-  const { execa } = await import("execa");
+  const { execa } = await importVendor<Execa>("execa");
   const result = await execa(file, args, {
     cwd: opts.cwd,
     env: opts.env as Record<string, string>,
@@ -56,7 +59,7 @@ export async function runInherited(
   args: readonly string[],
   opts: ExecOptions = {},
 ): Promise<number> {
-  const { execa } = await import("execa");
+  const { execa } = await importVendor<Execa>("execa");
   const onSigint = () => {};
   process.on("SIGINT", onSigint);
   try {

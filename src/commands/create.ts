@@ -1,0 +1,45 @@
+// `venvctl create [DIR...]`: one interpreter, one or more venvs.
+import { resolve } from "node:path";
+import type { Context } from "../context.js";
+import { findInterpreter, type Source } from "../python/discovery.js";
+import { parsePythonRequest } from "../python/request.js";
+import { createVenv, type CreateVenvResult, type OnExisting } from "../venv/create.js";
+import type { LinkMode } from "../venv/seed.js";
+
+export interface CreateOptions {
+  dirs: string[];
+  /** -p/--python SPEC; undefined = the selection chain. */
+  python?: string | undefined;
+  onExisting: OnExisting;
+  systemSitePackages: boolean;
+  symlinks: boolean;
+  withPip: boolean;
+  prompt?: string | undefined;
+  upgradeDeps: boolean;
+  seedDir?: string | undefined;
+  linkMode: LinkMode;
+}
+
+export interface CreateResult {
+  envs: CreateVenvResult[];
+  source: Source;
+}
+
+/** Creates each directory's venv with the one interpreter the request names. */
+export async function create(opts: CreateOptions, ctx: Context): Promise<CreateResult> {
+  const found = await findInterpreter(ctx, parsePythonRequest(opts.python));
+  const envs: CreateVenvResult[] = [];
+  const seedDir = opts.seedDir ?? (ctx.env.VENVCTL_SEED_DIR || undefined);
+  for (const dir of opts.dirs) {
+    envs.push(await createVenv(ctx, found.interpreter, {
+      envDir: resolve(ctx.cwd, dir),
+      onExisting: opts.onExisting,
+      systemSitePackages: opts.systemSitePackages,
+      symlinks: opts.symlinks,
+      prompt: opts.prompt,
+      seed: opts.withPip ? { seedDir: seedDir ? resolve(ctx.cwd, seedDir) : undefined, linkMode: opts.linkMode } : undefined,
+      upgradeDeps: opts.upgradeDeps,
+    }));
+  }
+  return { envs, source: found.source };
+}

@@ -1,0 +1,308 @@
+// Creating a venv, natively, as ordered steps: validate the target before
+// touching disk, build in a temporary sibling, then rename into place — so a
+// failure or Ctrl-C never leaves a half-made environment.
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmdirSync, symlinkSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import type { Context } from "../context.js";
+import { VenvctlError } from "../errors.js";
+import { describeInterpreter, type Interpreter } from "../python/interpreter.js";
+import { formatVersion } from "../python/version.js";
+import { venvctlVersion } from "../util/assets.js";
+import { atomicWriteFile, writeNewFile, isEmptyDir, isNodeError, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
+import { debug } from "../util/log.js";
+import { renderActivators } from "./activators.js";
+import { cfgPath, pyvenvCfgEntries, resolvePrompt, venvLayout, type VenvLayout } from "./layout.js";
+import { formatPyvenvCfg } from "./pyvenv-cfg.js";
+import type { SeedOptions, SeededDistribution } from "./seed.js";
+
+/** What to do when the target already exists (from --clear/--allow-existing/--upgrade). */
+export type OnExisting = "refuse" | "clear" | "allow" | "upgrade";
+
+export interface CreateVenvOptions {
+  /** Target directory (absolute). */
+  envDir: string;
+  onExisting: OnExisting;
+  systemSitePackages: boolean;
+  /** Symlink the interpreter (default on POSIX) or copy it (--copies). */
+  symlinks: boolean;
+  /** --prompt as given (`.` = the current directory's name). */
+  prompt?: string | undefined;
+  /** Seed pip (and setuptools where venv does); undefined = --without-pip. */
+  seed?: SeedOptions | undefined;
+  upgradeDeps: boolean;
+}
+
+export interface CreateVenvResult {
+  envDir: string;
+  interpreter: Interpreter;
+  layout: VenvLayout;
+  /** What the target was before: "new" dir, "empty" dir, "venv" replaced/updated, "dir" written into. */
+  previous: "new" | "empty" | "venv" | "dir";
+  seeded: SeededDistribution[];
+  warnings: string[];
+}
+
+const GITIGNORE = "# Created by venvctl automatically.\n*\n";
+
+type Existing = "missing" | "empty" | "venv" | "dir";
+
+/** Step 1: look at the target and decide, before anything is written. */
+function inspectTarget(envDir: string, onExisting: OnExisting): Existing {
+  if (/[:\n\r]/.test(envDir)) {
+    const what = envDir.includes(":") ? "the PATH separator `:`" : "a newline";
+    throw new VenvctlError(`refusing to create a venv at ${JSON.stringify(envDir)} because its path contains ${what}`, {
+      hint: "activation puts the env's bin directory on PATH, which cannot hold it; choose another path",
+    });
+  }
+  const st = lstatOrUndefined(envDir);
+  if (!st) {
+    if (onExisting === "upgrade") {
+      throw new VenvctlError(`cannot upgrade ${envDir}: it does not exist`, { hint: "create it first, without --upgrade" });
+    }
+    return "missing";
+  }
+  const isDir = st.isDirectory() || (st.isSymbolicLink() && safeIsDir(envDir));
+  if (!isDir) {
+    throw new VenvctlError(`${envDir} exists and is not a directory`, {
+      hint: "choose another path; venvctl will not replace a file",
+    });
+  }
+  if (existsSync(cfgPath(envDir))) {
+    if (onExisting === "refuse") {
+      throw new VenvctlError(`${envDir} is already a virtual environment`, {
+        hint: "pass --clear to replace it, --upgrade to move it to this Python, or --allow-existing to write into it",
+      });
+    }
+    return "venv";
+  }
+  if (isEmptyDir(envDir)) {
+    if (onExisting === "upgrade") {
+      throw new VenvctlError(`cannot upgrade ${envDir}: it is not a virtual environment (no pyvenv.cfg)`);
+    }
+    return "empty";
+  }
+  if (onExisting === "clear") {
+    throw new VenvctlError(`refusing to clear ${envDir}: it is not a virtual environment (no pyvenv.cfg), and --clear only deletes venvs`, {
+      hint: "choose an empty or new directory, or pass --allow-existing to add a venv beside its files",
+    });
+  }
+  if (onExisting === "allow") return "dir";
+  throw new VenvctlError(`${envDir} exists, is not empty, and is not a virtual environment`, {
+    hint: "choose another directory, or pass --allow-existing to write the venv into it",
+  });
+}
+
+function safeIsDir(p: string): boolean {
+  try {
+    return realpathSync(p) !== "" && lstatSync(realpathSync(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Refuses interpreters that cannot make a venv, saying why. */
+function checkInterpreter(interpreter: Interpreter): void {
+  const v = formatVersion(interpreter.version);
+  if (interpreter.version.major < 3 || (interpreter.version.major === 3 && interpreter.version.minor < 3)) {
+    throw new VenvctlError(
+      `${describeInterpreter(interpreter)} (${interpreter.path}) cannot make a virtual environment: Python ${v} has no venv mechanism (PEP 405 arrived in Python 3.3)`,
+      { hint: "choose a Python 3 interpreter, e.g. -p 3.12; for Python 2 environments use virtualenv" },
+    );
+  }
+  if (!interpreter.info.has_venv || !interpreter.info.venv_dirs) {
+    throw new VenvctlError(`${describeInterpreter(interpreter)} (${interpreter.path}) has no venv module`, {
+      hint: "Debian and Ubuntu ship it separately (apt-get install python3-venv), or choose another interpreter with -p",
+    });
+  }
+  if (interpreter.info.os_name === "nt") {
+    throw new VenvctlError(`${interpreter.path} is a Windows interpreter; venvctl creates Windows environments only on Windows`);
+  }
+}
+
+/** Creates (or replaces, or updates) one venv. */
+export async function createVenv(ctx: Context, interpreter: Interpreter, opts: CreateVenvOptions): Promise<CreateVenvResult> {
+  checkInterpreter(interpreter);
+  const envDir = resolve(opts.envDir);
+  const existing = inspectTarget(envDir, opts.onExisting);
+  const layout = venvLayout(interpreter, envDir);
+  const prompt = resolvePrompt(opts.prompt, ctx.cwd);
+  const warnings: string[] = [];
+
+  // --allow-existing and --upgrade work in place; everything else builds beside.
+  const inPlace = (existing === "venv" && (opts.onExisting === "allow" || opts.onExisting === "upgrade")) || existing === "dir";
+  const upgradeOnly = opts.onExisting === "upgrade";
+  const fsTarget = existing === "missing" ? envDir : realpathSync(envDir);
+  const buildDir = inPlace ? fsTarget : siblingTempPath(fsTarget, "build");
+  const stage = (finalPath: string) => (finalPath === envDir || finalPath.startsWith(envDir + "/") ? buildDir + finalPath.slice(envDir.length) : finalPath);
+
+  // Parents are made as venv makes them; remember which, to undo on failure.
+  const madeParents: string[] = [];
+  if (existing === "missing") {
+    for (let d = dirname(fsTarget); !existsSync(d); d = dirname(d)) madeParents.unshift(d);
+    if (madeParents.length) mkdirSync(dirname(fsTarget), { recursive: true });
+  }
+
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = true;
+    if (!inPlace) removeOwnedTree(buildDir);
+    removeMadeParents(madeParents);
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  let seeded: SeededDistribution[] = [];
+  // A fresh build dir is private until the rename, which is what makes it
+  // atomic; only files written in place need their own atomic replace.
+  const put = inPlace ? atomicWriteFile : writeNewFile;
+  try {
+    if (!inPlace) mkdirSync(buildDir);
+    debug(ctx, `building ${envDir}${inPlace ? " in place" : ` in ${buildDir}`}`);
+
+    // Step 2: directories (bin, include, site-packages) and lib64 → lib.
+    for (const d of [layout.binDir, layout.includeDir, layout.sitePackages]) mkdirSync(stage(d), { recursive: true });
+    if (layout.lib64) {
+      const link = join(buildDir, "lib64");
+      if (!lstatOrUndefined(link)) symlinkSync("lib", link);
+    }
+
+    // Step 3: the interpreter and its aliases.
+    writePythonLinks(layout, stage, opts.symlinks, inPlace);
+
+    // Step 4: pyvenv.cfg.
+    const cfg = formatPyvenvCfg(pyvenvCfgEntries(interpreter, layout, {
+      systemSitePackages: opts.systemSitePackages,
+      prompt,
+      originalPrompt: opts.prompt,
+      symlinks: opts.symlinks,
+      withPip: opts.seed !== undefined,
+      clear: opts.onExisting === "clear",
+      upgrade: upgradeOnly,
+      upgradeDeps: opts.upgradeDeps,
+      venvctlVersion: venvctlVersion(),
+    }));
+    put(stage(cfgPath(envDir)), cfg);
+
+    if (!upgradeOnly) {
+      // Step 5: activation scripts, .gitignore.
+      for (const file of renderActivators({
+        envDir,
+        binName: layout.binName,
+        prompt: prompt ?? basename(envDir),
+        layout: layout.layoutKind,
+      })) {
+        put(join(stage(layout.binDir), file.name), file.content, file.mode);
+      }
+      const gitignore = join(buildDir, ".gitignore");
+      if (!inPlace || !existsSync(gitignore)) put(gitignore, GITIGNORE);
+
+      // Step 6: seed pip from wheels, natively.
+      if (opts.seed) {
+        const { seedEnvironment } = await import("./seed.js");
+        const result = await seedEnvironment(ctx, interpreter, layout, opts.seed, stage);
+        seeded = result.seeded;
+        warnings.push(...result.warnings);
+      }
+    }
+
+    // Step 7: into place.
+    if (!inPlace) moveIntoPlace(buildDir, fsTarget, existing);
+  } catch (err) {
+    if (!inPlace && !interrupted) removeOwnedTree(buildDir);
+    removeMadeParents(madeParents);
+    throw err;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+
+  if (opts.upgradeDeps) {
+    const { upgradeDependencies } = await import("./seed.js");
+    await upgradeDependencies(ctx, interpreter, layout);
+  }
+  return { envDir, interpreter, layout, previous: existing === "missing" ? "new" : existing, seeded, warnings };
+}
+
+function removeMadeParents(made: string[]): void {
+  for (const d of [...made].reverse()) {
+    try {
+      rmdirSync(d);
+    } catch {
+      // Not empty any more (someone else wrote there): leave it.
+    }
+  }
+}
+
+/** Writes the interpreter link (or copy) and its aliases, as venv's setup_python. */
+function writePythonLinks(layout: VenvLayout, stage: (p: string) => string, symlinks: boolean, inPlace: boolean): void {
+  const bin = stage(layout.binDir);
+  const [exe, ...aliases] = layout.pythonLinks;
+  if (!exe) return;
+  for (const link of [exe, ...aliases]) {
+    const dest = join(bin, link.name);
+    // In place (--allow-existing, --upgrade), an old link is replaced atomically.
+    const tmp = inPlace && lstatOrUndefined(dest) ? siblingTempPath(dest) : dest;
+    const source = link === exe ? link.target : join(bin, link.target);
+    if (symlinks) {
+      symlinkSync(link.target, tmp);
+    } else {
+      copyFileSync(source, tmp);
+      chmodSync(tmp, 0o755);
+    }
+    if (tmp !== dest) renameSync(tmp, dest);
+  }
+}
+
+/** Renames the finished build into place; with --clear, swaps out the old venv. */
+function moveIntoPlace(buildDir: string, target: string, existing: Existing): void {
+  if (existing !== "venv") {
+    try {
+      // Over a missing path, or an empty directory (rename(2) replaces it).
+      renameSync(buildDir, target);
+      return;
+    } catch (err) {
+      if (isNodeError(err, "ENOTEMPTY") || isNodeError(err, "EEXIST")) {
+        throw new VenvctlError(`${target} was filled by another process while the venv was being built`, {
+          hint: "nothing of it was changed; run again when it is settled",
+        });
+      }
+      throw err;
+    }
+  }
+  // --clear over a venv: old aside, new in, old removed. Only venvs (with
+  // pyvenv.cfg, checked before building) are ever removed here.
+  const aside = siblingTempPath(target, "old");
+  renameSync(target, aside);
+  try {
+    renameSync(buildDir, target);
+  } catch (err) {
+    renameSync(aside, target);
+    throw err;
+  }
+  removeOwnedTree(aside);
+}
+
+/** The command that activates `envDir` in the user's shell (from $SHELL). */
+export function activationCommand(ctx: Pick<Context, "env" | "cwd">, layout: VenvLayout): string {
+  const shell = basename(ctx.env.SHELL ?? "sh");
+  const rel = relative(ctx.cwd, layout.binDir);
+  const binShown = rel && !rel.startsWith("..") && rel.length < layout.binDir.length ? rel : layout.binDir;
+  const q = (p: string) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
+  switch (shell) {
+    case "fish": return `source ${q(join(binShown, "activate.fish"))}`;
+    case "csh":
+    case "tcsh": return `source ${q(join(binShown, "activate.csh"))}`;
+    case "pwsh":
+    case "powershell": return `. ${q(join(binShown, "Activate.ps1"))}`;
+    default: return `source ${q(join(binShown, "activate"))}`;
+  }
+}
+
+/** Reads an env's pyvenv.cfg text, or undefined. */
+export function readCfg(envDir: string): string | undefined {
+  try {
+    return readFileSync(cfgPath(envDir), "utf8");
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,178 @@
+// Seeding pip into a new venv without running Python: choose the seed wheels
+// the way ensurepip would, then install them with venvctl's wheel installer.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Context } from "../context.js";
+import { VenvctlError } from "../errors.js";
+import type { Interpreter } from "../python/interpreter.js";
+import { compareVersions, formatVersion, parseVersion } from "../python/version.js";
+import { runInherited } from "../util/exec.js";
+import type { VenvLayout } from "./layout.js";
+
+export type LinkMode = "auto" | "clone" | "hardlink" | "copy";
+
+export interface SeedOptions {
+  /** --seed-dir / $VENVCTL_SEED_DIR: take the newest wheels from here. */
+  seedDir?: string | undefined;
+  linkMode: LinkMode;
+}
+
+export interface SeededDistribution {
+  name: string;
+  version: string;
+  wheel: string;
+}
+
+export interface SeedWheel {
+  name: string;
+  version: string;
+  path: string;
+}
+
+/** Debian's shared wheel directory, used when an interpreter ships none. */
+const SYSTEM_WHEEL_DIR = "/usr/share/python-wheels";
+
+/** The distributions `python -m venv` installs: pip, and setuptools up to 3.11. */
+export function seedDistributions(interpreter: Interpreter): string[] {
+  const { major, minor } = interpreter.version;
+  return major === 3 && minor <= 11 ? ["pip", "setuptools"] : ["pip"];
+}
+
+/** Wheels in a directory, by distribution: name → newest first. */
+function wheelsIn(dir: string): Map<string, SeedWheel[]> {
+  const out = new Map<string, SeedWheel[]>();
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const file of names) {
+    // name-version(-build)?-pytag-abitag-plat.whl; seed wheels are pure.
+    const m = /^([A-Za-z0-9_.]+)-([^-]+)-(?:\d[^-]*-)?([^-]+)-([^-]+)-([^-]+)\.whl$/.exec(file);
+    if (!m) continue;
+    const name = m[1]!.toLowerCase().replace(/[-_.]+/g, "-");
+    const list = out.get(name) ?? [];
+    list.push({ name, version: m[2]!, path: join(dir, file) });
+    out.set(name, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => comparePep440ish(b.version, a.version));
+  return out;
+}
+
+/** Orders seed wheel versions (24.2 > 23.2.1 > 9.0.1); non-numeric parts last. */
+function comparePep440ish(a: string, b: string): number {
+  const pa = parseVersion(padVersion(a));
+  const pb = parseVersion(padVersion(b));
+  if (pa && pb) {
+    const c = compareVersions(pa, pb);
+    if (c !== 0) return c;
+  }
+  const na = a.split(/[.]/).map((x) => parseInt(x, 10) || 0);
+  const nb = b.split(/[.]/).map((x) => parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(na.length, nb.length); i++) {
+    const d = (na[i] ?? 0) - (nb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function padVersion(v: string): string {
+  const parts = v.split(".");
+  while (parts.length < 2) parts.push("0");
+  return parts.slice(0, 3).join(".");
+}
+
+/**
+ * Chooses the seed wheels: --seed-dir when given (newest there wins);
+ * otherwise as ensurepip would — the distribution's shared wheel directory
+ * when it holds them all (Debian's WHEEL_PKG_DIR), else the interpreter's
+ * bundled wheels at the versions its ensurepip names, else Debian's
+ * /usr/share/python-wheels.
+ */
+export function chooseSeedWheels(interpreter: Interpreter, seedDir: string | undefined): SeedWheel[] {
+  const wanted = seedDistributions(interpreter);
+  const searched: string[] = [];
+  const pick = (dir: string, pinned?: Record<string, string | null>): SeedWheel[] | undefined => {
+    searched.push(dir);
+    const found = wheelsIn(dir);
+    const out: SeedWheel[] = [];
+    for (const name of wanted) {
+      const list = found.get(name) ?? [];
+      const pin = pinned?.[name];
+      const chosen = (pin && list.find((w) => w.version === pin)) || list[0];
+      if (!chosen) return undefined;
+      out.push(chosen);
+    }
+    return out;
+  };
+  if (seedDir) {
+    const chosen = pick(seedDir);
+    if (chosen) return chosen;
+    throw noSeedWheels(interpreter, wanted, searched);
+  }
+  const seed = interpreter.info.seed;
+  const candidates: Array<[string, Record<string, string | null> | undefined]> = [];
+  if (seed.wheel_pkg_dir) candidates.push([seed.wheel_pkg_dir, undefined]);
+  if (seed.dir) candidates.push([seed.dir, { pip: seed.pip, setuptools: seed.setuptools }]);
+  candidates.push([SYSTEM_WHEEL_DIR, undefined]);
+  for (const [dir, pins] of candidates) {
+    const chosen = pick(dir, pins);
+    if (chosen) return chosen;
+  }
+  throw noSeedWheels(interpreter, wanted, searched);
+}
+
+function noSeedWheels(interpreter: Interpreter, wanted: string[], searched: string[]): VenvctlError {
+  return new VenvctlError(
+    `no seed wheels for ${wanted.join(" and ")} (Python ${formatVersion(interpreter.version)}); searched: ${[...new Set(searched)].join(", ")}`,
+    { hint: "pass --without-pip to create the environment without pip, or --seed-dir DIR with a directory holding pip-*.whl" },
+  );
+}
+
+/** Installs the seed wheels into the env being built. */
+export async function seedEnvironment(
+  ctx: Context,
+  interpreter: Interpreter,
+  layout: VenvLayout,
+  opts: SeedOptions,
+  stage: (finalPath: string) => string,
+): Promise<{ seeded: SeededDistribution[]; warnings: string[] }> {
+  const wheels = chooseSeedWheels(interpreter, opts.seedDir);
+  const { installWheel } = await import("../wheel/install.js");
+  const seeded: SeededDistribution[] = [];
+  const warnings = new Set<string>();
+  const python = join(layout.binDir, "python");
+  for (const wheel of wheels) {
+    const installed = await installWheel(wheel.path, {
+      scheme: {
+        purelib: layout.install.purelib,
+        platlib: layout.install.platlib,
+        scripts: layout.install.scripts,
+        headers: join(layout.install.include, wheel.name),
+        data: layout.install.data,
+      },
+      python,
+      pythonVersion: { major: interpreter.version.major, minor: interpreter.version.minor },
+      stagePath: stage,
+      cacheDir: join(ctx.dirs.cache, "wheels"),
+      linkMode: opts.linkMode,
+    });
+    for (const w of installed.warnings) warnings.add(w);
+    seeded.push({ name: installed.name, version: installed.version, wheel: wheel.path });
+  }
+  return { seeded, warnings: [...warnings] };
+}
+
+/** --upgrade-deps: the env's pip upgrades the seed distributions, as venv does. */
+export async function upgradeDependencies(ctx: Context, interpreter: Interpreter, layout: VenvLayout): Promise<void> {
+  const python = join(layout.binDir, "python");
+  const code = await runInherited(ctx, python, ["-m", "pip", "install", "--upgrade", ...seedDistributions(interpreter)], {
+    stdoutToStderr: true,
+  });
+  if (code !== 0) {
+    throw new VenvctlError(`the environment was created, but upgrading ${seedDistributions(interpreter).join(" and ")} failed (pip exited with ${code})`, {
+      hint: "pip's output above says why; the index may be unreachable. The environment itself is usable.",
+    });
+  }
+}

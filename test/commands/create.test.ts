@@ -1,0 +1,260 @@
+// `create` in-process: targets that must be refused and left untouched,
+// --clear/--allow-existing/--upgrade, the selection chain, prompts, copies.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { create, type CreateOptions } from "../../src/commands/create.js";
+import { VenvctlError } from "../../src/errors.js";
+import { makeContext } from "../helpers/context.js";
+import { makeSandbox, PYENV_ROOT, SYSTEM_PATH } from "../helpers/hermetic.js";
+import { pyenvPython } from "../helpers/interpreters.js";
+import { requireOrSkip } from "../helpers/require.js";
+import { snapshotTree } from "../helpers/tree.js";
+
+const PY312 = pyenvPython("3.12");
+const PY311 = pyenvPython("3.11");
+
+function opts(dirs: string[], extra: Partial<CreateOptions> = {}): CreateOptions {
+  return {
+    dirs, python: PY312, onExisting: "refuse", systemSitePackages: false, symlinks: true, withPip: false,
+    upgradeDeps: false, linkMode: "auto", ...extra,
+  };
+}
+
+async function rejects(p: Promise<unknown>, pattern: RegExp): Promise<VenvctlError> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof VenvctlError, `a VenvctlError, not ${String(err)}`);
+    assert.match(err.message, pattern);
+    return err;
+  }
+  assert.fail("expected an error");
+}
+
+const cfgOf = (dir: string) => readFileSync(join(dir, "pyvenv.cfg"), "utf8");
+
+test("needs pyenv 3.11 and 3.12", (t) => {
+  requireOrSkip(t, PY312 !== undefined && PY311 !== undefined, "pyenv 3.11 and 3.12 are needed");
+});
+
+test("a file target is refused and untouched", async (t) => {
+  const sb = makeSandbox(t);
+  const file = join(sb.work, "target");
+  writeFileSync(file, "precious");
+  const err = await rejects(create(opts([file]), makeContext(sb)), /exists and is not a directory/);
+  assert.ok(err.hint);
+  assert.equal(readFileSync(file, "utf8"), "precious");
+  assert.deepEqual(readdirSync(sb.work), ["target"]);
+});
+
+test("a non-empty directory that is not a venv is refused, even with --clear", async (t) => {
+  const sb = makeSandbox(t);
+  const dir = join(sb.work, "project");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "main.py"), "print('hi')\n");
+  const before = snapshotTree(sb.work);
+  const e1 = await rejects(create(opts([dir]), makeContext(sb)), /not empty, and is not a virtual environment/);
+  assert.match(e1.hint ?? "", /--allow-existing/);
+  const e2 = await rejects(create(opts([dir], { onExisting: "clear" }), makeContext(sb)), /refusing to clear/);
+  assert.match(e2.message, /no pyvenv\.cfg/);
+  assert.deepEqual(snapshotTree(sb.work), before, "nothing changed, nothing left beside it");
+});
+
+test("--allow-existing writes the venv into a directory and keeps its files", async (t) => {
+  const sb = makeSandbox(t);
+  const dir = join(sb.work, "project");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "main.py"), "print('hi')\n");
+  await create(opts([dir], { onExisting: "allow" }), makeContext(sb));
+  assert.equal(readFileSync(join(dir, "main.py"), "utf8"), "print('hi')\n");
+  assert.match(cfgOf(dir), /^home = /m);
+  assert.equal(readlinkSync(join(dir, "bin", "python")), "python3", "aliases point at the interpreter link");
+});
+
+test("an empty directory is filled", async (t) => {
+  const sb = makeSandbox(t);
+  const dir = join(sb.work, "empty");
+  mkdirSync(dir);
+  await create(opts([dir]), makeContext(sb));
+  assert.ok(existsSync(join(dir, "pyvenv.cfg")));
+  assert.deepEqual(readdirSync(sb.work), ["empty"], "no temporary directory left beside it");
+});
+
+test("an existing venv is refused by default, replaced with --clear, moved with --upgrade", async (t) => {
+  const sb = makeSandbox(t);
+  const dir = join(sb.work, "env");
+  await create(opts([dir], { python: PY311 }), makeContext(sb));
+  writeFileSync(join(dir, "lib", "python3.11", "site-packages", "marker.py"), "");
+  const err = await rejects(create(opts([dir]), makeContext(sb)), /already a virtual environment/);
+  assert.match(err.hint ?? "", /--clear/);
+  assert.match(cfgOf(dir), /^version = 3\.11\./m, "untouched");
+
+  // --upgrade: same env, now pointing at 3.12; other files kept.
+  await create(opts([dir], { onExisting: "upgrade" }), makeContext(sb));
+  assert.match(cfgOf(dir), /^version = 3\.12\./m);
+  assert.ok(existsSync(join(dir, "lib", "python3.11", "site-packages", "marker.py")));
+  assert.equal(readlinkSync(join(dir, "bin", "python")), "python3", "aliases point at the interpreter link");
+
+  // --clear: a fresh env; the old contents are gone, nothing left beside it.
+  await create(opts([dir], { onExisting: "clear" }), makeContext(sb));
+  assert.ok(!existsSync(join(dir, "lib", "python3.11")));
+  assert.ok(existsSync(join(dir, "lib", "python3.12", "site-packages")));
+  assert.deepEqual(readdirSync(sb.work), ["env"]);
+});
+
+test("--upgrade of something that is not a venv is refused", async (t) => {
+  const sb = makeSandbox(t);
+  await rejects(create(opts([join(sb.work, "nope")], { onExisting: "upgrade" }), makeContext(sb)), /does not exist/);
+  assert.deepEqual(readdirSync(sb.work), []);
+});
+
+test("a path holding the PATH separator is refused", async (t) => {
+  const sb = makeSandbox(t);
+  await rejects(create(opts([join(sb.work, "a:b")]), makeContext(sb)), /PATH separator/);
+  assert.deepEqual(readdirSync(sb.work), []);
+});
+
+test("missing parent directories are made", async (t) => {
+  const sb = makeSandbox(t);
+  const dir = join(sb.work, "deep", "er", "env");
+  await create(opts([dir]), makeContext(sb));
+  assert.ok(existsSync(join(dir, "pyvenv.cfg")));
+});
+
+test("a request that matches nothing names the request and what was found", async (t) => {
+  const sb = makeSandbox(t);
+  const err = await rejects(create(opts([join(sb.work, "env")], { python: "3.99" }), makeContext(sb)), /no interpreter matches 3\.99/);
+  assert.match(err.message, /found: .*3\.12\.1 \(pyenv\)/);
+  assert.match(err.message, /3\.11\.2 \(\/usr\/bin\/python3/);
+  assert.deepEqual(readdirSync(sb.work), []);
+});
+
+test("requests: a prefix, a range, a command name pick the newest match", async (t) => {
+  const sb = makeSandbox(t);
+  const ctx = makeContext(sb);
+  const r1 = await create(opts([join(sb.work, "a")], { python: "3.12" }), ctx);
+  assert.equal(r1.envs[0]!.interpreter.path, join(PYENV_ROOT, "versions", "3.12.1", "bin", "python3"));
+  const r2 = await create(opts([join(sb.work, "b")], { python: ">=3.10,<3.13" }), ctx);
+  assert.match(cfgOf(join(sb.work, "b")), /^version = 3\.12\.1$/m);
+  assert.equal(r2.source, "pyenv");
+  const r3 = await create(opts([join(sb.work, "c")], { python: "3" }), ctx);
+  assert.match(cfgOf(join(sb.work, "c")), /^version = 3\.13\.0$/m);
+  assert.equal(r3.envs.length, 1);
+  // A command name is looked up on PATH: python3.11 there is Debian's.
+  const r4 = await create(opts([join(sb.work, "d")], { python: "python3.11" }), ctx);
+  assert.equal(r4.envs[0]!.interpreter.path, "/usr/bin/python3.11");
+  // 3.11 prefers the newest 3.11.y: pyenv's 3.11.7 over Debian's 3.11.2.
+  await create(opts([join(sb.work, "e")], { python: "3.11" }), ctx);
+  assert.match(cfgOf(join(sb.work, "e")), /^version = 3\.11\.7$/m);
+});
+
+test("selection chain: VENVCTL_VERSION, then .python-version upward, then the global pin, then PATH", async (t) => {
+  const sb = makeSandbox(t);
+  const proj = join(sb.work, "proj");
+  const sub = join(proj, "sub");
+  mkdirSync(sub, { recursive: true });
+  const version = (dir: string) => (cfgOf(dir).match(/^version = (.*)$/m) ?? [])[1];
+
+  // Nothing selected: the first python3 on PATH (Debian's here).
+  await create(opts([join(sb.work, "e0")], { python: undefined }), makeContext(sb, { cwd: sub }));
+  assert.equal(version(join(sb.work, "e0")), "3.11.2");
+
+  mkdirSync(sb.root, { recursive: true });
+  writeFileSync(join(sb.root, "version"), "3.9\n");
+  await create(opts([join(sb.work, "e1")], { python: undefined }), makeContext(sb, { cwd: sub }));
+  assert.equal(version(join(sb.work, "e1")), "3.9.18");
+
+  writeFileSync(join(proj, ".python-version"), "# pinned\n3.10\r\n\n");
+  await create(opts([join(sb.work, "e2")], { python: undefined }), makeContext(sb, { cwd: sub }));
+  assert.equal(version(join(sb.work, "e2")), "3.10.13");
+
+  await create(opts([join(sb.work, "e3")], { python: undefined }), makeContext(sb, { cwd: sub, env: { VENVCTL_VERSION: "3.8" } }));
+  assert.equal(version(join(sb.work, "e3")), "3.8.18");
+
+  // A version file listing several: the first installed one wins.
+  writeFileSync(join(proj, ".python-version"), "3.99 3.7\n");
+  await create(opts([join(sb.work, "e4")], { python: undefined }), makeContext(sb, { cwd: sub }));
+  assert.equal(version(join(sb.work, "e4")), "3.7.16");
+
+  // None installed: an error naming the file.
+  writeFileSync(join(proj, ".python-version"), "3.98\n");
+  await rejects(create(opts([join(sb.work, "e5")], { python: undefined }), makeContext(sb, { cwd: sub })), /3\.98 \(set by .*\.python-version\) is not installed/);
+});
+
+test("a pyenv shim on PATH is seen through: the env links the real interpreter, and the shim is never cached", async (t) => {
+  const shims = join(PYENV_ROOT, "shims");
+  if (!requireOrSkip(t, existsSync(join(shims, "python3")), "pyenv's shims are not installed")) return;
+  const sb = makeSandbox(t);
+  const ctx = makeContext(sb, { env: { PATH: `${shims}:${SYSTEM_PATH}`, PYENV_VERSION: "3.12.1" } });
+  const dir = join(sb.work, "env");
+  const r = await create(opts([dir], { python: undefined }), ctx);
+  assert.ok(!r.envs[0]!.interpreter.path.includes("/shims/"), r.envs[0]!.interpreter.path);
+  const link = readlinkSync(join(dir, "bin", r.envs[0]!.layout.pythonLinks[0]!.name));
+  assert.ok(link.startsWith(join(PYENV_ROOT, "versions", "3.12.1")), link);
+  assert.match(cfgOf(dir), new RegExp(`^home = ${join(PYENV_ROOT, "versions", "3.12.1", "bin")}$`, "m"));
+  const cached = readdirSync(join(sb.cache, "interpreters")).map((f) => JSON.parse(readFileSync(join(sb.cache, "interpreters", f), "utf8")).executable as string);
+  assert.ok(cached.length > 0 && cached.every((e) => !e.includes("/shims/")), cached.join());
+});
+
+test("the second create with the same interpreter runs no Python (the probe is cached)", async (t) => {
+  const sb = makeSandbox(t);
+  const ctx1 = makeContext(sb, { env: { VENVCTL_DEBUG: "1" } });
+  await create(opts([join(sb.work, "a")]), ctx1);
+  assert.match(ctx1.err(), /debug: probing /);
+  const ctx2 = makeContext(sb, { env: { VENVCTL_DEBUG: "1" } });
+  await create(opts([join(sb.work, "b")]), ctx2);
+  assert.doesNotMatch(ctx2.err(), /debug: probing /);
+  assert.match(ctx2.err(), /read from the cache/);
+});
+
+test("--prompt is written to pyvenv.cfg as venv writes it; '.' means the current directory's name", async (t) => {
+  const sb = makeSandbox(t);
+  await create(opts([join(sb.work, "a")], { prompt: `it's "mine"` }), makeContext(sb));
+  assert.match(cfgOf(join(sb.work, "a")), /^prompt = 'it\\'s "mine"'$/m);
+  const proj = join(sb.work, "my-project");
+  mkdirSync(proj);
+  await create(opts([join(proj, ".venv")], { prompt: "." }), makeContext(sb, { cwd: proj }));
+  assert.match(cfgOf(join(proj, ".venv")), /^prompt = 'my-project'$/m);
+  assert.match(readFileSync(join(proj, ".venv", "bin", "activate"), "utf8"), /my-project/);
+});
+
+test("--system-site-packages lets the env see the base's site-packages", async (t) => {
+  const sb = makeSandbox(t);
+  const dir = join(sb.work, "env");
+  await create(opts([dir], { systemSitePackages: true }), makeContext(sb));
+  assert.match(cfgOf(dir), /^include-system-site-packages = true$/m);
+  const r = spawnSync(join(dir, "bin", "python"), ["-c", "import sys; print('\\n'.join(sys.path))"], { encoding: "utf8", env: sb.env });
+  assert.ok(r.stdout.split("\n").includes(join(PYENV_ROOT, "versions", "3.12.1", "lib", "python3.12", "site-packages")), r.stdout);
+});
+
+test("--copies copies the interpreter, and it runs", async (t) => {
+  const sb = makeSandbox(t);
+  const dir = join(sb.work, "env");
+  await create(opts([dir], { symlinks: false }), makeContext(sb));
+  for (const name of ["python", "python3", "python3.12"]) {
+    assert.ok(lstatSync(join(dir, "bin", name)).isFile(), `${name} is a regular file`);
+  }
+  assert.match(cfgOf(dir), /--copies/);
+  const r = spawnSync(join(dir, "bin", "python3"), ["-c", "import sys; print(sys.prefix)"], { encoding: "utf8", env: sb.env });
+  assert.equal(r.stdout.trim(), dir);
+});
+
+test("several directories in one call", async (t) => {
+  const sb = makeSandbox(t);
+  const r = await create(opts([join(sb.work, "a"), join(sb.work, "b")]), makeContext(sb));
+  assert.equal(r.envs.length, 2);
+  assert.ok(existsSync(join(sb.work, "a", "pyvenv.cfg")) && existsSync(join(sb.work, "b", "pyvenv.cfg")));
+});
+
+test("a symlink to a directory is followed, not replaced", async (t) => {
+  const sb = makeSandbox(t);
+  const real = join(sb.work, "real");
+  mkdirSync(real);
+  symlinkSync(real, join(sb.work, "link"));
+  await create(opts([join(sb.work, "link")]), makeContext(sb));
+  assert.ok(lstatSync(join(sb.work, "link")).isSymbolicLink());
+  assert.ok(existsSync(join(real, "pyvenv.cfg")));
+});
