@@ -56,6 +56,7 @@ const common = {
 };
 
 rmSync(staging, { recursive: true, force: true });
+process.on("exit", () => rmSync(staging, { recursive: true, force: true })); // a failed build leaves nothing
 await Promise.all([
   build({
     ...common,
@@ -81,6 +82,19 @@ copyTree("src/python/probe.py", "python/probe.py");
 copyTree("src/venv/activators", "venv/activators");
 if (existsSync(join(root, "shims"))) copyTree("shims", "shims");
 
-// Swap the new build into place.
-rmSync(dist, { recursive: true, force: true });
-renameSync(staging, dist);
+// Swap the new build into place: the old one aside, the new one in, the old
+// one removed. Another build running at the same time may win the rename;
+// its dist/ is as good as ours, so that is success (and ours is dropped).
+const aside = join(root, `.dist-old-${process.pid}`);
+try {
+  renameSync(dist, aside);
+} catch (err) {
+  if (err.code !== "ENOENT") throw err;
+}
+try {
+  renameSync(staging, dist);
+} catch (err) {
+  if (err.code !== "ENOTEMPTY" && err.code !== "EEXIST") throw err;
+  rmSync(staging, { recursive: true, force: true });
+}
+rmSync(aside, { recursive: true, force: true });
