@@ -1,0 +1,53 @@
+// What every benchmark case gets: a hermetic environment (with or without
+// NODE_EXTRA_CA_CERTS), the work directory, and the interpreters to compare on.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Case } from "../harness.js";
+
+export const ROOT = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..");
+export const CLI = join(ROOT, "bin", "venvctl.js");
+export const NODE = process.execPath;
+export const PYENV_ROOT = process.env.PYENV_ROOT || join(process.env.HOME || "/root", ".pyenv");
+
+/** A pyenv interpreter by exact version, e.g. pyenvPython("3.12.1", "3.12"). */
+export function pyenvPython(version: string, minor: string): string {
+  return join(PYENV_ROOT, "versions", version, "bin", `python${minor}`);
+}
+
+export interface BenchContext {
+  /** A scratch directory for this run, removed at the end. */
+  work: string;
+  /** The hermetic environment: HOME, VENVCTL_ROOT and cache inside `work`, pip's global configuration off. */
+  env: Record<string, string>;
+  /** Whether NODE_EXTRA_CA_CERTS is set in `env` (targets are judged only when it is not). */
+  withCa: boolean;
+  /** Appended to case names: "" or " [NODE_EXTRA_CA_CERTS set]". */
+  tag: string;
+}
+
+/** Builds the hermetic environment of one variant. */
+export function benchContext(work: string, withCa: boolean): BenchContext {
+  const home = join(work, "home");
+  mkdirSync(home, { recursive: true });
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || /^(VIRTUAL_ENV|VENVCTL_.*|PYTHON.*|PIP_.*|NODE_EXTRA_CA_CERTS|NODE_OPTIONS)$/.test(k)) continue;
+    env[k] = v;
+  }
+  Object.assign(env, {
+    HOME: home,
+    VENVCTL_ROOT: join(work, "root"),
+    VENVCTL_CACHE_DIR: join(work, "cache"),
+    PIP_CONFIG_FILE: "/dev/null",
+    PIP_DISABLE_PIP_VERSION_CHECK: "1",
+    PIP_NO_INPUT: "1",
+    PATH: "/usr/local/bin:/usr/bin:/bin",
+  });
+  const caCerts = process.env.NODE_EXTRA_CA_CERTS;
+  if (withCa && caCerts) env.NODE_EXTRA_CA_CERTS = caCerts;
+  return { work, env, withCa, tag: withCa ? " [NODE_EXTRA_CA_CERTS set]" : "" };
+}
+
+/** A module of cases: each issue's benchmark lives in its own file under bench/cases/. */
+export type CaseFactory = (b: BenchContext) => Case[];
