@@ -43,9 +43,15 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
           hint: "--clear replaces a venv, --upgrade updates it in place, --allow-existing writes into a directory",
         });
       }
-      if (o.copies && o.symlinks) throw new UsageError("--copies and --symlinks cannot be used together");
+      if (o.copies && o.symlinks) {
+        throw new UsageError("--copies and --symlinks cannot be used together", {
+          hint: "pass one: --symlinks (the default on POSIX) links the interpreter, --copies copies it",
+        });
+      }
       if (o.withoutPip && o.upgradeDeps) {
-        throw new UsageError("--upgrade-deps needs pip, and --without-pip leaves it out");
+        throw new UsageError("--upgrade-deps needs pip, and --without-pip leaves it out", {
+          hint: "drop one of the two: --upgrade-deps upgrades the seeded pip from the index",
+        });
       }
       const { create } = await import("./commands/create.js");
       const { activationCommand } = await import("./venv/create.js");
