@@ -10,7 +10,7 @@ import { formatVersion } from "../python/version.js";
 import { venvctlVersion } from "../util/assets.js";
 import { atomicWriteFile, writeNewFile, isEmptyDir, isNodeError, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
 import { debug } from "../util/log.js";
-import { renderActivators } from "./activators.js";
+import { cshSingleQuoted, fishSingleQuoted, powershellSingleQuoted, renderActivators, shSingleQuoted } from "./activators.js";
 import { cfgPath, pyvenvCfgEntries, resolvePrompt, venvLayout, type VenvLayout } from "./layout.js";
 import { formatPyvenvCfg } from "./pyvenv-cfg.js";
 import type { SeedOptions, SeededDistribution } from "./seed.js";
@@ -282,19 +282,19 @@ function moveIntoPlace(buildDir: string, target: string, existing: Existing): vo
   removeOwnedTree(aside);
 }
 
-/** The command that activates `envDir` in the user's shell (from $SHELL). */
+/** The command that activates `envDir` in the user's shell (from $SHELL), quoted for that shell. */
 export function activationCommand(ctx: Pick<Context, "env" | "cwd">, layout: VenvLayout): string {
   const shell = basename(ctx.env.SHELL ?? "sh");
   const rel = relative(ctx.cwd, layout.binDir);
   const binShown = rel && !rel.startsWith("..") && rel.length < layout.binDir.length ? rel : layout.binDir;
-  const q = (p: string) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
+  const quote = (p: string, inner: (s: string) => string) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${inner(p)}'`);
   switch (shell) {
-    case "fish": return `source ${q(join(binShown, "activate.fish"))}`;
+    case "fish": return `source ${quote(join(binShown, "activate.fish"), fishSingleQuoted)}`;
     case "csh":
-    case "tcsh": return `source ${q(join(binShown, "activate.csh"))}`;
+    case "tcsh": return `source ${quote(join(binShown, "activate.csh"), cshSingleQuoted)}`;
     case "pwsh":
-    case "powershell": return `. ${q(join(binShown, "Activate.ps1"))}`;
-    default: return `source ${q(join(binShown, "activate"))}`;
+    case "powershell": return `. ${quote(join(binShown, "Activate.ps1"), powershellSingleQuoted)}`;
+    default: return `source ${quote(join(binShown, "activate"), shSingleQuoted)}`;
   }
 }
 

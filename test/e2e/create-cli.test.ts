@@ -77,9 +77,18 @@ test("on success stderr names the interpreter and the activation for the user's 
   }
 });
 
-test("a path with spaces is quoted in the activation hint", (t) => {
+test("the activation hint is quoted for the user's shell", (t) => {
   const sb = makeSandbox(t);
-  const r = runCli(["create", "--without-pip", "-p", PY312, "my env"], { cwd: sb.work, env: { ...sb.env, SHELL: "/bin/zsh" } });
-  assert.equal(r.code, 0, describeResult(r));
-  assert.match(r.stderr, /^Activate with: source 'my env\/bin\/activate'$/m);
+  const cases: Array<[string, string, string]> = [
+    ["/bin/zsh", "my env", "source 'my env/bin/activate'"],
+    ["/bin/bash", "it's", "source 'it'\\''s/bin/activate'"],
+    ["/usr/bin/fish", "it's", "source 'it\\'s/bin/activate.fish'"],
+    ["/bin/tcsh", "wow!", "source 'wow\\!/bin/activate.csh'"],
+    ["/usr/bin/pwsh", "it's", ". 'it''s/bin/Activate.ps1'"],
+  ];
+  for (const [shell, dir, expected] of cases) {
+    const r = runCli(["create", "--without-pip", "-p", PY312, "--clear", dir], { cwd: sb.work, env: { ...sb.env, SHELL: shell } });
+    assert.equal(r.code, 0, describeResult(r));
+    assert.ok(r.stderr.split("\n").includes(`Activate with: ${expected}`), `${shell}: ${r.stderr}`);
+  }
 });

@@ -23,7 +23,9 @@ export interface Sandbox {
   env: Record<string, string>;
 }
 
-const SCRUBBED = /^(VIRTUAL_ENV|VIRTUAL_ENV_PROMPT|VENVCTL_.*|PYTHON.*|PYENV_VERSION|PIP_.*|CONDA_PREFIX|UV_.*|_OLD_VIRTUAL_.*)$/;
+// Also the shell start-up and prompt variables, which would change what the
+// real-shell tests see (BASH_ENV and ENV run files at a shell's start).
+const SCRUBBED = /^(VIRTUAL_ENV|VIRTUAL_ENV_PROMPT|VIRTUAL_ENV_DISABLE_PROMPT|VENVCTL_.*|PYTHON.*|PYENV_VERSION|PIP_.*|CONDA_PREFIX|UV_.*|_OLD_VIRTUAL_.*|BASH_ENV|ENV|PS1|PROMPT)$/;
 
 /** The current environment without the variables that would leak into a test. */
 export function scrubbedEnv(extra: Record<string, string> = {}): Record<string, string> {
