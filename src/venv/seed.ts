@@ -7,9 +7,11 @@ import { VenvctlError } from "../errors.js";
 import type { Interpreter } from "../python/interpreter.js";
 import { compareVersions, formatVersion, parseVersion } from "../python/version.js";
 import { runInherited } from "../util/exec.js";
+import { debug } from "../util/log.js";
+import type { LinkMode } from "../wheel/materialize.js";
 import type { VenvLayout } from "./layout.js";
 
-export type LinkMode = "auto" | "clone" | "hardlink" | "copy";
+export type { LinkMode } from "../wheel/materialize.js";
 
 export interface SeedOptions {
   /** --seed-dir / $VENVCTL_SEED_DIR: take the newest wheels from here. */
@@ -142,26 +144,59 @@ export async function seedEnvironment(
   const { installWheel } = await import("../wheel/install.js");
   const seeded: SeededDistribution[] = [];
   const warnings = new Set<string>();
-  const python = join(layout.binDir, "python");
+  const { major, minor } = interpreter.version;
+  // Launchers name the env's python as ensurepip's do: venv runs ensurepip
+  // with <env>/bin/<the name the base interpreter has>, and pip writes that
+  // sys.executable into the shebangs.
+  const python = join(layout.binDir, layout.pythonLinks[0]?.name ?? "python");
+  const present = installedNames(stage(layout.install.purelib), stage(layout.install.platlib));
   for (const wheel of wheels) {
+    // Writing into an existing venv (--allow-existing): what is there stays.
+    if (present.has(wheel.name)) {
+      debug(ctx, `${wheel.name} is already installed in the environment; not seeding it`);
+      continue;
+    }
+    debug(ctx, `seeding ${wheel.name} ${wheel.version} from ${wheel.path}`);
     const installed = await installWheel(wheel.path, {
       scheme: {
         purelib: layout.install.purelib,
         platlib: layout.install.platlib,
         scripts: layout.install.scripts,
-        headers: join(layout.install.include, wheel.name),
+        // pip's headers directory inside a venv: <env>/include/site/pythonX.Y/<name>.
+        headers: join(layout.envDir, "include", "site", `python${major}.${minor}`, wheel.name),
         data: layout.install.data,
       },
       python,
-      pythonVersion: { major: interpreter.version.major, minor: interpreter.version.minor },
+      pythonVersion: { major, minor },
       stagePath: stage,
       cacheDir: join(ctx.dirs.cache, "wheels"),
       linkMode: opts.linkMode,
+      requested: true,
+      platform: ctx.platform,
+      debug: (m) => debug(ctx, m),
     });
     for (const w of installed.warnings) warnings.add(w);
     seeded.push({ name: installed.name, version: installed.version, wheel: wheel.path });
   }
   return { seeded, warnings: [...warnings] };
+}
+
+/** Normalized names of the distributions installed in these directories (dist-info only). */
+function installedNames(...dirs: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const dir of new Set(dirs)) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const n of names) {
+      const m = /^(.+?)-[^-]+\.dist-info$/.exec(n);
+      if (m) out.add(m[1]!.toLowerCase().replace(/[-_.]+/g, "-"));
+    }
+  }
+  return out;
 }
 
 /** --upgrade-deps: the env's pip upgrades the seed distributions, as venv does. */

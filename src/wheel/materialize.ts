@@ -1,0 +1,79 @@
+// Putting a cached file into an env: clone (copy-on-write), hardlink or copy.
+// `auto` takes the first that works, in that order, as uv does; an explicit
+// mode the file system cannot do falls back to copying, with one warning.
+import { constants, copyFileSync, linkSync, unlinkSync } from "node:fs";
+import { isNodeError } from "../util/fs.js";
+
+/** How seeded files get from the cache into the env (`--link-mode`). */
+export type LinkMode = "auto" | "clone" | "hardlink" | "copy";
+export type EffectiveLinkMode = Exclude<LinkMode, "auto">;
+
+// What a file system says when it cannot clone (ext4: ENOTSUP) or link
+// (across devices: EXDEV; some FUSE and network file systems: EPERM, ENOTSUP).
+const CANNOT = new Set(["ENOTSUP", "EOPNOTSUPP", "EXDEV", "EINVAL", "ENOSYS", "ENOTTY", "EPERM", "EMLINK", "EACCES"]);
+
+function cannot(err: unknown): boolean {
+  return isNodeError(err) && CANNOT.has(err.code!);
+}
+
+function placeOnce(mode: EffectiveLinkMode, src: string, dst: string): void {
+  if (mode === "hardlink") linkSync(src, dst);
+  else copyFileSync(src, dst, mode === "clone" ? constants.COPYFILE_FICLONE_FORCE | constants.COPYFILE_EXCL : constants.COPYFILE_EXCL);
+}
+
+/** Places files with one link mode, settled on the first file. */
+export class FilePlacer {
+  private mode: EffectiveLinkMode | undefined;
+  readonly warnings: string[] = [];
+
+  constructor(requested: LinkMode) {
+    if (requested !== "auto") this.mode = requested;
+  }
+
+  /** The mode in use (after the first file). */
+  get effective(): EffectiveLinkMode | undefined {
+    return this.mode;
+  }
+
+  /** Places `src` at `dst`; an existing `dst` is replaced, as pip replaces files it installs. */
+  place(src: string, dst: string): void {
+    try {
+      this.placeSettled(src, dst);
+    } catch (err) {
+      if (!isNodeError(err, "EEXIST")) throw err;
+      unlinkSync(dst);
+      this.placeSettled(src, dst);
+    }
+  }
+
+  private placeSettled(src: string, dst: string): void {
+    if (this.mode === "copy") return placeOnce("copy", src, dst);
+    if (this.mode === undefined) {
+      // auto: clone, else hardlink, else copy.
+      for (const mode of ["clone", "hardlink"] as const) {
+        try {
+          placeOnce(mode, src, dst);
+          this.mode = mode;
+          return;
+        } catch (err) {
+          if (!cannot(err)) throw err;
+        }
+      }
+      this.mode = "copy";
+      return placeOnce("copy", src, dst);
+    }
+    try {
+      placeOnce(this.mode, src, dst);
+    } catch (err) {
+      if (!cannot(err)) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      this.warnings.push(
+        this.mode === "clone"
+          ? `--link-mode clone: this file system cannot clone files (${code}); copying instead`
+          : `--link-mode hardlink: cannot hardlink from the cache into the environment (${code}); copying instead`,
+      );
+      this.mode = "copy";
+      placeOnce("copy", src, dst);
+    }
+  }
+}

@@ -1,0 +1,363 @@
+// The wheel installer in-process, on wheels the tests build: unusual contents
+// (`.data/*`, `#!python` scripts, gui_scripts, a name needing normalization)
+// installed exactly as pip installs them; broken or hostile wheels refused
+// before anything is written; and the unpack cache — hits, damaged entries
+// rebuilt, an unwritable cache, link modes, and a fill raced by processes.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import {
+  appendFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync,
+} from "node:fs";
+import { join, relative } from "node:path";
+import { buildWheel, recordHash, type WheelSpec } from "../helpers/wheel-builder.js";
+import { makeSandbox, PYENV_ROOT, type Sandbox } from "../helpers/hermetic.js";
+import { requireOrSkip } from "../helpers/require.js";
+import { PROJECT_ROOT } from "../helpers/run-cli.js";
+import { CorruptWheelError, type InstallScheme } from "../../src/wheel/contents.js";
+import { WheelCache } from "../../src/wheel/cache.js";
+import { installWheel, type InstallOptions, type InstallResult } from "../../src/wheel/install.js";
+import { parseRecord } from "../../src/wheel/record.js";
+import { readWheel } from "../../src/wheel/verify.js";
+
+const PY313 = join(PYENV_ROOT, "versions", "3.13.0", "bin", "python3.13");
+const PIP_WHEEL_312 = join(PYENV_ROOT, "versions", "3.12.1", "lib", "python3.12", "ensurepip", "_bundled", "pip-23.2.1-py3-none-any.whl");
+
+/** A prefix-style scheme, as `pip install --prefix ROOT` uses on CPython 3.13. */
+function prefixScheme(root: string, name: string): InstallScheme {
+  return {
+    purelib: join(root, "lib", "python3.13", "site-packages"),
+    platlib: join(root, "lib", "python3.13", "site-packages"),
+    scripts: join(root, "bin"),
+    headers: join(root, "include", "python3.13", name),
+    data: root,
+  };
+}
+
+function options(sb: Sandbox, root: string, extra: Partial<InstallOptions> = {}): InstallOptions {
+  return {
+    scheme: prefixScheme(root, "pkg"),
+    python: join(root, "bin", "python3"),
+    pythonVersion: { major: 3, minor: 13 },
+    cacheDir: join(sb.cache, "wheels"),
+    linkMode: "auto",
+    ...extra,
+  };
+}
+
+/** A wheel with one module and a console script. */
+function simpleWheel(dir: string, extra: Partial<WheelSpec> = {}): string {
+  return buildWheel(dir, {
+    name: "simple",
+    version: "1.0",
+    files: { "simple/__init__.py": "def main():\n    print('simple')\n", "simple/data.txt": "x".repeat(1000) },
+    entryPoints: { console_scripts: { simple: "simple:main" } },
+    ...extra,
+  });
+}
+
+/** Every file below `dir` (relative, sorted), skipping __pycache__. */
+function filesBelow(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name === "__pycache__") continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(relative(dir, p));
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out.sort();
+}
+
+/** RECORD rows of an installed dist-info, checked against the files: every file listed, hashes right. */
+function checkRecord(libDir: string, distInfo: string): string[][] {
+  const rows = parseRecord(readFileSync(join(libDir, distInfo, "RECORD"), "utf8"));
+  for (const [path, hash, size] of rows) {
+    if (path === `${distInfo}/RECORD`) {
+      assert.deepEqual([hash, size], ["", ""], "RECORD lists itself without a hash");
+      continue;
+    }
+    const abs = join(libDir, path);
+    if (!existsSync(abs)) continue; // pip keeps rows of skipped setuptools wrappers
+    const data = readFileSync(abs);
+    assert.equal(hash, recordHash(data), `hash of ${path}`);
+    assert.equal(size, String(data.length), `size of ${path}`);
+  }
+  return rows;
+}
+
+async function rejects(p: Promise<unknown>, wheel: string, reason: RegExp): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof CorruptWheelError, `a CorruptWheelError, not ${String(err)}`);
+    assert.ok(err.message.includes(wheel.split("/").pop()!), `names the wheel: ${err.message}`);
+    assert.match(err.message, reason);
+    assert.ok(err.hint);
+    return;
+  }
+  assert.fail("expected the wheel to be refused");
+}
+
+const UNUSUAL: WheelSpec = {
+  name: "Foo.Bar_baz",
+  version: "1.0",
+  files: {
+    "foo_bar/__init__.py": "VERSION = '1.0'\n",
+    "foo_bar/cli.py": "def main():\n    print('cli')\n",
+    "foo_bar/gui.py": "def run():\n    print('gui')\n",
+    "Foo.Bar_baz-1.0.data/scripts/run-it": "#!python -u\nimport foo_bar\nprint(foo_bar.VERSION)\n",
+    "Foo.Bar_baz-1.0.data/scripts/plain.sh": "#!/bin/sh\necho plain\n",
+    // setuptools' own wrapper for the `foo` entry point: pip skips it.
+    "Foo.Bar_baz-1.0.data/scripts/foo": "#!python\n# setuptools wrapper\n",
+    "Foo.Bar_baz-1.0.data/data/share/foo/readme.txt": "shared data\n",
+    "Foo.Bar_baz-1.0.data/headers/foo.h": "#define FOO 1\n",
+    "Foo.Bar_baz-1.0.data/purelib/foo_bar/extra.py": "EXTRA = True\n",
+    "Foo.Bar_baz-1.0.data/platlib/foo_bar/_native.py": "NATIVE = True\n",
+  },
+  entryPoints: { console_scripts: { foo: "foo_bar.cli:main" }, gui_scripts: { "foo-gui": "foo_bar.gui:run" } },
+  metadata: ["Summary: a name that needs normalizing"],
+};
+
+test("unusual contents install exactly as `pip install --prefix` installs them", async (t) => {
+  if (!requireOrSkip(t, existsSync(PY313), "pyenv 3.13.0 is needed (its pip is the oracle)")) return;
+  const sb = makeSandbox(t);
+  const wheel = buildWheel(join(sb.work, "dist"), UNUSUAL);
+  assert.match(wheel, /foo_bar_baz-1\.0-py3-none-any\.whl$/);
+  const ours = join(sb.work, "ours");
+  const theirs = join(sb.work, "theirs");
+
+  // pip writes the running interpreter into shebangs; so do we, for the
+  // comparison. (pip names the headers directory after the canonical name.)
+  const result = await installWheel(wheel, { ...options(sb, ours), scheme: prefixScheme(ours, "foo-bar-baz"), python: PY313 });
+  assert.equal(result.name, "Foo.Bar_baz");
+  assert.equal(result.distInfo, "Foo.Bar_baz-1.0.dist-info");
+  const pip = spawnSync(PY313, ["-m", "pip", "install", "--no-deps", "--no-compile", "--no-index", "--no-warn-script-location", "--prefix", theirs, wheel], {
+    env: sb.env, encoding: "utf8",
+  });
+  assert.equal(pip.status, 0, pip.stderr);
+
+  const generatedByPip = /(INSTALLER|REQUESTED|direct_url\.json)$/;
+  const a = filesBelow(ours).filter((p) => !generatedByPip.test(p));
+  const b = filesBelow(theirs).filter((p) => !generatedByPip.test(p));
+  assert.deepEqual(a, b, "the same files in the same places");
+  for (const p of a) {
+    if (!p.endsWith("/RECORD")) assert.deepEqual(readFileSync(join(ours, p)), readFileSync(join(theirs, p)), `${p}: same bytes`);
+    assert.equal(statSync(join(ours, p)).mode & 0o111, statSync(join(theirs, p)).mode & 0o111, `${p}: same executable bits`);
+  }
+  const lib = prefixScheme(ours, "").purelib;
+  const rows = (root: string) =>
+    readFileSync(join(prefixScheme(root, "").purelib, "Foo.Bar_baz-1.0.dist-info", "RECORD"), "utf8")
+      .split("\r\n").filter((l) => l && !/(INSTALLER|REQUESTED|direct_url\.json),/.test(l));
+  assert.deepEqual(rows(ours), rows(theirs), "RECORD, row for row");
+  checkRecord(lib, "Foo.Bar_baz-1.0.dist-info");
+
+  // What the user sees, spelled out.
+  assert.equal(readFileSync(join(ours, "bin", "run-it"), "utf8"), `#!${PY313}\nimport foo_bar\nprint(foo_bar.VERSION)\n`);
+  assert.match(readFileSync(join(ours, "bin", "foo"), "utf8"), /from foo_bar\.cli import main\n/, "a launcher, not the wrapper");
+  assert.match(readFileSync(join(ours, "bin", "foo-gui"), "utf8"), /from foo_bar\.gui import run\n/);
+  assert.equal(readFileSync(join(ours, "share", "foo", "readme.txt"), "utf8"), "shared data\n");
+  assert.equal(readFileSync(join(ours, "include", "python3.13", "foo-bar-baz", "foo.h"), "utf8"), "#define FOO 1\n");
+  assert.equal(readFileSync(join(lib, "Foo.Bar_baz-1.0.dist-info", "INSTALLER"), "utf8"), "venvctl\n");
+  const run = spawnSync(join(ours, "bin", "foo"), [], { env: { ...sb.env, PYTHONPATH: lib }, encoding: "utf8" });
+  assert.equal(run.stdout, "cli\n", run.stderr);
+});
+
+test("a wheel named other than its .dist-info is refused", async (t) => {
+  const sb = makeSandbox(t);
+  const wheel = simpleWheel(join(sb.work, "dist"));
+  const renamed = join(sb.work, "dist", "other-1.0-py3-none-any.whl");
+  renameSync(wheel, renamed);
+  await rejects(installWheel(renamed, options(sb, join(sb.work, "env"))), renamed, /\.dist-info directory simple-1\.0\.dist-info is not for other/);
+});
+
+/** Refusals: each wheel is broken one way; nothing may be written anywhere. */
+const BROKEN: Array<[string, Partial<WheelSpec>, RegExp, ((file: string) => void)?]> = [
+  ["a RECORD hash that does not match", { tamper: (e) => e.set("simple/data.txt", Buffer.from("y".repeat(1000))) }, /RECORD hash mismatch for simple\/data\.txt/],
+  ["a RECORD size that does not match", {
+    tamper: (e) => e.set("simple-1.0.dist-info/RECORD", Buffer.from(e.get("simple-1.0.dist-info/RECORD")!.toString().replace(/,1000\n/, ",999\n"))),
+  }, /RECORD size mismatch for simple\/data\.txt/],
+  ["a file RECORD does not list", { tamper: (e) => e.set("simple/sneaky.py", Buffer.from("import os\n")) }, /simple\/sneaky\.py is not listed in RECORD/],
+  ["a RECORD with md5 hashes", {
+    tamper: (e) => e.set("simple-1.0.dist-info/RECORD", Buffer.from(e.get("simple-1.0.dist-info/RECORD")!.toString().replace(/sha256=/g, "md5="))),
+  }, /not sha256 or stronger/],
+  ["a path climbing out of site-packages", { files: { "../../evil.py": "print('escaped')\n" } }, /"\.\.\/\.\.\/evil\.py" would be installed outside/],
+  ["an absolute path", { files: { "/tmp/evil.py": "x" } }, /"\/tmp\/evil\.py" would be installed outside/],
+  ["a .data path climbing out of its directory", { files: { "simple-1.0.data/scripts/../../../evil": "x" } }, /would be installed outside/],
+  ["an unknown .data key", { files: { "simple-1.0.data/etc/passwd": "x" } }, /scheme key/],
+  ["two .dist-info directories", { distInfoFiles: {}, files: { "other-1.0.dist-info/METADATA": "Name: other\n" } }, /more than one \.dist-info/],
+  ["a console script without a callable", { entryPoints: { console_scripts: { simple: "simple" } } }, /callable suffix is required/],
+  ["an unsupported Wheel-Version", {
+    tamper: (e) => e.set("simple-1.0.dist-info/WHEEL", Buffer.from("Wheel-Version: 2.0\nRoot-Is-Purelib: true\n")),
+  }, /Wheel-Version 2\.0 is not supported/],
+  ["a truncated archive", {}, /bad ZIP archive/, (f) => writeFileSync(f, readFileSync(f).subarray(0, 300))],
+  ["a corrupted deflate stream", {}, /bad ZIP archive: simple\/data\.txt/, (f) => {
+    const buf = readFileSync(f);
+    const at = buf.indexOf("simple/data.txt") + "simple/data.txt".length + 2;
+    buf[at] = buf[at]! ^ 0xff;
+    writeFileSync(f, buf);
+  }],
+  ["a file that is not a ZIP at all", {}, /no end of central directory/, (f) => writeFileSync(f, "<html>Not Found</html>\n")],
+];
+
+for (const [what, spec, reason, damage] of BROKEN) {
+  test(`refused before anything is written: ${what}`, async (t) => {
+    const sb = makeSandbox(t);
+    const wheel = simpleWheel(join(sb.work, "dist"), spec);
+    damage?.(wheel);
+    const target = join(sb.work, "env");
+    await rejects(installWheel(wheel, options(sb, target)), wheel, reason);
+    assert.ok(!existsSync(target), "nothing written to the target");
+    assert.ok(!existsSync(sb.cache), "nothing written to the cache");
+    assert.ok(!existsSync(join(sb.work, "evil.py")) && !existsSync(join(sb.dir, "evil.py")));
+  });
+}
+
+test("the cache: filled once, then linked; every file in RECORD", async (t) => {
+  const sb = makeSandbox(t);
+  const wheel = simpleWheel(join(sb.work, "dist"));
+  const first = await installWheel(wheel, options(sb, join(sb.work, "a")));
+  assert.equal(first.cache, "filled");
+  const second = await installWheel(wheel, options(sb, join(sb.work, "b")));
+  assert.equal(second.cache, "hit");
+  const lib = (root: string) => prefixScheme(root, "").purelib;
+  const cached = join(sb.cache, "wheels", readWheel(wheel).sha256, "files", "simple", "data.txt");
+  assert.equal(statSync(join(lib(join(sb.work, "b")), "simple", "data.txt")).ino, statSync(cached).ino, "hardlinked on this file system");
+  // Per-env files are written, never linked.
+  assert.equal(statSync(join(sb.work, "b", "bin", "simple")).nlink, 1);
+  assert.equal(statSync(join(lib(join(sb.work, "b")), "simple-1.0.dist-info", "RECORD")).nlink, 1);
+  assert.match(readFileSync(join(sb.work, "b", "bin", "simple"), "utf8"), new RegExp(`^#!${join(sb.work, "b", "bin", "python3")}\n`));
+  const rows = checkRecord(lib(join(sb.work, "b")), "simple-1.0.dist-info").map((r) => r[0]);
+  assert.deepEqual(rows, [
+    "../../../bin/simple", "simple-1.0.dist-info/INSTALLER", "simple-1.0.dist-info/METADATA", "simple-1.0.dist-info/RECORD",
+    "simple-1.0.dist-info/WHEEL", "simple-1.0.dist-info/entry_points.txt", "simple/__init__.py", "simple/data.txt",
+  ]);
+  assert.deepEqual(filesBelow(join(sb.work, "b")).length, rows.length, "every installed file is in RECORD");
+});
+
+test("a damaged cache entry is rebuilt, not linked: a file changed, a file missing", async (t) => {
+  const sb = makeSandbox(t);
+  const wheel = simpleWheel(join(sb.work, "dist"));
+  await installWheel(wheel, options(sb, join(sb.work, "a")));
+  const entry = join(sb.cache, "wheels", readWheel(wheel).sha256, "files");
+  const lib = (name: string) => prefixScheme(join(sb.work, name), "").purelib;
+
+  // Same size, other content (an edit through a hardlink in another env does this).
+  writeFileSync(join(entry, "simple", "data.txt"), "z".repeat(1000));
+  const r1 = await installWheel(wheel, options(sb, join(sb.work, "b")));
+  assert.equal(r1.cache, "rebuilt");
+  assert.equal(readFileSync(join(lib("b"), "simple", "data.txt"), "utf8"), "x".repeat(1000));
+
+  rmSync(join(entry, "simple", "__init__.py"));
+  const r2 = await installWheel(wheel, options(sb, join(sb.work, "c")));
+  assert.equal(r2.cache, "rebuilt");
+  assert.match(readFileSync(join(lib("c"), "simple", "__init__.py"), "utf8"), /def main/);
+
+  appendFileSync(join(entry, "simple", "data.txt"), "more");
+  assert.equal((await installWheel(wheel, options(sb, join(sb.work, "d")))).cache, "rebuilt");
+
+  // Touched but intact: still a hit (the hash says so), and remembered.
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(join(entry, "simple", "data.txt"), later, later);
+  assert.equal((await installWheel(wheel, options(sb, join(sb.work, "e")))).cache, "hit");
+  assert.equal((await installWheel(wheel, options(sb, join(sb.work, "f")))).cache, "hit");
+  assert.deepEqual(readdirSync(join(sb.cache, "wheels")).filter((n) => n.startsWith(".")), [], "no temporary or damaged entries left");
+});
+
+test("an unwritable cache: installed straight from the wheel, with one warning", async (t) => {
+  const sb = makeSandbox(t);
+  const wheel = simpleWheel(join(sb.work, "dist"));
+  // Tests run as root here, so permissions cannot stop a write: a file can.
+  writeFileSync(join(sb.dir, "not-a-dir"), "");
+  const r = await installWheel(wheel, options(sb, join(sb.work, "env"), { cacheDir: join(sb.dir, "not-a-dir", "wheels") }));
+  assert.equal(r.cache, "bypassed");
+  assert.equal(r.warnings.length, 1);
+  assert.match(r.warnings[0]!, /^cannot write the wheel cache at .*not-a-dir\/wheels \(ENOTDIR\); seeding straight from the wheels$/);
+  checkRecord(prefixScheme(join(sb.work, "env"), "").purelib, "simple-1.0.dist-info");
+});
+
+test("link modes: hardlink, copy, clone (or its fallback), and auto across devices", async (t) => {
+  const sb = makeSandbox(t);
+  const wheel = simpleWheel(join(sb.work, "dist"));
+  await installWheel(wheel, options(sb, join(sb.work, "warm")));
+  const cached = statSync(join(sb.cache, "wheels", readWheel(wheel).sha256, "files", "simple", "data.txt"));
+  const installedStat = (root: string) => statSync(join(prefixScheme(root, "").purelib, "simple", "data.txt"));
+
+  const hard = await installWheel(wheel, options(sb, join(sb.work, "hard"), { linkMode: "hardlink" }));
+  assert.equal(hard.linkMode, "hardlink");
+  assert.equal(installedStat(join(sb.work, "hard")).ino, cached.ino);
+
+  const copy = await installWheel(wheel, options(sb, join(sb.work, "copy"), { linkMode: "copy" }));
+  assert.equal(copy.linkMode, "copy");
+  assert.notEqual(installedStat(join(sb.work, "copy")).ino, cached.ino);
+  assert.equal(readFileSync(join(prefixScheme(join(sb.work, "copy"), "").purelib, "simple", "data.txt"), "utf8"), "x".repeat(1000));
+
+  const clone = await installWheel(wheel, options(sb, join(sb.work, "clone"), { linkMode: "clone" }));
+  assert.notEqual(installedStat(join(sb.work, "clone")).ino, cached.ino);
+  if (clone.linkMode === "copy") {
+    // ext4 and tmpfs cannot clone: one warning, then copies.
+    assert.deepEqual(clone.warnings.map((w) => w.replace(/\(\w+\)/, "(CODE)")), ["--link-mode clone: this file system cannot clone files (CODE); copying instead"]);
+  } else {
+    assert.equal(clone.linkMode, "clone");
+    assert.deepEqual(clone.warnings, []);
+  }
+
+  // auto with the cache on another device (tmpfs): no clone, no hardlink, so copies, silently.
+  const shm = "/dev/shm";
+  if (existsSync(shm) && statSync(shm).dev !== statSync(sb.work).dev) {
+    const other = join(shm, `venvctl-test-${process.pid}`);
+    t.after(() => rmSync(other, { recursive: true, force: true }));
+    const auto = await installWheel(wheel, options(sb, join(sb.work, "auto"), { cacheDir: other }));
+    assert.equal(auto.linkMode, "copy");
+    assert.deepEqual(auto.warnings, []);
+    const hardAcross = await installWheel(wheel, options(sb, join(sb.work, "hard-across"), { cacheDir: other, linkMode: "hardlink" }));
+    assert.equal(hardAcross.linkMode, "copy");
+    assert.match(hardAcross.warnings.join("\n"), /--link-mode hardlink: cannot hardlink .* \(EXDEV\); copying instead/);
+  }
+});
+
+test("losing the race to fill an entry is success: the winner's entry is used", async (t) => {
+  const sb = makeSandbox(t);
+  const wheel = simpleWheel(join(sb.work, "dist"));
+  const verified = readWheel(wheel);
+  const cache = new WheelCache(join(sb.cache, "wheels"));
+  const won = cache.fill(verified, false)!;
+  const lost = cache.fill(verified, false);
+  assert.ok(lost, "the existing entry is answered");
+  assert.equal(lost.filesDir, won.filesDir);
+  assert.deepEqual(readdirSync(join(sb.cache, "wheels")).sort(), [verified.sha256], "no temporary directory left");
+});
+
+test("processes filling a cold cache at once all succeed, leaving one entry", async (t) => {
+  if (!requireOrSkip(t, existsSync(PIP_WHEEL_312), "pyenv 3.12.1's bundled pip wheel is needed")) return;
+  const sb = makeSandbox(t);
+  const cacheDir = join(sb.cache, "wheels");
+  const startAt = Date.now() + 2500; // after every process has loaded
+  const runs = [0, 1, 2, 3].map((i) => new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "test", "helpers", "install-wheel.ts"),
+      PIP_WHEEL_312, join(sb.work, `env${i}`), cacheDir, String(startAt)], { cwd: PROJECT_ROOT, env: sb.env });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.on("close", (code) => resolve({ code, out, err }));
+  }));
+  const results = await Promise.all(runs);
+  const parsed: Array<InstallResult & { debug: string[] }> = [];
+  for (const r of results) {
+    assert.equal(r.code, 0, r.err);
+    parsed.push(JSON.parse(r.out));
+  }
+  for (let i = 0; i < 4; i++) {
+    const lib = join(sb.work, `env${i}`, "site-packages");
+    const rows = checkRecord(lib, "pip-23.2.1.dist-info");
+    assert.ok(rows.length > 500);
+    assert.ok(existsSync(join(lib, "pip", "__init__.py")));
+  }
+  assert.deepEqual(readdirSync(cacheDir).filter((n) => n !== "keys").length, 1, "one entry");
+  assert.deepEqual(readdirSync(cacheDir).filter((n) => n.startsWith(".")), [], "no temporary directory left");
+  const raced = parsed.filter((p) => p.debug.some((l) => /another process unpacked/.test(l))).length;
+  t.diagnostic(`${raced} of 4 processes found the entry filled by another while filling it`);
+});
