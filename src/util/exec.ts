@@ -1,6 +1,7 @@
 // Spawning processes: the only importer of execa, imported lazily so that
 // commands that start no process never pay for loading it.
 import type { Context } from "../context.js";
+import { constants } from "node:os";
 import { importVendor } from "./vendor.js";
 
 type Execa = typeof import("execa");
@@ -40,7 +41,7 @@ export async function capture(file: string, args: readonly string[], opts: ExecO
   });
   const failedToSpawn = result.exitCode === undefined && !result.signal;
   return {
-    exitCode: result.exitCode ?? (result.signal ? 128 : 127),
+    exitCode: result.exitCode ?? (result.signal ? signalExitCode(result.signal) : 127),
     stdout: String(result.stdout ?? ""),
     stderr: String(result.stderr ?? ""),
     spawnError: failedToSpawn ? (result.cause instanceof Error ? result.cause : new Error(result.message)) : undefined,
@@ -71,9 +72,14 @@ export async function runInherited(
       stdio: ["inherit", opts.stdoutToStderr ? 2 : "inherit", "inherit"],
     });
     if (result.exitCode !== undefined) return result.exitCode;
-    if (result.signal === "SIGINT") return 130;
-    return result.signal ? 128 : 127;
+    return result.signal ? signalExitCode(result.signal) : 127;
   } finally {
     process.off("SIGINT", onSigint);
   }
+}
+
+/** The exit code a shell reports for a process killed by `signal`: 128 + its number (SIGINT → 130). */
+export function signalExitCode(signal: string): number {
+  const n = (constants.signals as Record<string, number | undefined>)[signal];
+  return 128 + (n ?? 0);
 }

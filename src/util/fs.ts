@@ -5,12 +5,11 @@ import {
   type Stats,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { randomBytes } from "node:crypto";
+import { uniqueSuffix } from "./hash.js";
 
 /** A unique name beside `target` that venvctl owns (dot-prefixed, tagged). */
 export function siblingTempPath(target: string, tag = "tmp"): string {
-  const suffix = `${process.pid}-${randomBytes(4).toString("hex")}`;
-  return join(dirname(target), `.${basename(target)}.venvctl-${tag}-${suffix}`);
+  return join(dirname(target), `.${basename(target)}.venvctl-${tag}-${uniqueSuffix()}`);
 }
 
 /**
