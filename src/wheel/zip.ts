@@ -208,10 +208,14 @@ function decodeName(bytes: Buffer, flags: number): string {
 
 let crcTable: Uint32Array | undefined;
 
-/** CRC-32 as ZIP uses it: zlib's where Node has it (20.15+), else a table. */
+/** CRC-32 as ZIP uses it: zlib's where Node has it (20.15+), else crc32ByTable. */
 export function crc32(data: Buffer): number {
   const native = (zlib as { crc32?: (d: Buffer) => number }).crc32;
-  if (native) return native(data) >>> 0;
+  return native ? native(data) >>> 0 : crc32ByTable(data);
+}
+
+/** CRC-32 computed in JavaScript, for Node releases without zlib.crc32. */
+export function crc32ByTable(data: Buffer): number {
   const table = (crcTable ??= (() => {
     const t = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {

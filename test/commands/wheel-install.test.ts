@@ -19,6 +19,7 @@ import { WheelCache } from "../../src/wheel/cache.js";
 import { installWheel, type InstallOptions, type InstallResult } from "../../src/wheel/install.js";
 import { parseRecord } from "../../src/wheel/record.js";
 import { readWheel } from "../../src/wheel/verify.js";
+import { filesBelow } from "../helpers/tree.js";
 
 const PY313 = join(PYENV_ROOT, "versions", "3.13.0", "bin", "python3.13");
 const PIP_WHEEL_312 = join(PYENV_ROOT, "versions", "3.12.1", "lib", "python3.12", "ensurepip", "_bundled", "pip-23.2.1-py3-none-any.whl");
@@ -54,21 +55,6 @@ function simpleWheel(dir: string, extra: Partial<WheelSpec> = {}): string {
     entryPoints: { console_scripts: { simple: "simple:main" } },
     ...extra,
   });
-}
-
-/** Every file below `dir` (relative, sorted), skipping __pycache__. */
-function filesBelow(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.name === "__pycache__") continue;
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(relative(dir, p));
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out.sort();
 }
 
 /** RECORD rows of an installed dist-info, checked against the files: every file listed, hashes right. */

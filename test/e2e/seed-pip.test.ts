@@ -13,6 +13,7 @@ import { machineInterpreters, pyenvPython, type TestInterpreter } from "../helpe
 import { requireOrSkip } from "../helpers/require.js";
 import { CLI, describeResult, runCli } from "../helpers/run-cli.js";
 import { buildWheel } from "../helpers/wheel-builder.js";
+import { filesBelow } from "../helpers/tree.js";
 
 const interpreters = machineInterpreters().filter((i) => i.py3);
 const PY312 = pyenvPython("3.12");
@@ -30,21 +31,6 @@ function sitePackagesOf(env: string): string {
   const lib = join(env, "lib");
   const [pyDir] = readdirSync(lib).filter((n) => n.startsWith("python"));
   return join(lib, pyDir!, "site-packages");
-}
-
-/** Files below `dir`, relative, sorted; __pycache__ left out. */
-function filesBelow(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.name === "__pycache__") continue;
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out.sort();
 }
 
 function createSeeded(sb: Sandbox, py: string, env: string, extra: string[] = [], envVars: Record<string, string> = {}) {

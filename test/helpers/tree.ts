@@ -1,6 +1,6 @@
 // Snapshots of directory trees, for comparing ours with `python -m venv`'s.
-import { lstatSync, readdirSync, readlinkSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, lstatSync, readdirSync, readlinkSync } from "node:fs";
+import { join, relative } from "node:path";
 
 export interface TreeEntry {
   kind: "dir" | "file" | "link" | "other";
@@ -27,4 +27,19 @@ export function snapshotTree(root: string): Map<string, TreeEntry> {
   };
   walk("");
   return out;
+}
+
+/** Every file below `dir` (relative, sorted), `__pycache__` left out; none when `dir` is missing. */
+export function filesBelow(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name === "__pycache__") continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(relative(dir, p));
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out.sort();
 }
