@@ -9,9 +9,11 @@ import { join } from "node:path";
 import { printCase, runCase, type CaseResult } from "./harness.js";
 import { benchContext, type CaseFactory } from "./cases/env.js";
 import { createCases } from "./cases/create.js";
+import { seedCases } from "./cases/seed.js";
+import { shimCases } from "./cases/shims.js";
 
 /** Every issue's cases, in the order they are run. */
-const FACTORIES: CaseFactory[] = [createCases];
+const FACTORIES: CaseFactory[] = [createCases, shimCases, seedCases];
 
 const args = process.argv.slice(2);
 const option = (name: string) => {

@@ -80,6 +80,98 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
       }
     });
 
+  // ── interpreter versions: shims, pins (issue 4) ──────────────────────────
+  // `exec` hands everything after CMD to CMD untouched, which commander only
+  // allows when options are positional (program options before the command).
+  program.enablePositionalOptions();
+
+  program
+    .command("versions")
+    .description("List every interpreter found (pyenv, uv, PATH, venvctl), the selected ones marked with *")
+    .option("--json", "print JSON (an array of interpreters)", false)
+    .action(async (o: { json: boolean }) => {
+      const { versions, formatVersionsTable } = await import("./commands/versions.js");
+      const result = await versions({ json: o.json }, ctx);
+      if (o.json) ctx.stdout.write(JSON.stringify(result.interpreters, null, 2) + "\n");
+      else for (const line of formatVersionsTable(result, ctx.dirs.home)) ctx.stdout.write(line + "\n");
+    });
+
+  program
+    .command("use")
+    .description("Pin a Python version for this directory (.python-version), --global, or --shell")
+    .argument("[spec...]", "versions, in order of preference: 3.12, 3.12.1, pypy3.9, system, or a range ('>=3.10', 3.x) resolved now")
+    .option("--global", "pin for the user, in $VENVCTL_ROOT/version")
+    .option("--shell", "pin for this shell only (VENVCTL_VERSION), through the function `venvctl init` installs")
+    .option("--unset", "remove the pin at that scope")
+    .action(async (specs: string[], o: { global?: boolean; shell?: boolean; unset?: boolean }) => {
+      if (o.global && o.shell) {
+        throw new UsageError("--global and --shell cannot be used together", {
+          hint: "--global pins for the user, --shell for this shell; without either, for this directory",
+        });
+      }
+      const { use, describeUse } = await import("./commands/use.js");
+      const result = await use({ specs, scope: o.global ? "global" : o.shell ? "shell" : "local", unset: Boolean(o.unset) }, ctx);
+      if (result.shellCode !== undefined) ctx.stdout.write(result.shellCode);
+      for (const line of describeUse(result, ctx.dirs.home)) ctx.stderr.write(line + "\n");
+    });
+
+  program
+    .command("version")
+    .description("Show the selected Python version(s) and what selected them")
+    .option("--bare", "print the version names only (as `pyenv version-name`, one per line)", false)
+    .action(async (o: { bare: boolean }) => {
+      const { version, formatVersionLines, missingError } = await import("./commands/version.js");
+      const result = await version({}, ctx);
+      for (const line of formatVersionLines(result, o.bare)) ctx.stdout.write(line + "\n");
+      if (result.venv && !o.bare) {
+        ctx.stderr.write(`note: the active virtual environment (${result.venv}) comes first for the commands it has\n`);
+      }
+      const missing = missingError(result);
+      if (missing) throw missing;
+    });
+
+  program
+    .command("which")
+    .description("Show the executable the shim for CMD would run now")
+    .argument("<cmd>", "a command name: python, pip, python3.12, a console script")
+    .action(async (cmd: string) => {
+      const { which } = await import("./commands/which.js");
+      ctx.stdout.write((await which({ command: cmd }, ctx)).path + "\n");
+    });
+
+  program
+    .command("exec")
+    .description("Run CMD of the selected version (its bin directory first on PATH); exits with CMD's code")
+    .argument("<cmd>", "a command name: python, pip, a console script")
+    .argument("[args...]", "arguments for CMD, passed untouched (options too)")
+    .passThroughOptions()
+    .allowUnknownOption()
+    .helpOption("-h, --help", "show help for exec (only before CMD)")
+    .action(async (cmd: string, args: string[]) => {
+      const { exec } = await import("./commands/exec.js");
+      exitCode = (await exec({ command: cmd, args }, ctx)).exitCode;
+    });
+
+  program
+    .command("rehash")
+    .description("Rewrite the shims in $VENVCTL_ROOT/shims for every command of every interpreter found")
+    .action(async () => {
+      const { rehash, describeRehash } = await import("./commands/rehash.js");
+      const result = await rehash({}, ctx);
+      for (const line of describeRehash(result, ctx.dirs.home)) ctx.stderr.write(line + "\n");
+    });
+
+  program
+    .command("init")
+    .description("Print the shell set-up for your rc file: eval \"$(venvctl init bash)\"")
+    .argument("[shell]", "bash, zsh, fish, ksh or sh (default: from $SHELL)")
+    .action(async (shell: string | undefined) => {
+      const { init } = await import("./commands/init.js");
+      const result = await init({ shell }, ctx);
+      ctx.stdout.write(result.code);
+      if (result.warning) ctx.stderr.write(`warning: venvctl init: ${result.warning}\n`);
+    });
+
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {

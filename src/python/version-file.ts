@@ -1,7 +1,7 @@
 // `.python-version` files (the format pyenv and uv read and write) and the
 // default selection chain: VENVCTL_VERSION, the nearest .python-version,
 // $VENVCTL_ROOT/version, then the first python3 on PATH.
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
@@ -59,26 +59,57 @@ export function readVersionFile(path: string): string[] | undefined {
   return parseVersionFileText(text);
 }
 
-/** Splits a version file's text into entries. */
+/**
+ * Splits a version file's text into entries: the words of each line, up to a
+ * word that starts a `#` comment. Words are separated by spaces and tabs (what
+ * the shims split on too). A line holding a range (`>=3.10 <3.13`, as uv
+ * writes one request per line) is one entry.
+ */
 export function parseVersionFileText(text: string): string[] {
   const entries: string[] = [];
   for (const rawLine of text.replace(/^\uFEFF/, "").split(/\r?\n|\r/)) {
-    const line = rawLine.trim();
-    if (line === "" || line.startsWith("#")) continue;
-    for (const word of line.split(/\s+/)) if (word) entries.push(word);
+    const words: string[] = [];
+    for (const word of rawLine.split(/[ \t]+/)) {
+      if (word.startsWith("#")) break;
+      if (word) words.push(word);
+    }
+    if (words.some(isRangeWord)) entries.push(words.join(" "));
+    else entries.push(...words);
   }
   return entries;
 }
 
-/** The nearest `.python-version` from `start` upward, or undefined. */
+/**
+ * Whether a word of a version file is a range that only venvctl resolves
+ * (>=3.10, ^3.10, 3.x, 3.12.*), not a version or a name pyenv and uv read.
+ * shims/shim.sh matches the same words with
+ * `*[,\<\>=~^!\*]* | *.[xX] | *.[xX].* | [xX]`; keep the two in step.
+ */
+export function isRangeWord(word: string): boolean {
+  return /[,<>=~^!*]/.test(word) || /\.[xX]$/.test(word) || /\.[xX]\./.test(word) || /^[xX]$/.test(word);
+}
+
+/**
+ * The nearest `.python-version` from `start` upward, or undefined. Only a
+ * regular file (or a link to one) counts, as for pyenv (`[ -f ]`) and the
+ * shims: a directory of that name is passed over, and a FIFO is never opened.
+ */
 export function findVersionFile(start: string): string | undefined {
   let dir = start;
   for (;;) {
     const candidate = join(dir, VERSION_FILE_NAME);
-    if (readVersionFile(candidate) !== undefined) return candidate;
+    if (isRegularFile(candidate)) return candidate;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
+  }
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 

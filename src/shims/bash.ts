@@ -1,0 +1,4 @@
+// `venvctl init bash`: the POSIX-family set-up (see posix-shell.ts).
+import { posixShell } from "./posix-shell.js";
+
+export const bash = posixShell("bash");

@@ -1,0 +1,46 @@
+// The shells `venvctl init` supports, one adapter module per shell (fnm's
+// layout), loaded on demand; and which one the user runs.
+import { basename } from "node:path";
+
+/** What `init` and `use --shell` need from a shell. */
+export interface Shell {
+  name: string;
+  /** The code for the rc file: shims first on PATH, the `venvctl` function. */
+  init(shimsDir: string): string;
+  /** A line that sets an exported variable in this shell. */
+  setEnv(variable: string, value: string): string;
+  /** A line that removes a variable from this shell. */
+  unsetEnv(variable: string): string;
+}
+
+export const SHELL_NAMES = ["bash", "zsh", "fish", "ksh", "sh"] as const;
+export type ShellName = (typeof SHELL_NAMES)[number];
+
+export function isShellName(name: string): name is ShellName {
+  return (SHELL_NAMES as readonly string[]).includes(name);
+}
+
+/** The adapter for a supported shell. */
+export async function loadShell(name: ShellName): Promise<Shell> {
+  switch (name) {
+    case "bash": return (await import("./bash.js")).bash;
+    case "zsh": return (await import("./zsh.js")).zsh;
+    case "fish": return (await import("./fish.js")).fish;
+    case "ksh": return (await import("./ksh.js")).ksh;
+    case "sh": return (await import("./sh.js")).sh;
+  }
+}
+
+/**
+ * The shell a path such as $SHELL names: bash, zsh, fish; ksh93 and mksh are
+ * ksh; dash, ash and sh are sh. Undefined for one venvctl has no adapter for.
+ */
+export function shellFromPath(path: string | undefined): ShellName | undefined {
+  if (!path) return undefined;
+  const name = basename(path).replace(/^-/, "");
+  if (isShellName(name)) return name;
+  if (/^(ksh93|mksh|pdksh|oksh|ksh\d*)$/.test(name)) return "ksh";
+  if (/^(dash|ash|posh|busybox)$/.test(name)) return "sh";
+  if (/^bash\d/.test(name)) return "bash";
+  return undefined;
+}
