@@ -9,11 +9,12 @@ import { join } from "node:path";
 import { printCase, runCase, type CaseResult } from "./harness.js";
 import { benchContext, type CaseFactory } from "./cases/env.js";
 import { createCases } from "./cases/create.js";
+import { packageCases } from "./cases/packages.js";
 import { seedCases } from "./cases/seed.js";
 import { shimCases } from "./cases/shims.js";
 
 /** Every issue's cases, in the order they are run. */
-const FACTORIES: CaseFactory[] = [createCases, shimCases, seedCases];
+const FACTORIES: CaseFactory[] = [createCases, shimCases, seedCases, packageCases];
 
 const args = process.argv.slice(2);
 const option = (name: string) => {

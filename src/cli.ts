@@ -172,6 +172,169 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
       if (result.warning) ctx.stderr.write(`warning: venvctl init: ${result.warning}\n`);
     });
 
+  // ── installed packages: freeze, list, show (issue 5) ─────────────────────
+  {
+    // No defaults shown in --help: absent booleans are false, absent lists empty.
+    const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+    const count = (_: string, previous: number | undefined) => (previous ?? 0) + 1;
+    const pythonHelp = "the environment: a venv directory, a python executable, or a version (default: $VIRTUAL_ENV, the nearest .venv, then the selected version)";
+    const printOutput = (lines: string[], warnings: string[]) => {
+      for (const w of warnings) ctx.stderr.write(w + "\n");
+      if (lines.length) ctx.stdout.write(lines.join("\n") + "\n");
+    };
+
+    program
+      .command("freeze")
+      .description("Print installed packages in requirements format, as the environment's pip does (natively)")
+      .option("-p, --python <target>", pythonHelp)
+      .option("-r, --requirement <file>", "follow this requirements file's order and comments, then add the rest (repeatable)", collect)
+      .option("-l, --local", "in a venv with system site-packages, leave out the base interpreter's packages")
+      .option("--user", "only packages installed in the user site")
+      .option("--path <dir>", "read the packages in this directory instead of sys.path (repeatable)", collect)
+      .option("--all", "keep the packages pip leaves out (pip; setuptools, distribute, wheel before Python 3.12)")
+      .option("--exclude-editable", "leave out editable installs")
+      .option("--exclude <package>", "leave out this package (repeatable)", collect)
+      .option("--json", "print JSON: [{name, version, requirement, editable, …}]")
+      .action(async (o: {
+        python?: string; requirement?: string[]; local?: boolean; user?: boolean; path?: string[]; all?: boolean;
+        excludeEditable?: boolean; exclude?: string[]; json?: boolean;
+      }) => {
+        const { freeze } = await import("./commands/freeze.js");
+        const result = await freeze({
+          python: o.python,
+          requirementFiles: o.requirement ?? [],
+          local: Boolean(o.local),
+          user: Boolean(o.user),
+          paths: o.path,
+          all: Boolean(o.all),
+          excludeEditable: Boolean(o.excludeEditable),
+          excludes: o.exclude ?? [],
+          json: Boolean(o.json),
+        }, ctx);
+        if (result.kind === "delegated") {
+          exitCode = result.exitCode;
+          return;
+        }
+        if (o.json) {
+          const { jsonDumpsPy } = await import("./packages/python-text.js");
+          for (const w of result.warnings) ctx.stderr.write(w + "\n");
+          ctx.stdout.write(jsonDumpsPy(result.entries.map((e) => ({
+            name: e.name,
+            version: e.version,
+            requirement: e.requirement,
+            editable: e.editable,
+            editable_project_location: e.editableProjectLocation,
+          }))) + "\n");
+          return;
+        }
+        printOutput(result.lines, result.warnings);
+      });
+
+    program
+      .command("list")
+      .description("List installed packages, as the environment's pip does (natively; --outdated/--uptodate ask pip)")
+      .option("-p, --python <target>", pythonHelp)
+      .addOption(new Option("--format <format>", "output format").choices(["columns", "freeze", "json"]).default("columns"))
+      .option("-e, --editable", "only editable installs")
+      .option("--exclude-editable", "leave out editable installs")
+      .option("--include-editable", "include editable installs (the default)")
+      .option("--not-required", "only packages no other installed package requires")
+      .option("--exclude <package>", "leave out this package (repeatable)", collect)
+      .option("-l, --local", "in a venv with system site-packages, leave out the base interpreter's packages")
+      .option("--user", "only packages installed in the user site")
+      .option("--path <dir>", "read the packages in this directory instead of sys.path (repeatable)", collect)
+      .option("-v, --verbose", "add each package's location and installer", count)
+      .option("-o, --outdated", "list outdated packages (runs the environment's pip: it needs the index)")
+      .option("-u, --uptodate", "list up-to-date packages (runs the environment's pip: it needs the index)")
+      .option("--pre", "with --outdated/--uptodate: consider pre-releases")
+      .option("-i, --index-url <url>", "with --outdated/--uptodate: the package index")
+      .option("--extra-index-url <url>", "with --outdated/--uptodate: another index (repeatable)", collect)
+      .option("--no-index", "with --outdated/--uptodate: use --find-links only")
+      .option("-f, --find-links <url>", "with --outdated/--uptodate: look for archives here (repeatable)", collect)
+      .action(async (o: {
+        python?: string; format: "columns" | "freeze" | "json"; editable?: boolean; excludeEditable?: boolean;
+        includeEditable?: boolean; notRequired?: boolean; exclude?: string[]; local?: boolean; user?: boolean; path?: string[];
+        verbose?: number; outdated?: boolean; uptodate?: boolean; pre?: boolean; indexUrl?: string; extraIndexUrl?: string[];
+        index: boolean; findLinks?: string[];
+      }) => {
+        if (o.outdated && o.uptodate) throw new UsageError("Options --outdated and --uptodate cannot be combined.");
+        const pipIndexArgs: string[] = [];
+        if (o.pre) pipIndexArgs.push("--pre");
+        if (o.indexUrl) pipIndexArgs.push("--index-url", o.indexUrl);
+        for (const u of o.extraIndexUrl ?? []) pipIndexArgs.push("--extra-index-url", u);
+        if (o.index === false) pipIndexArgs.push("--no-index");
+        for (const f of o.findLinks ?? []) pipIndexArgs.push("--find-links", f);
+        const { list } = await import("./commands/list.js");
+        const result = await list({
+          python: o.python,
+          format: o.format,
+          editable: Boolean(o.editable),
+          // --include-editable undoes --exclude-editable.
+          excludeEditable: Boolean(o.excludeEditable) && !o.includeEditable,
+          notRequired: Boolean(o.notRequired),
+          excludes: o.exclude ?? [],
+          local: Boolean(o.local),
+          user: Boolean(o.user),
+          paths: o.path,
+          verbose: o.verbose ?? 0,
+          index: o.outdated ? "outdated" : o.uptodate ? "uptodate" : undefined,
+          pipIndexArgs,
+        }, ctx);
+        if (result.kind === "delegated") {
+          exitCode = result.exitCode;
+          return;
+        }
+        printOutput(result.lines, result.warnings);
+      });
+
+    program
+      .command("show")
+      .description("Show installed packages' details, as the environment's pip does (natively)")
+      .argument("<package...>", "package names (compared normalized: Foo.Bar_baz = foo-bar-baz)")
+      .option("-p, --python <target>", pythonHelp)
+      .option("-f, --files", "list the files each package installed")
+      .option("-v, --verbose", "add metadata version, installer, classifiers, entry points, project URLs", count)
+      .option("--json", "print JSON: one object per package found")
+      .action(async (names: string[], o: { python?: string; files?: boolean; verbose?: number; json?: boolean }) => {
+        const { show } = await import("./commands/show.js");
+        const verbose = (o.verbose ?? 0) > 0;
+        const result = await show({ python: o.python, names, files: Boolean(o.files), verbose, json: Boolean(o.json) }, ctx);
+        if (result.kind === "delegated") {
+          exitCode = result.exitCode;
+          return;
+        }
+        if (o.json) {
+          const { jsonDumpsPy } = await import("./packages/python-text.js");
+          for (const w of result.warnings) ctx.stderr.write(w + "\n");
+          ctx.stdout.write(jsonDumpsPy(result.packages.map((p) => ({
+            name: p.name,
+            version: p.version,
+            summary: p.summary,
+            home_page: p.homePage,
+            author: p.author,
+            author_email: p.authorEmail,
+            license: p.license,
+            location: p.location,
+            editable_project_location: p.editableProjectLocation ?? null,
+            requires: p.requires,
+            required_by: p.requiredBy,
+            ...(verbose ? {
+              metadata_version: p.metadataVersion,
+              installer: p.installer,
+              classifiers: p.classifiers,
+              entry_points: p.entryPoints,
+              project_urls: p.projectUrls,
+            } : {}),
+            ...(o.files ? { files: p.files ?? null } : {}),
+          }))) + "\n");
+        } else {
+          printOutput(result.lines, result.warnings);
+        }
+        // pip: exit 1 when nothing was found to show.
+        if (result.packages.length === 0) exitCode = 1;
+      });
+  }
+
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {

@@ -1,7 +1,6 @@
 // Probing interpreters: run probe.py once per interpreter and cache the answer
 // keyed by the interpreter's path, real path, size and mtime, so that later
 // calls with the same interpreter start no Python at all.
-import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, realpathSync, statSync, openSync, readSync, closeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Context } from "../context.js";
@@ -9,6 +8,7 @@ import { VenvctlError } from "../errors.js";
 import { assetPath } from "../util/assets.js";
 import { capture } from "../util/exec.js";
 import { atomicWriteFile, isNodeError } from "../util/fs.js";
+import { quickHash } from "../util/hash.js";
 import { debug, tildify } from "../util/log.js";
 import { formatVersion, versionFromInfo, type PythonVersion } from "./version.js";
 
@@ -38,6 +38,10 @@ export interface ProbeInfo {
   venv_dirs?: { scripts: string; include: string; purelib: string };
   /** sysconfig install paths inside such a venv, with `{{VENV}}`. */
   venv_paths?: Record<string, string>;
+  /** How site.py builds sys.path (package commands rebuild it per call); see probe.py. */
+  site?: SiteLayout;
+  /** PEP 508 marker variables of this interpreter. */
+  marker_env?: Record<string, string>;
   seed: {
     dir: string | null;
     pip: string | null;
@@ -46,6 +50,27 @@ export interface ProbeInfo {
     wheel_pkg_dir: string | null;
   };
 }
+
+/** What probe.py's site_layout() reports. */
+export interface SiteLayout {
+  /** sys.path before site.py adds site directories (stdlib zip, stdlib, lib-dynload). */
+  base_path: string[];
+  /** site.getsitepackages() of this interpreter. */
+  site_dirs: string[];
+  /** Site directories of a venv made from it, with `{{VENV}}`. */
+  venv_site_dirs?: string[];
+  /** Its own site directories as a venv with system site-packages sees them. */
+  venv_base_site_dirs?: string[];
+  /** The user site, with `{{USERBASE}}` for the user base; null when unknown. */
+  user_site: string | null;
+  /** How the default user base is formed: ~/.local, %APPDATA%\Python, ~/Library/Python/X.Y. */
+  user_base_kind: "posix" | "nt" | "framework";
+  /** importlib.metadata._PIP_USE_IMPORTLIB_METADATA (distributors may set it false); null before 3.8. */
+  pip_importlib_flag: boolean | null;
+}
+
+/** The placeholder probe.py puts where the user base goes in `site.user_site`. */
+export const USERBASE_PLACEHOLDER = "{{USERBASE}}";
 
 /** The placeholder probe.py puts where the environment's directory goes. */
 export const VENV_PLACEHOLDER = "{{VENV}}";
@@ -66,14 +91,18 @@ export function describeInterpreter(i: Interpreter): string {
   return `${impl} ${formatVersion(i.version)}`;
 }
 
-let probeScriptCache: { text: string; hash: string } | undefined;
+declare const __VENVCTL_PROBE_HASH__: string | undefined;
+
+let probeHash: string | undefined;
+/**
+ * probe.py and its hash, which keys the cache (a changed probe answers
+ * anew). The build computes the hash once; from the sources it is computed
+ * on first use.
+ */
 function probeScript(): { path: string; hash: string } {
   const path = assetPath("python/probe.py");
-  if (!probeScriptCache) {
-    const text = readFileSync(path, "utf8");
-    probeScriptCache = { text, hash: createHash("sha256").update(text).digest("hex").slice(0, 16) };
-  }
-  return { path, hash: probeScriptCache.hash };
+  probeHash ??= typeof __VENVCTL_PROBE_HASH__ === "string" ? __VENVCTL_PROBE_HASH__ : quickHash(readFileSync(path, "utf8"));
+  return { path, hash: probeHash };
 }
 
 /**
@@ -104,10 +133,8 @@ interface Fingerprint {
 function fingerprint(path: string, scriptHash: string): Fingerprint {
   const realPath = realpathSync(path);
   const st = statSync(realPath);
-  const key = createHash("sha256")
-    .update(JSON.stringify([scriptHash, path, realPath, st.size, st.mtimeMs, st.ino, st.dev]))
-    .digest("hex")
-    .slice(0, 32);
+  // A cache key, not an integrity check: quickHash spares loading node:crypto.
+  const key = quickHash(JSON.stringify([scriptHash, path, realPath, st.size, st.mtimeMs, st.ino, st.dev]));
   return { key, realPath };
 }
 

@@ -76,6 +76,113 @@ def bundled_wheels():
     return out
 
 
+USERBASE = "{{USERBASE}}"
+
+
+def site_layout(here):
+    """How site.py builds sys.path, so that package commands can rebuild it
+    per call without running Python: the entries before the site directories,
+    the site directories of this interpreter, of a venv made from it (with
+    PLACEHOLDER) and of its base when a venv includes system site-packages,
+    and the user site (with USERBASE). The user site, .pth files and HOME are
+    read per call: they change without the interpreter changing."""
+    import site
+    out = {}
+    try:
+        site_dirs = list(site.getsitepackages())
+    except Exception:
+        site_dirs = []
+    out["site_dirs"] = site_dirs
+    # Debian's site.py adds lib/pythonX.Y/site-packages only when it runs in
+    # a virtual environment; pretend to be in one for the venv answers.
+    had_real_prefix = hasattr(sys, "real_prefix")
+    try:
+        if not had_real_prefix:
+            sys.real_prefix = sys.prefix
+        try:
+            out["venv_site_dirs"] = list(site.getsitepackages([PLACEHOLDER]))
+            out["venv_base_site_dirs"] = list(site.getsitepackages(
+                [getattr(sys, "base_prefix", sys.prefix), getattr(sys, "base_exec_prefix", sys.exec_prefix)]))
+        except Exception:
+            pass
+    finally:
+        if not had_real_prefix:
+            del sys.real_prefix
+    # The user site for a given user base (site._get_path, 3.10+; older
+    # versions ask sysconfig for the <os>_user scheme).
+    user_site = None
+    try:
+        get_path = getattr(site, "_get_path", None)
+        if get_path is not None:
+            user_site = get_path(USERBASE)
+        else:
+            import sysconfig
+            scheme = "osx_framework_user" if (sys.platform == "darwin" and sysconfig.get_config_var("PYTHONFRAMEWORK")) else os.name + "_user"
+            user_site = sysconfig.get_path("purelib", scheme, vars={"userbase": USERBASE})
+    except Exception:
+        user_site = None
+    out["user_site"] = user_site
+    framework = None
+    try:
+        import sysconfig
+        framework = sysconfig.get_config_var("PYTHONFRAMEWORK") or None
+    except Exception:
+        pass
+    out["user_base_kind"] = "nt" if os.name == "nt" else ("framework" if (sys.platform == "darwin" and framework) else "posix")
+    # sys.path up to the first site directory: what Python puts there before
+    # site.py runs (the stdlib zip, the stdlib, lib-dynload).
+    site_set = set(os.path.normcase(os.path.abspath(p)) for p in site_dirs)
+    try:
+        site_set.add(os.path.normcase(os.path.abspath(site.getusersitepackages())))
+    except Exception:
+        pass
+    base_path = []
+    for p in sys.path:
+        if not p or os.path.abspath(p) == here:
+            continue
+        if os.path.normcase(os.path.abspath(p)) in site_set:
+            break
+        base_path.append(p)
+    out["base_path"] = base_path
+    # pip picks its metadata backend from this (pip/_internal/metadata/__init__.py).
+    use_importlib = None
+    try:
+        import importlib.metadata as md
+        use_importlib = bool(getattr(md, "_PIP_USE_IMPORTLIB_METADATA", True))
+    except Exception:
+        use_importlib = None
+    out["pip_importlib_flag"] = use_importlib
+    return out
+
+
+def marker_environment():
+    """PEP 508 marker variables, as packaging.markers.default_environment()."""
+    import platform
+    impl = getattr(sys, "implementation", None)
+    if impl is not None:
+        iv = impl.version
+        iver = "%d.%d.%d" % (iv[0], iv[1], iv[2])
+        if iv[3] != "final":
+            iver += iv[3][0] + str(iv[4])
+        iname = impl.name
+    else:
+        iver = "0"
+        iname = ""
+    return {
+        "implementation_name": iname,
+        "implementation_version": iver,
+        "os_name": os.name,
+        "platform_machine": platform.machine(),
+        "platform_release": platform.release(),
+        "platform_system": platform.system(),
+        "platform_version": platform.version(),
+        "python_full_version": platform.python_version(),
+        "platform_python_implementation": platform.python_implementation(),
+        "python_version": ".".join(platform.python_version_tuple()[:2]),
+        "sys_platform": sys.platform,
+    }
+
+
 def has_module(name):
     try:
         __import__(name)
@@ -120,6 +227,14 @@ def main():
         info["venv_dirs"] = created
         info["venv_paths"] = paths
     info["seed"] = bundled_wheels()
+    try:
+        info["site"] = site_layout(here)
+    except Exception:
+        pass
+    try:
+        info["marker_env"] = marker_environment()
+    except Exception:
+        pass
     sys.stdout.write(json.dumps(info))
     sys.stdout.write("\n")
 

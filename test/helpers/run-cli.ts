@@ -28,6 +28,8 @@ export function runCli(args: readonly string[], opts: RunOptions): CliResult {
     input: opts.input ?? "",
     encoding: "utf8",
     timeout: opts.timeoutMs ?? 120_000,
+    // Output of a large environment (show -f of 100 packages) passes 1 MiB.
+    maxBuffer: 256 * 1024 * 1024,
   });
   if (r.error) throw r.error;
   return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };

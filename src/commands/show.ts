@@ -1,0 +1,51 @@
+// `venvctl show NAME...`: what the environment's pip shows about installed
+// packages, read natively; --json for scripts.
+import type { Context } from "../context.js";
+import { openEnvironment, profileFor } from "../packages/environment.js";
+import { runEnvPip } from "../packages/run-pip.js";
+import { showPackages, type PackageInfo } from "../packages/show.js";
+import { resolveTarget, targetSysPath, type PackageTarget } from "../venv/target.js";
+import { VenvctlError } from "../errors.js";
+
+export interface ShowOptions {
+  python?: string | undefined;
+  names: string[];
+  files: boolean;
+  verbose: boolean;
+  json: boolean;
+}
+
+export type ShowResult =
+  | {
+      kind: "output";
+      lines: string[];
+      packages: PackageInfo[];
+      /** Names not installed (pip's "Package(s) not found"). */
+      missing: string[];
+      warnings: string[];
+      target: PackageTarget;
+    }
+  | { kind: "delegated"; exitCode: number };
+
+export async function show(opts: ShowOptions, ctx: Context): Promise<ShowResult> {
+  const target = await resolveTarget(ctx, opts.python);
+  const sysPath = targetSysPath(target, ctx);
+  const profile = profileFor(target, sysPath, ctx);
+  const delegate = async (why: string): Promise<ShowResult> => {
+    if (opts.json) throw new VenvctlError(`--json is not available here: ${why}`);
+    const args = ["show", ...(opts.files ? ["--files"] : []), ...(opts.verbose ? ["--verbose"] : []), ...opts.names];
+    return { kind: "delegated", exitCode: await runEnvPip(ctx, target, args, why) };
+  };
+  if (profile.pipVersion !== undefined && (profile.unsupported || profile.backend !== "importlib")) {
+    return delegate(profile.unsupported ? `pip ${profile.pipVersion} is older than 23.0` : "this pip reads metadata through pkg_resources");
+  }
+  const env = openEnvironment(ctx, target, { need: "all" }, { sysPath, profile });
+  if (env.installed.unsupported) return delegate(env.installed.unsupported);
+  // pip warns about missing names after reading the environment, before the rest.
+  const read = env.installed.warnings.length;
+  const out = showPackages(env, { names: opts.names, files: opts.files, verbose: opts.verbose });
+  const warnings = env.installed.warnings.slice(0, read);
+  if (out.missing.length) warnings.push(`WARNING: Package(s) not found: ${out.missing.join(", ")}`);
+  warnings.push(...env.installed.warnings.slice(read));
+  return { kind: "output", lines: out.lines, packages: out.packages, missing: out.missing, warnings, target };
+}

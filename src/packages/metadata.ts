@@ -1,0 +1,254 @@
+// Core metadata (METADATA, PKG-INFO) as Python's email parser reads it with
+// the compat32 policy, which is what importlib.metadata hands pip: header
+// lines up to the first line that is not one, continuation lines kept as
+// written (newlines and indentation included), repeated fields in order,
+// names matched case-insensitively. Files are read only as far as needed:
+// the body (the long description) is never read.
+import { isUtf8 } from "node:buffer";
+import { closeSync, constants, openSync, readSync } from "node:fs";
+
+/** The headers of a metadata file, in order. */
+export class Headers {
+  /** [name as written, lower-cased name, value] */
+  readonly entries: Array<[name: string, key: string, value: string]> = [];
+
+  /** email.message.Message.get: the first value of the field, else undefined. */
+  get(name: string): string | undefined {
+    const k = name.toLowerCase();
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i++) if (entries[i]![1] === k) return entries[i]![2];
+    return undefined;
+  }
+
+  /** Message.get_all: every value of the field, in order. */
+  getAll(name: string): string[] {
+    const k = name.toLowerCase();
+    const out: string[] = [];
+    for (const e of this.entries) if (e[1] === k) out.push(e[2]);
+    return out;
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  add(name: string, value: string): void {
+    this.entries.push([name, name.toLowerCase(), value]);
+  }
+
+  /**
+   * importlib.metadata's Message (Python 3.10+ _adapters.py) re-indents
+   * folded values: textwrap.dedent(" " * 8 + value), so the 8-space
+   * continuation indent setuptools writes disappears.
+   */
+  redent(): this {
+    for (const e of this.entries) if (e[2].includes("\n")) e[2] = dedentPy(" ".repeat(8) + e[2]);
+    return this;
+  }
+}
+
+/** textwrap.dedent: blank lines emptied, the common leading blanks removed. */
+export function dedentPy(text: string): string {
+  const lines = text.split("\n").map((l) => (/^[ \t]+$/.test(l) ? "" : l));
+  let margin: string | undefined;
+  for (const l of lines) {
+    const m = /^([ \t]*)[^ \t]/.exec(l);
+    if (!m) continue;
+    const indent = m[1]!;
+    if (margin === undefined) margin = indent;
+    else if (indent.startsWith(margin)) continue;
+    else if (margin.startsWith(indent)) margin = indent;
+    else {
+      let i = 0;
+      while (i < margin.length && i < indent.length && margin[i] === indent[i]) i++;
+      margin = margin.slice(0, i);
+    }
+  }
+  if (!margin) return lines.join("\n");
+  const m = margin;
+  return lines.map((l) => (l.startsWith(m) ? l.slice(m.length) : l)).join("\n");
+}
+
+/** The file is not UTF-8 (Python's read_text would raise UnicodeDecodeError). */
+export class MetadataDecodeError extends Error {}
+
+const NON_ASCII = /[\x80-\xff]/;
+
+/**
+ * Scans the header section of metadata, as email.feedparser's _parse_headers
+ * with the compat32 policy reads the decoded text: a line that is not a
+ * field (`Name:`), a continuation (leading space or tab) or an mbox `From `
+ * line ends the headers; a field's value is the rest of its line with
+ * leading blanks removed plus its continuation lines as written, minus the
+ * final newline. The bytes are scanned as latin-1 text (one character per
+ * byte, so offsets are byte offsets) and decoded as UTF-8 only where a value
+ * holds other than ASCII. With `wanted` (lower-case names) only the first
+ * value of those fields is kept, and scanning stops once they are known.
+ */
+class HeaderScanner {
+  readonly headers = new Headers();
+  /** The header section ended, or every wanted field is known. */
+  done = false;
+  private text = "";
+  private hasCR = false;
+  private pos = 0;
+  private field: { name: string; valueStart: number; end: number } | undefined;
+  private missing: string[] | undefined;
+
+  constructor(wanted: readonly string[] | undefined) {
+    this.missing = wanted ? [...wanted] : undefined;
+  }
+
+  /** Scans complete lines of buf[0, n) not scanned yet (bytes from `from` are new); with `final`, the rest too. */
+  scan(buf: Buffer, from: number, n: number, final: boolean): void {
+    const added = buf.toString("latin1", from, n);
+    this.text += added;
+    if (!this.hasCR && added.includes("\r")) this.hasCR = true;
+    const text = this.text;
+    while (!this.done) {
+      const start = this.pos;
+      // The end of the line (universal newlines: \n, \r\n, \r).
+      let eol = text.indexOf("\n", start);
+      if (this.hasCR) {
+        const cr = text.indexOf("\r", start);
+        if (cr >= 0 && (eol < 0 || cr < eol)) eol = cr;
+      }
+      let next: number;
+      if (eol >= 0) {
+        if (text.charCodeAt(eol) === 0x0d) {
+          if (eol + 1 >= n && !final) return; // \r\n may be split across reads
+          next = text.charCodeAt(eol + 1) === 0x0a ? eol + 2 : eol + 1;
+        } else next = eol + 1;
+      } else {
+        if (!final) return;
+        if (start >= n) return this.finish(buf);
+        eol = next = n;
+      }
+      this.line(buf, start, eol, next);
+      this.pos = next;
+    }
+  }
+
+  finish(buf: Buffer): void {
+    this.commit(buf);
+    this.done = true;
+  }
+
+  private line(buf: Buffer, start: number, eol: number, next: number): void {
+    const text = this.text;
+    const c = text.charCodeAt(start);
+    if (c === 0x20 || c === 0x09) {
+      // A continuation; one before any field is a defect and is dropped.
+      if (this.field) this.field.end = next;
+      return;
+    }
+    if (c === 0x46 && text.startsWith("From ", start)) {
+      this.commit(buf); // the mbox envelope line (or a misplaced one): not a field
+      return;
+    }
+    // A field name: [\x21-\x39\x3b-\x7e]* then a colon (a loop: cold regexps are slow here).
+    let colon = start;
+    for (; colon < eol; colon++) {
+      const b = text.charCodeAt(colon);
+      if (b < 0x21 || b > 0x7e || b === 0x3a) break;
+    }
+    if (colon >= eol || text.charCodeAt(colon) !== 0x3a) {
+      this.finish(buf); // not a header line (a blank line included): the body starts
+      return;
+    }
+    this.commit(buf);
+    if (colon === start) return; // `:value` has no name: dropped
+    let v = colon + 1;
+    while (v < eol && (text.charCodeAt(v) === 0x20 || text.charCodeAt(v) === 0x09)) v++;
+    this.field = { name: text.slice(start, colon), valueStart: v, end: next };
+  }
+
+  private commit(buf: Buffer): void {
+    const f = this.field;
+    if (!f) return;
+    this.field = undefined;
+    let key: string | undefined;
+    if (this.missing) {
+      key = f.name.toLowerCase();
+      const i = this.missing.indexOf(key);
+      if (i < 0) return; // not wanted, or not the first value (which is all Message.get reads)
+      this.missing.splice(i, 1);
+      if (this.missing.length === 0) this.done = true;
+    }
+    let end = f.end;
+    while (end > f.valueStart && (this.text.charCodeAt(end - 1) === 0x0a || this.text.charCodeAt(end - 1) === 0x0d)) end--;
+    let value = this.text.slice(f.valueStart, end);
+    if (NON_ASCII.test(value)) {
+      const bytes = buf.subarray(f.valueStart, end);
+      if (!isUtf8(bytes)) throw new MetadataDecodeError(`the ${f.name} field is not valid UTF-8`);
+      value = buf.toString("utf8", f.valueStart, end);
+    } else if (value.length >= 13) {
+      // A longer slice would keep the whole decoded chunk alive (a V8 sliced
+      // string); a fresh copy lets it go: thousands of files add up.
+      value = buf.toString("latin1", f.valueStart, end);
+    }
+    if (this.hasCR && value.includes("\r")) value = value.replace(/\r\n?/g, "\n");
+    this.headers.entries.push([f.name, key ?? f.name.toLowerCase(), value]);
+  }
+}
+
+/** Parses the header section of a whole metadata text. */
+export function parseHeaders(text: string): Headers {
+  const buf = Buffer.from(text, "utf8");
+  const s = new HeaderScanner(undefined);
+  s.scan(buf, 0, buf.length, true);
+  if (!s.done) s.finish(buf);
+  return s.headers;
+}
+
+const CHUNK = 8192;
+// Name and Version end within the first ~100 bytes of every METADATA seen.
+const FIRST_SMALL = 256;
+let shared = Buffer.allocUnsafe(CHUNK * 2);
+
+/**
+ * Reads the header section of a metadata file, stopping at its end or as
+ * soon as the `wanted` fields (lower-case names) are complete. Answers
+ * undefined when the file cannot be read (missing, a directory) or is empty,
+ * where importlib.metadata's read_text answers None or "".
+ */
+export function readMetadataHeaders(path: string, wanted?: readonly string[]): Headers | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY); // a number: no flag string to parse per file
+  } catch {
+    return undefined;
+  }
+  try {
+    const scanner = new HeaderScanner(wanted);
+    // Name and Version open nearly every file: a small first read does for them.
+    let size = wanted ? FIRST_SMALL : CHUNK;
+    let have = 0;
+    for (;;) {
+      if (have + size > shared.length) {
+        // The header section is longer than the buffer: grow it, keeping what was read.
+        const bigger = Buffer.allocUnsafe(Math.max(shared.length * 2, have + size));
+        shared.copy(bigger, 0, 0, have);
+        shared = bigger;
+      }
+      let n: number;
+      try {
+        n = readSync(fd, shared, have, size, have);
+      } catch {
+        // EISDIR and the like: not a readable file.
+        if (have === 0) return undefined;
+        n = 0;
+      }
+      if (have === 0 && n === 0) return undefined; // empty: no metadata
+      const final = n < size;
+      scanner.scan(shared, have, have + n, final);
+      have += n;
+      if (final || scanner.done) break;
+      size = CHUNK;
+    }
+    if (!scanner.done) scanner.finish(shared);
+    return scanner.headers;
+  } finally {
+    closeSync(fd);
+  }
+}
