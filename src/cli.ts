@@ -335,6 +335,143 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
       });
   }
 
+  // ── changing packages: install, reinstall, uninstall, sync (issue 6) ─────
+  {
+    const collect = (value: string, previous: string[]) => [...previous, value];
+    const pythonHelp = "the environment: a venv directory, a python executable, or a version (default: $VIRTUAL_ENV, the nearest .venv, then the selected version)";
+    // Everything after `--` is pip's. Commander appends those words to the
+    // command's operands; they are the last ones, so they come off the end.
+    const passThrough = (operands: string[]): { operands: string[]; pipArgs: string[] } => {
+      const dd = argv.indexOf("--");
+      const pipArgs = dd >= 0 ? argv.slice(dd + 1) : [];
+      return { operands: operands.slice(0, operands.length - pipArgs.length), pipArgs };
+    };
+    type IndexFlags = { pre?: boolean; indexUrl?: string; extraIndexUrl: string[]; findLinks: string[]; index: boolean };
+    const withIndexOptions = (cmd: Command): Command => cmd
+      .option("--pre", "consider pre-releases and development versions", false)
+      .option("-i, --index-url <url>", "the package index (PEP 503)")
+      .option("--extra-index-url <url>", "another index (repeatable)", collect, [])
+      .option("-f, --find-links <url>", "look for archives in this directory or page (repeatable)", collect, [])
+      .option("--no-index", "use --find-links only");
+    const indexOptions = (o: IndexFlags) => ({
+      pre: Boolean(o.pre),
+      indexUrl: o.indexUrl,
+      extraIndexUrls: o.extraIndexUrl,
+      findLinks: o.findLinks,
+      noIndex: o.index === false,
+    });
+
+    withIndexOptions(program
+      .command("install")
+      .description("Install packages with the environment's pip; answers at once when everything is already installed")
+      .usage("[options] [requirements...] [-- pip options]")
+      .argument("[requirements...]", "requirements: names with versions (`requests>=2`), URLs, paths")
+      .option("-p, --python <target>", pythonHelp)
+      .option("-r, --requirement <file>", "install from this requirements file (repeatable)", collect, [])
+      .option("-c, --constraint <file>", "limit versions with this constraints file (repeatable)", collect, [])
+      .option("-e, --editable <path-or-url>", "install this project in editable mode (repeatable)", collect, [])
+      .option("-U, --upgrade", "upgrade to the newest versions allowed", false)
+      .option("--force-reinstall", "reinstall even what is up to date", false)
+      .option("--no-deps", "do not install dependencies"))
+      .action(async (reqs: string[], o: IndexFlags & {
+        python?: string; requirement: string[]; constraint: string[]; editable: string[]; upgrade: boolean;
+        forceReinstall: boolean; deps: boolean;
+      }) => {
+        const { operands, pipArgs } = passThrough(reqs);
+        const { install } = await import("./commands/install.js");
+        const result = await install({
+          python: o.python,
+          requirements: operands,
+          requirementFiles: o.requirement,
+          constraintFiles: o.constraint,
+          editables: o.editable,
+          upgrade: o.upgrade,
+          forceReinstall: o.forceReinstall,
+          noDeps: o.deps === false,
+          index: indexOptions(o),
+          pipArgs,
+        }, ctx);
+        if (result.kind === "pip") {
+          exitCode = result.exitCode;
+          return;
+        }
+        for (const w of result.warnings) ctx.stderr.write(w + "\n");
+        const n = result.requirements;
+        ctx.stderr.write(`All ${n} requirement${n === 1 ? " is" : "s are"} already satisfied in ${result.where}\n`);
+      });
+
+    withIndexOptions(program
+      .command("reinstall")
+      .description("Reinstall packages at their installed version (pip install --upgrade --no-deps --force-reinstall)")
+      .usage("[options] [names...] [-- pip options]")
+      .argument("[names...]", "project names; with a version (`requests==2.31.0`) to reinstall that one")
+      .option("-p, --python <target>", pythonHelp)
+      .option("-r, --requirement <file>", "reinstall what this requirements file names (repeatable)", collect, []))
+      .action(async (names: string[], o: IndexFlags & { python?: string; requirement: string[] }) => {
+        const { operands, pipArgs } = passThrough(names);
+        const { reinstall } = await import("./commands/reinstall.js");
+        const result = await reinstall({ python: o.python, names: operands, requirementFiles: o.requirement, index: indexOptions(o), pipArgs }, ctx);
+        exitCode = result.exitCode;
+      });
+
+    program
+      .command("uninstall")
+      .description("Uninstall packages with the environment's pip")
+      .usage("[options] [names...] [-- pip options]")
+      .argument("[names...]", "project names")
+      .option("-p, --python <target>", pythonHelp)
+      .option("-r, --requirement <file>", "uninstall what this requirements file names (repeatable)", collect, [])
+      .option("-y, --yes", "do not ask for confirmation", false)
+      .action(async (names: string[], o: { python?: string; requirement: string[]; yes: boolean }) => {
+        const { operands, pipArgs } = passThrough(names);
+        const { uninstall } = await import("./commands/uninstall.js");
+        exitCode = (await uninstall({ python: o.python, names: operands, requirementFiles: o.requirement, yes: o.yes, pipArgs }, ctx)).exitCode;
+      });
+
+    withIndexOptions(program
+      .command("sync")
+      .description("Make the environment hold exactly what the requirements files list (installs, upgrades, downgrades, uninstalls)")
+      .usage("[options] <files...> [-- pip install options]")
+      .argument("<files...>", "requirements files (pinned, as `venvctl freeze` writes them)")
+      .option("-p, --python <target>", pythonHelp)
+      .option("--dry-run", "print the plan on stdout and change nothing", false))
+      .action(async (files: string[], o: IndexFlags & { python?: string; dryRun: boolean }) => {
+        const { operands, pipArgs } = passThrough(files);
+        const { sync } = await import("./commands/sync.js");
+        const r = await sync({ python: o.python, files: operands, index: indexOptions(o), dryRun: o.dryRun, pipArgs }, ctx);
+        const where = r.where;
+        const Where = where.charAt(0).toUpperCase() + where.slice(1);
+        for (const w of r.warnings) ctx.stderr.write(w + "\n");
+        if (r.uninstall.blocked) ctx.stderr.write(`warning: ${r.uninstall.blocked}\n`);
+        if (r.dryRun) {
+          const lines: string[] = [];
+          const reasons = { missing: "not installed", version: "", extra: "an extra is not provided", pip: "pip resolves it" };
+          for (const s of r.install.steps) {
+            const why = s.reason === "version" ? `${s.installed} installed` : reasons[s.reason];
+            lines.push(`install ${s.requirement}  # ${why} (${s.where})`);
+          }
+          if (r.install.needed && !r.install.steps.length) lines.push(`install -r ${operands.join(" -r ")}  # ${r.install.why}`);
+          for (const u of r.uninstall.remove) lines.push(`uninstall ${u.name}==${u.version}`);
+          if (lines.length) ctx.stdout.write(lines.join("\n") + "\n");
+          const parts: string[] = [];
+          if (r.install.needed) parts.push(r.install.steps.length ? `install ${r.install.steps.length}` : "run pip's install");
+          if (r.uninstall.remove.length) parts.push(`uninstall ${r.uninstall.remove.length}`);
+          if (r.install.needed && r.uninstall.remove.length) {
+            ctx.stderr.write("note: after pip's install, what to uninstall is worked out again (new versions may need other packages)\n");
+          }
+          ctx.stderr.write(parts.length
+            ? `Would ${parts.join(" and ")} in ${where} (--dry-run: nothing changed)\n`
+            : `${Where} is in sync with ${operands.join(", ")}: nothing to do\n`);
+          return;
+        }
+        exitCode = r.exitCode;
+        if (r.exitCode !== 0) return;
+        ctx.stderr.write(r.installed || r.uninstalled.length
+          ? `${Where} is in sync with ${operands.join(", ")}\n`
+          : `${Where} is already in sync with ${operands.join(", ")}: ${r.install.listed === 1 ? "the listed requirement is" : `all ${r.install.listed} listed requirements are`} satisfied and nothing else is installed\n`);
+      });
+  }
+
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {

@@ -1,0 +1,117 @@
+// `venvctl reinstall NAME...`: pip's `install --upgrade --no-deps
+// --force-reinstall`, pinned to the installed version unless a version is
+// given, so a package whose files were damaged gets them back unchanged. An
+// editable or direct-URL install is reinstalled from where it came from.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Context } from "../context.js";
+import { UsageError, VenvctlError } from "../errors.js";
+import { openEnvironment } from "../packages/environment.js";
+import { directReference } from "../packages/freeze.js";
+import type { InstalledDist } from "../packages/installed.js";
+import { ensurePip, indexArgs, rehashAfterChange, runPip, type IndexOptions } from "../packages/pip-runner.js";
+import { commandLineRequirement, readInputs } from "../packages/requirements-file.js";
+import { InstalledIndex, markerMayHold } from "../packages/satisfaction.js";
+import { debug } from "../util/log.js";
+import { describeTarget, resolveTarget, type PackageTarget } from "../venv/target.js";
+
+export interface ReinstallOptions {
+  python?: string | undefined;
+  /** NAME or NAME==VERSION (any PEP 508 requirement naming a project). */
+  names: string[];
+  /** -r FILE: its named requirements are reinstalled too. */
+  requirementFiles: string[];
+  index: IndexOptions;
+  pipArgs: string[];
+}
+
+export interface ReinstallResult {
+  target: PackageTarget;
+  exitCode: number;
+  /** What pip was asked for, by project: `foo==1.2`, `-e /src/foo`. */
+  requested: string[];
+}
+
+/** The requirement that reinstalls `dist` as it is now. */
+function asInstalled(dist: InstalledDist, extras: readonly string[]): string[] {
+  const editable = dist.editableLocation;
+  if (editable) return ["-e", editable];
+  const du = dist.directUrl;
+  if (du) return [directReference(du, dist.rawName)];
+  const v = dist.version;
+  const x = extras.length ? `[${extras.join(",")}]` : "";
+  return [`${dist.rawName}${x}${v.legacy ? "===" : "=="}${v.text}`];
+}
+
+export async function reinstall(opts: ReinstallOptions, ctx: Context): Promise<ReinstallResult> {
+  if (!opts.names.length && !opts.requirementFiles.length) {
+    throw new UsageError("nothing to reinstall", { hint: "give package names (`venvctl reinstall requests`) or -r FILE" });
+  }
+  const named = opts.names.map((n) => {
+    const e = commandLineRequirement(n, false, ctx.cwd);
+    if (e.spec.kind !== "named" || e.spec.req.url) {
+      throw new UsageError(`reinstall takes project names, optionally with a version: ${n}`, {
+        hint: "to install from a path or URL, use `venvctl install --force-reinstall`",
+      });
+    }
+    return { text: n, req: e.spec.req };
+  });
+  const fromFiles = readInputs({ requirementFiles: opts.requirementFiles }, { cwd: ctx.cwd, env: ctx.env });
+  const target = await resolveTarget(ctx, opts.python);
+  const where = describeTarget(target, ctx.dirs.home);
+  const opened = openEnvironment(ctx, target, { need: "name-version" });
+  const index = new InstalledIndex(opened.installed);
+  const markerEnv = target.interpreter.info.marker_env;
+
+  const requested: string[] = [];
+  for (const { text, req } of named) {
+    const dist = index.get(req.name);
+    if (!dist) {
+      throw new VenvctlError(`${req.name} is not installed in ${where}`, { hint: `install it with \`venvctl install ${text}\`` });
+    }
+    // A version given is the user's; otherwise the installed one.
+    requested.push(...(req.specifiers.length ? [text] : asInstalled(dist, req.extras)));
+  }
+  // From files: named requirements without a version are pinned to the
+  // installed one through a constraints file; the files go to pip as they are.
+  const pins: string[] = [];
+  for (const e of fromFiles.entries) {
+    if (e.constraint || e.spec.kind !== "named" || e.spec.req.url || e.spec.req.specifiers.length) continue;
+    if (e.marker && markerEnv && !markerMayHold(e.marker, { env: markerEnv }, "")) continue;
+    const dist = index.get(e.spec.req.name);
+    if (!dist) {
+      throw new VenvctlError(`${e.spec.req.name} (${e.source!.file} line ${e.source!.line}) is not installed in ${where}`, {
+        hint: `install it with \`venvctl install -r ${e.source!.file}\``,
+      });
+    }
+    if (dist.editable || dist.directUrl) {
+      throw new VenvctlError(`${dist.rawName} is installed ${dist.editable ? "in editable mode" : "from a URL"}; ${e.source!.file} line ${e.source!.line} names it from the index`, {
+        hint: `reinstall it by name: \`venvctl reinstall ${dist.rawName}\``,
+      });
+    }
+    const v = dist.version;
+    pins.push(`${dist.rawName}${v.legacy ? "===" : "=="}${v.text}`);
+  }
+
+  const args = ["install", "--upgrade", "--no-deps", "--force-reinstall", ...indexArgs(opts.index), ...requested];
+  for (const f of opts.requirementFiles) args.push("-r", f);
+  let tmp: string | undefined;
+  try {
+    if (pins.length) {
+      tmp = mkdtempSync(join(tmpdir(), "venvctl-reinstall-"));
+      const constraints = join(tmp, "installed-versions.txt");
+      writeFileSync(constraints, pins.join("\n") + "\n");
+      debug(ctx, `pinning ${pins.join(", ")} (from -r) with ${constraints}`);
+      args.push("-c", constraints);
+    }
+    args.push(...opts.pipArgs);
+    ctx.stderr.write(`Reinstalling in ${where}\n`);
+    await ensurePip(ctx, target);
+    const exitCode = await runPip(ctx, target, args, { why: "reinstall" });
+    if (exitCode === 0) await rehashAfterChange(ctx, target);
+    return { target, exitCode, requested: [...requested, ...pins] };
+  } finally {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,81 @@
+// `venvctl sync FILE...`: make the environment hold exactly what the files
+// list — one pip install for what is missing or at another version (with
+// what it needs), then one pip uninstall for what is neither listed nor
+// needed. --dry-run prints the plan and changes nothing.
+import type { Context } from "../context.js";
+import { UsageError } from "../errors.js";
+import { decideNoOp, openForCheck } from "../packages/install-check.js";
+import { clearListingCache } from "../packages/installed.js";
+import { ensurePip, indexArgs, rehashAfterChange, runPip, type IndexOptions } from "../packages/pip-runner.js";
+import { readInputs } from "../packages/requirements-file.js";
+import { planInstall, planUninstall, type InstallPlan, type UninstallPlan } from "../packages/sync-plan.js";
+import { debug } from "../util/log.js";
+import { describeTarget, resolveTarget, type PackageTarget } from "../venv/target.js";
+
+export interface SyncOptions {
+  python?: string | undefined;
+  files: string[];
+  index: IndexOptions;
+  dryRun: boolean;
+  /** After `--`: for pip's install call. */
+  pipArgs: string[];
+}
+
+export interface SyncResult {
+  target: PackageTarget;
+  /** "the virtual environment at ~/p/.venv", for messages. */
+  where: string;
+  dryRun: boolean;
+  install: InstallPlan;
+  /** Before the install for --dry-run; worked out again after it otherwise. */
+  uninstall: UninstallPlan;
+  /** pip's exit code (0 when pip had nothing to do). */
+  exitCode: number;
+  /** Whether pip's install ran, and which distributions pip's uninstall was given. */
+  installed: boolean;
+  uninstalled: string[];
+  warnings: string[];
+}
+
+export async function sync(opts: SyncOptions, ctx: Context): Promise<SyncResult> {
+  if (!opts.files.length) throw new UsageError("sync needs a requirements file", { hint: "venvctl sync requirements.txt" });
+  const inputs = readInputs({ requirementFiles: opts.files }, { cwd: ctx.cwd, env: ctx.env });
+  const target = await resolveTarget(ctx, opts.python);
+  let checked = openForCheck(ctx, target);
+  const decision = decideNoOp(ctx, checked, inputs, false);
+  const install = planInstall(inputs, checked, decision);
+  if (opts.pipArgs.length && !install.needed) {
+    install.needed = true;
+    install.why = `pip options after -- (${opts.pipArgs.join(" ")})`;
+  }
+  let uninstall = planUninstall(inputs, checked, ctx.cwd);
+  const where = describeTarget(target, ctx.dirs.home);
+  const result: SyncResult = { target, where, dryRun: opts.dryRun, install, uninstall, exitCode: 0, installed: false, uninstalled: [], warnings: inputs.warnings };
+  if (opts.dryRun) return result;
+
+  if (!install.needed && !uninstall.remove.length) return result;
+  ctx.stderr.write(`Syncing ${where} with ${opts.files.join(", ")}\n`);
+  await ensurePip(ctx, target);
+  if (install.needed) {
+    debug(ctx, `pip installs: ${install.why}`);
+    const args = ["install", ...indexArgs(opts.index)];
+    for (const f of opts.files) args.push("-r", f);
+    args.push(...opts.pipArgs);
+    result.installed = true;
+    result.exitCode = await runPip(ctx, target, args, { why: install.why ?? "sync" });
+    if (result.exitCode !== 0) return result;
+    // What the listed packages need now is what the new versions say.
+    clearListingCache();
+    checked = openForCheck(ctx, target);
+    uninstall = planUninstall(inputs, checked, ctx.cwd);
+    result.uninstall = uninstall;
+  }
+  if (uninstall.remove.length) {
+    const names = uninstall.remove.map((r) => r.name);
+    ctx.stderr.write(`Uninstalling what ${opts.files.join(", ")} does not list: ${uninstall.remove.map((r) => `${r.name} ${r.version}`).join(", ")}\n`);
+    result.uninstalled = names;
+    result.exitCode = await runPip(ctx, target, ["uninstall", "--yes", ...names], { why: "sync removes what is not listed" });
+  }
+  if (result.exitCode === 0) await rehashAfterChange(ctx, target);
+  return result;
+}

@@ -1,0 +1,42 @@
+// `venvctl uninstall NAME... [-r FILE] [-y]`: the target environment's pip
+// uninstalls (asking first unless -y, as pip does); the names and files are
+// checked before pip starts.
+import type { Context } from "../context.js";
+import { UsageError } from "../errors.js";
+import { ensurePip, rehashAfterChange, runPip } from "../packages/pip-runner.js";
+import { commandLineRequirement, readInputs } from "../packages/requirements-file.js";
+import { describeTarget, resolveTarget, type PackageTarget } from "../venv/target.js";
+
+export interface UninstallOptions {
+  python?: string | undefined;
+  names: string[];
+  requirementFiles: string[];
+  /** -y: do not ask for confirmation. */
+  yes: boolean;
+  pipArgs: string[];
+}
+
+export interface UninstallResult {
+  target: PackageTarget;
+  exitCode: number;
+}
+
+export async function uninstall(opts: UninstallOptions, ctx: Context): Promise<UninstallResult> {
+  if (!opts.names.length && !opts.requirementFiles.length) {
+    throw new UsageError("nothing to uninstall", { hint: "give package names (`venvctl uninstall requests`) or -r FILE" });
+  }
+  for (const n of opts.names) {
+    const e = commandLineRequirement(n, false, ctx.cwd);
+    if (e.spec.kind !== "named") throw new UsageError(`uninstall takes project names: ${n}`);
+  }
+  readInputs({ requirementFiles: opts.requirementFiles }, { cwd: ctx.cwd, env: ctx.env });
+  const target = await resolveTarget(ctx, opts.python);
+  const args = ["uninstall", ...(opts.yes ? ["--yes"] : []), ...opts.names];
+  for (const f of opts.requirementFiles) args.push("-r", f);
+  args.push(...opts.pipArgs);
+  ctx.stderr.write(`Uninstalling from ${describeTarget(target, ctx.dirs.home)}\n`);
+  await ensurePip(ctx, target);
+  const exitCode = await runPip(ctx, target, args, { why: "uninstall" });
+  if (exitCode === 0) await rehashAfterChange(ctx, target);
+  return { target, exitCode };
+}

@@ -1,0 +1,119 @@
+// pip's own settings that venvctl does not see on its command line: PIP_*
+// environment variables and pip.conf files (pip's configuration.py). The
+// no-op answer may be given only when none of them could make pip change
+// something, or act elsewhere, for requirements that are all satisfied —
+// `upgrade = true` in pip.conf, PIP_TARGET, PIP_CONSTRAINT, PIP_USER… — so
+// anything not known to be harmless sends the install to pip.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Context } from "../context.js";
+
+/**
+ * Settings that cannot turn "already satisfied" into a change: where pip
+ * looks for distributions (it does not look when the installed ones
+ * satisfy), how it builds and downloads, and how it talks.
+ */
+const HARMLESS = new Set([
+  "index-url", "extra-index-url", "find-links", "no-index", "trusted-host", "pre", "prefer-binary", "only-binary",
+  "no-binary", "timeout", "default-timeout", "retries", "proxy", "cert", "client-cert", "cache-dir", "no-cache-dir",
+  "disable-pip-version-check", "no-input", "progress-bar", "quiet", "verbose", "log", "log-file", "local-log",
+  "no-color", "root-user-action", "keyring-provider", "exists-action", "no-build-isolation", "use-pep517",
+  "no-use-pep517", "check-build-dependencies", "config-settings", "global-option", "build-option", "no-clean",
+  "no-python-version-warning", "use-feature", "no-warn-script-location", "no-warn-conflicts", "compile",
+  "no-compile", "upgrade-strategy", "no-deps", "ignore-requires-python", "isolated", "config-file",
+  "break-system-packages", "resume-retries", "src",
+]);
+
+/** pip's _normalize_name: lower case, `_` → `-`, without leading dashes. */
+function normalize(name: string): string {
+  return name.toLowerCase().replace(/_/g, "-").replace(/^--/, "");
+}
+
+function judge(name: string, where: string, inVenv: boolean): string | undefined {
+  const key = normalize(name);
+  if (HARMLESS.has(key)) return undefined;
+  // pip refuses to run outside a virtual environment; inside one it changes nothing.
+  if (key === "require-virtualenv" && inVenv) return undefined;
+  return `${where} sets ${key}`;
+}
+
+/** The pip.conf files pip reads, in its order (pip's get_configuration_files). */
+export function pipConfigFiles(ctx: Pick<Context, "env" | "dirs" | "platform">, sysPrefix: string): string[] {
+  const env = ctx.env;
+  const home = ctx.dirs.home;
+  const envFile = env.PIP_CONFIG_FILE;
+  if (envFile === "/dev/null") return []; // pip: os.devnull skips every file
+  const files: string[] = [];
+  if (ctx.platform === "darwin") files.push("/Library/Application Support/pip/pip.conf");
+  for (const dir of (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":")) if (dir) files.push(join(dir, "pip", "pip.conf"));
+  files.push("/etc/pip.conf");
+  if (!(envFile && existsSync(envFile)) && !isTrue(env.PIP_ISOLATED)) {
+    files.push(join(home, ".pip", "pip.conf"));
+    if (ctx.platform === "darwin") files.push(join(home, "Library", "Application Support", "pip", "pip.conf"));
+    files.push(join(env.XDG_CONFIG_HOME || join(home, ".config"), "pip", "pip.conf"));
+  }
+  files.push(join(sysPrefix, "pip.conf"));
+  if (envFile) files.push(envFile);
+  return files;
+}
+
+function isTrue(v: string | undefined): boolean {
+  return v !== undefined && ["y", "yes", "t", "true", "on", "1"].includes(v.toLowerCase());
+}
+
+/**
+ * The keys of the sections pip's install command reads ([global] and
+ * [install]) of an INI file as configparser reads it. Undefined when the file
+ * cannot be read as one (then nothing is known about it).
+ */
+export function installKeys(text: string): string[] | undefined {
+  const keys: string[] = [];
+  let section: string | undefined;
+  for (const raw of text.split(/\r\n|\r|\n/)) {
+    if (/^\s*([#;]|$)/.test(raw)) continue;
+    if (/^\s/.test(raw) && section !== undefined) continue; // a continuation line of the previous value
+    const header = /^\[([^\]]+)\]/.exec(raw);
+    if (header) {
+      section = header[1]!.trim();
+      continue;
+    }
+    const m = /^([^=:]+?)\s*[=:]/.exec(raw);
+    if (!m || section === undefined) return undefined;
+    if (section === "global" || section === "install") keys.push(m[1]!.trim());
+  }
+  return keys;
+}
+
+/**
+ * Why pip's settings might make pip change something even when every
+ * requirement is satisfied, or undefined when none could.
+ */
+export function pipSettingsAskingForChange(
+  ctx: Pick<Context, "env" | "dirs" | "platform">,
+  sysPrefix: string,
+  inVenv: boolean,
+  files: readonly string[] = pipConfigFiles(ctx, sysPrefix),
+): string | undefined {
+  for (const [name, value] of Object.entries(ctx.env)) {
+    if (!name.startsWith("PIP_") || value === undefined) continue;
+    const key = name.slice(4).toLowerCase();
+    if (key === "version" || key === "help" || key === "config_file") continue; // pip ignores the first two
+    const why = judge(key, `the environment variable ${name}`, inVenv);
+    if (why) return why;
+  }
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      continue; // absent (the usual case) or unreadable, as pip skips it
+    }
+    const keys = installKeys(text);
+    if (keys === undefined) return `${file} could not be read as pip reads it`;
+    for (const k of keys) {
+      const why = judge(k, file, inVenv);
+      if (why) return why;
+    }
+  }
+  return undefined;
+}
