@@ -337,7 +337,8 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
 
   // ── changing packages: install, reinstall, uninstall, sync (issue 6) ─────
   {
-    const collect = (value: string, previous: string[]) => [...previous, value];
+    // No defaults shown in --help: absent booleans are false, absent lists empty.
+    const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
     const pythonHelp = "the environment: a venv directory, a python executable, or a version (default: $VIRTUAL_ENV, the nearest .venv, then the selected version)";
     // Everything after `--` is pip's. Commander appends those words to the
     // command's operands; they are the last ones, so they come off the end.
@@ -346,18 +347,18 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
       const pipArgs = dd >= 0 ? argv.slice(dd + 1) : [];
       return { operands: operands.slice(0, operands.length - pipArgs.length), pipArgs };
     };
-    type IndexFlags = { pre?: boolean; indexUrl?: string; extraIndexUrl: string[]; findLinks: string[]; index: boolean };
+    type IndexFlags = { pre?: boolean; indexUrl?: string; extraIndexUrl?: string[]; findLinks?: string[]; index: boolean };
     const withIndexOptions = (cmd: Command): Command => cmd
-      .option("--pre", "consider pre-releases and development versions", false)
+      .option("--pre", "consider pre-releases and development versions")
       .option("-i, --index-url <url>", "the package index (PEP 503)")
-      .option("--extra-index-url <url>", "another index (repeatable)", collect, [])
-      .option("-f, --find-links <url>", "look for archives in this directory or page (repeatable)", collect, [])
+      .option("--extra-index-url <url>", "another index (repeatable)", collect)
+      .option("-f, --find-links <url>", "look for archives in this directory or page (repeatable)", collect)
       .option("--no-index", "use --find-links only");
     const indexOptions = (o: IndexFlags) => ({
       pre: Boolean(o.pre),
       indexUrl: o.indexUrl,
-      extraIndexUrls: o.extraIndexUrl,
-      findLinks: o.findLinks,
+      extraIndexUrls: o.extraIndexUrl ?? [],
+      findLinks: o.findLinks ?? [],
       noIndex: o.index === false,
     });
 
@@ -367,26 +368,26 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
       .usage("[options] [requirements...] [-- pip options]")
       .argument("[requirements...]", "requirements: names with versions (`requests>=2`), URLs, paths")
       .option("-p, --python <target>", pythonHelp)
-      .option("-r, --requirement <file>", "install from this requirements file (repeatable)", collect, [])
-      .option("-c, --constraint <file>", "limit versions with this constraints file (repeatable)", collect, [])
-      .option("-e, --editable <path-or-url>", "install this project in editable mode (repeatable)", collect, [])
-      .option("-U, --upgrade", "upgrade to the newest versions allowed", false)
-      .option("--force-reinstall", "reinstall even what is up to date", false)
+      .option("-r, --requirement <file>", "install from this requirements file (repeatable)", collect)
+      .option("-c, --constraint <file>", "limit versions with this constraints file (repeatable)", collect)
+      .option("-e, --editable <path-or-url>", "install this project in editable mode (repeatable)", collect)
+      .option("-U, --upgrade", "upgrade to the newest versions allowed")
+      .option("--force-reinstall", "reinstall even what is up to date")
       .option("--no-deps", "do not install dependencies"))
       .action(async (reqs: string[], o: IndexFlags & {
-        python?: string; requirement: string[]; constraint: string[]; editable: string[]; upgrade: boolean;
-        forceReinstall: boolean; deps: boolean;
+        python?: string; requirement?: string[]; constraint?: string[]; editable?: string[]; upgrade?: boolean;
+        forceReinstall?: boolean; deps: boolean;
       }) => {
         const { operands, pipArgs } = passThrough(reqs);
         const { install } = await import("./commands/install.js");
         const result = await install({
           python: o.python,
           requirements: operands,
-          requirementFiles: o.requirement,
-          constraintFiles: o.constraint,
-          editables: o.editable,
-          upgrade: o.upgrade,
-          forceReinstall: o.forceReinstall,
+          requirementFiles: o.requirement ?? [],
+          constraintFiles: o.constraint ?? [],
+          editables: o.editable ?? [],
+          upgrade: Boolean(o.upgrade),
+          forceReinstall: Boolean(o.forceReinstall),
           noDeps: o.deps === false,
           index: indexOptions(o),
           pipArgs,
@@ -406,11 +407,11 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
       .usage("[options] [names...] [-- pip options]")
       .argument("[names...]", "project names; with a version (`requests==2.31.0`) to reinstall that one")
       .option("-p, --python <target>", pythonHelp)
-      .option("-r, --requirement <file>", "reinstall what this requirements file names (repeatable)", collect, []))
-      .action(async (names: string[], o: IndexFlags & { python?: string; requirement: string[] }) => {
+      .option("-r, --requirement <file>", "reinstall what this requirements file names (repeatable)", collect))
+      .action(async (names: string[], o: IndexFlags & { python?: string; requirement?: string[] }) => {
         const { operands, pipArgs } = passThrough(names);
         const { reinstall } = await import("./commands/reinstall.js");
-        const result = await reinstall({ python: o.python, names: operands, requirementFiles: o.requirement, index: indexOptions(o), pipArgs }, ctx);
+        const result = await reinstall({ python: o.python, names: operands, requirementFiles: o.requirement ?? [], index: indexOptions(o), pipArgs }, ctx);
         exitCode = result.exitCode;
       });
 
@@ -420,12 +421,12 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
       .usage("[options] [names...] [-- pip options]")
       .argument("[names...]", "project names")
       .option("-p, --python <target>", pythonHelp)
-      .option("-r, --requirement <file>", "uninstall what this requirements file names (repeatable)", collect, [])
-      .option("-y, --yes", "do not ask for confirmation", false)
-      .action(async (names: string[], o: { python?: string; requirement: string[]; yes: boolean }) => {
+      .option("-r, --requirement <file>", "uninstall what this requirements file names (repeatable)", collect)
+      .option("-y, --yes", "do not ask for confirmation")
+      .action(async (names: string[], o: { python?: string; requirement?: string[]; yes?: boolean }) => {
         const { operands, pipArgs } = passThrough(names);
         const { uninstall } = await import("./commands/uninstall.js");
-        exitCode = (await uninstall({ python: o.python, names: operands, requirementFiles: o.requirement, yes: o.yes, pipArgs }, ctx)).exitCode;
+        exitCode = (await uninstall({ python: o.python, names: operands, requirementFiles: o.requirement ?? [], yes: Boolean(o.yes), pipArgs }, ctx)).exitCode;
       });
 
     withIndexOptions(program
@@ -434,11 +435,11 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
       .usage("[options] <files...> [-- pip install options]")
       .argument("<files...>", "requirements files (pinned, as `venvctl freeze` writes them)")
       .option("-p, --python <target>", pythonHelp)
-      .option("--dry-run", "print the plan on stdout and change nothing", false))
-      .action(async (files: string[], o: IndexFlags & { python?: string; dryRun: boolean }) => {
+      .option("--dry-run", "print the plan on stdout and change nothing"))
+      .action(async (files: string[], o: IndexFlags & { python?: string; dryRun?: boolean }) => {
         const { operands, pipArgs } = passThrough(files);
         const { sync } = await import("./commands/sync.js");
-        const r = await sync({ python: o.python, files: operands, index: indexOptions(o), dryRun: o.dryRun, pipArgs }, ctx);
+        const r = await sync({ python: o.python, files: operands, index: indexOptions(o), dryRun: Boolean(o.dryRun), pipArgs }, ctx);
         const where = r.where;
         const Where = where.charAt(0).toUpperCase() + where.slice(1);
         for (const w of r.warnings) ctx.stderr.write(w + "\n");
