@@ -182,6 +182,12 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
       for (const w of warnings) ctx.stderr.write(w + "\n");
       if (lines.length) ctx.stdout.write(lines.join("\n") + "\n");
     };
+    /** --json: the warnings on stderr, the value as Python's json.dumps writes it on stdout. */
+    const printJson = async (value: unknown, warnings: string[]) => {
+      const { jsonDumpsPy } = await import("./packages/python-text.js");
+      for (const w of warnings) ctx.stderr.write(w + "\n");
+      ctx.stdout.write(jsonDumpsPy(value) + "\n");
+    };
 
     program
       .command("freeze")
@@ -216,15 +222,13 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
           return;
         }
         if (o.json) {
-          const { jsonDumpsPy } = await import("./packages/python-text.js");
-          for (const w of result.warnings) ctx.stderr.write(w + "\n");
-          ctx.stdout.write(jsonDumpsPy(result.entries.map((e) => ({
+          await printJson(result.entries.map((e) => ({
             name: e.name,
             version: e.version,
             requirement: e.requirement,
             editable: e.editable,
             editable_project_location: e.editableProjectLocation,
-          }))) + "\n");
+          })), result.warnings);
           return;
         }
         printOutput(result.lines, result.warnings);
@@ -304,9 +308,7 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
           return;
         }
         if (o.json) {
-          const { jsonDumpsPy } = await import("./packages/python-text.js");
-          for (const w of result.warnings) ctx.stderr.write(w + "\n");
-          ctx.stdout.write(jsonDumpsPy(result.packages.map((p) => ({
+          await printJson(result.packages.map((p) => ({
             name: p.name,
             version: p.version,
             summary: p.summary,
@@ -326,7 +328,7 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
               project_urls: p.projectUrls,
             } : {}),
             ...(o.files ? { files: p.files ?? null } : {}),
-          }))) + "\n");
+          })), result.warnings);
         } else {
           printOutput(result.lines, result.warnings);
         }

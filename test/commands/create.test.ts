@@ -6,12 +6,12 @@ import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { create, type CreateOptions } from "../../src/commands/create.js";
-import { VenvctlError } from "../../src/errors.js";
 import { makeContext } from "../helpers/context.js";
 import { makeSandbox, PYENV_ROOT, SYSTEM_PATH } from "../helpers/hermetic.js";
 import { pyenvPython } from "../helpers/interpreters.js";
 import { requireOrSkip } from "../helpers/require.js";
 import { snapshotTree } from "../helpers/tree.js";
+import { rejects } from "../helpers/rejects.js";
 
 const PY312 = pyenvPython("3.12");
 const PY311 = pyenvPython("3.11");
@@ -21,17 +21,6 @@ function opts(dirs: string[], extra: Partial<CreateOptions> = {}): CreateOptions
     dirs, python: PY312, onExisting: "refuse", systemSitePackages: false, symlinks: true, withPip: false,
     upgradeDeps: false, linkMode: "auto", ...extra,
   };
-}
-
-async function rejects(p: Promise<unknown>, pattern: RegExp): Promise<VenvctlError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof VenvctlError, `a VenvctlError, not ${String(err)}`);
-    assert.match(err.message, pattern);
-    return err;
-  }
-  assert.fail("expected an error");
 }
 
 const cfgOf = (dir: string) => readFileSync(join(dir, "pyvenv.cfg"), "utf8");

@@ -7,13 +7,13 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { create, type CreateOptions } from "../../src/commands/create.js";
-import { VenvctlError } from "../../src/errors.js";
 import { CorruptWheelError } from "../../src/wheel/contents.js";
 import { makeContext } from "../helpers/context.js";
 import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
 import { pyenvPython } from "../helpers/interpreters.js";
 import { requireOrSkip } from "../helpers/require.js";
 import { buildWheel } from "../helpers/wheel-builder.js";
+import { rejects } from "../helpers/rejects.js";
 
 const PY312 = pyenvPython("3.12");
 const PY311 = pyenvPython("3.11");
@@ -33,17 +33,6 @@ function fakePip(dir: string, version: string): string {
     files: { "pip/__init__.py": `__version__ = "${version}"\n`, "pip/__main__.py": "print('fake pip')\n" },
     entryPoints: { console_scripts: { pip: "pip:main", pip3: "pip:main", "pip3.8": "pip:main" } },
   });
-}
-
-async function rejects(p: Promise<unknown>, pattern: RegExp): Promise<VenvctlError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof VenvctlError, `a VenvctlError, not ${String(err)}`);
-    assert.match(err.message, pattern);
-    return err;
-  }
-  assert.fail("expected an error");
 }
 
 const sitePackages = (env: string, minor = "3.12") => join(env, "lib", `python${minor}`, "site-packages");
