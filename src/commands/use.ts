@@ -9,7 +9,7 @@
 // system, a pyenv version name) is written as given; anything else (a range
 // such as >=3.10 or 3.x, cpython@3.12) is written as what it resolves to now,
 // and the command says so.
-import { realpathSync, unlinkSync } from "node:fs";
+import { unlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Context } from "../context.js";
 import { UsageError, VenvctlError } from "../errors.js";
@@ -19,7 +19,7 @@ import { shimSelection, systemCommand } from "../shims/resolve.js";
 import { rehashShims, shimsDir } from "../shims/rehash.js";
 import { isShellName, loadShell, shellFromPath, type ShellName } from "../shims/shell.js";
 import { buildShimIndex, installedList, matchRequest, type ShimIndex, type Target } from "../shims/shim-index.js";
-import { atomicWriteFile, ensureDir, isNodeError, lstatOrUndefined } from "../util/fs.js";
+import { atomicWriteFile, ensureDir, isNodeError, lstatOrUndefined, realpathOrSelf } from "../util/fs.js";
 import { tildify } from "../util/log.js";
 
 export type UseScope = "local" | "global" | "shell";
@@ -70,14 +70,6 @@ function portableSpelling(spec: string): string | undefined {
   m = /^pypy[@-](\d.*)$/.exec(spec);
   if (m && PORTABLE_PYPY.test(`pypy${m[1]}`)) return `pypy${m[1]}`;
   return undefined;
-}
-
-function realpathOrSelf(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
-  }
 }
 
 function refuse(spec: string, index: ShimIndex, why = "no installed Python matches it"): VenvctlError {

@@ -1,12 +1,12 @@
 // `venvctl versions [--json]`: every interpreter the shims can run — version,
 // implementation, path, where it was found — with the selected ones marked.
-import { realpathSync } from "node:fs";
 import type { Context } from "../context.js";
 import { describeOrigin } from "../python/version-file.js";
 import { resolveEntry, shimSelection, systemCommand } from "../shims/resolve.js";
 import { buildShimIndex, type Target } from "../shims/shim-index.js";
 import { formatVersion } from "../python/version.js";
 import { tildify } from "../util/log.js";
+import { realpathOrSelf } from "../util/fs.js";
 
 export interface VersionsOptions {
   json: boolean;
@@ -26,14 +26,6 @@ export interface VersionsEntry {
 
 export interface VersionsResult {
   interpreters: VersionsEntry[];
-}
-
-function realpathOrSelf(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
-  }
 }
 
 export async function versions(_opts: VersionsOptions, ctx: Context): Promise<VersionsResult> {

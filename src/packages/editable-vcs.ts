@@ -2,12 +2,13 @@
 // _get_editable_info): a project under Git becomes `git+URL@COMMIT#egg=NAME`
 // (asking git, as pip does), anything else its directory with a comment.
 // Other version control systems are left to pip itself.
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Context } from "../context.js";
 import { whichOnPath } from "../python/discovery.js";
 import { capture } from "../util/exec.js";
 import { splitlinesPy } from "./python-text.js";
+import { isInstallableDir } from "./requirement-line.js";
 
 export interface EditableInfo {
   requirement: string;
@@ -23,16 +24,6 @@ function findUp(start: string, marker: string): string | undefined {
     if (existsSync(join(dir, marker))) return dir;
     if (dirname(dir) === dir) return undefined;
   }
-}
-
-function isInstallableDir(p: string): boolean {
-  try {
-    if (!statSync(p).isDirectory()) return false;
-  } catch {
-    return false;
-  }
-  const isFile = (f: string) => statSync(join(p, f), { throwIfNoEntry: false })?.isFile() ?? false;
-  return isFile("pyproject.toml") || isFile("setup.py");
 }
 
 /**

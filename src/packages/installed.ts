@@ -6,7 +6,7 @@
 // needed; a broken distribution is skipped with the warning pip gives.
 import { existsSync, opendirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { Headers, MetadataDecodeError, readMetadataHeaders } from "./metadata.js";
-import { canonicalizeName, isValidProjectName, safeName } from "./names.js";
+import { canonicalizeName, isValidProjectName, safeName, safeExtra } from "./names.js";
 import { formatPep440, parsePep440 } from "./pep440.js";
 import type { PipProfile } from "./pip-profile.js";
 import { fileUrlToPath, realpathPy } from "./py-paths.js";
@@ -316,11 +316,6 @@ export class InstalledDist {
       }
     }
   }
-}
-
-/** pkg_resources.safe_extra (pip before 24.1). */
-function safeExtra(extra: string): string {
-  return extra.replace(/[^A-Za-z0-9.-]+/g, "_").toLowerCase();
 }
 
 /** Parses and validates direct_url.json as pip's models/direct_url.py does. */

@@ -19,3 +19,8 @@ export function isValidProjectName(canonical: string): boolean {
 export function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9.]+/g, "-");
 }
+
+/** pkg_resources.safe_extra: how pip before 24.1 compares extras. */
+export function safeExtra(extra: string): string {
+  return extra.replace(/[^A-Za-z0-9.-]+/g, "_").toLowerCase();
+}

@@ -55,7 +55,13 @@ export function looksLikePath(name: string): boolean {
   return name.includes("/") || name.startsWith(".");
 }
 
-function isInstallableDir(p: string): boolean {
+/** pip's is_installable_dir: a directory holding pyproject.toml or setup.py. */
+export function isInstallableDir(p: string): boolean {
+  try {
+    if (!statSync(p).isDirectory()) return false;
+  } catch {
+    return false;
+  }
   const isFile = (f: string) => statSync(join(p, f), { throwIfNoEntry: false })?.isFile() ?? false;
   return isFile("pyproject.toml") || isFile("setup.py");
 }

@@ -10,7 +10,7 @@
 // wrong "nothing to do".
 import { listDir, type InstalledDist, type InstalledEnvironment } from "./installed.js";
 import { evaluateMarker, type MarkerNode } from "./markers.js";
-import { canonicalizeName } from "./names.js";
+import { canonicalizeName, safeExtra } from "./names.js";
 import { normalizeVersion, specifierContains, type Specifier } from "./pep440.js";
 import { STDLIB_PKGS } from "./pip-profile.js";
 import { stripPy } from "./python-text.js";
@@ -58,11 +58,6 @@ export function markerMayHold(marker: MarkerNode, ctx: MarkerContext, extra: str
   const modern: Record<string, string> = { ...env };
   if (modern.python_full_version?.endsWith("+")) modern.python_full_version += "local";
   return evaluateMarker(marker, modern) || evaluateMarker(marker, env, { legacy: true });
-}
-
-/** pkg_resources.safe_extra (pip before 24.1 compares extras so). */
-function safeExtra(extra: string): string {
-  return extra.replace(/[^A-Za-z0-9.-]+/g, "_").toLowerCase();
 }
 
 export type DependencyResult = { ok: true; requirements: Requirement[] } | { ok: false; error: string };

@@ -249,7 +249,8 @@ async function allOrSome(ctx: Ctx, seen: Versioned[], req: PythonRequest): Promi
   return req.kind === "version" ? allInterpreters(ctx) : seen;
 }
 
-function expandHome(path: string, home: string): string {
+/** `~` and `~/…` as a shell expands them. */
+export function expandHome(path: string, home: string): string {
   if (path === "~") return home;
   if (path.startsWith("~/")) return join(home, path.slice(2));
   return path;

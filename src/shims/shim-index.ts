@@ -3,7 +3,7 @@
 // commands are. `rehash` writes it as sh for the shims; `which`, `exec`,
 // `version`, `versions` and `use` resolve through the same structure, so a
 // command and a shim always agree.
-import { accessSync, constants, existsSync, realpathSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Context } from "../context.js";
 import { allInterpreters, requestMatches, type Source } from "../python/discovery.js";
@@ -11,6 +11,7 @@ import type { PythonRequest } from "../python/request.js";
 import { compareVersions, formatVersion, type PythonVersion } from "../python/version.js";
 export { isRangeWord } from "../python/version-file.js";
 import { shQuote } from "./posix-shell.js";
+import { realpathOrSelf } from "../util/fs.js";
 
 /** An interpreter the shims can run. */
 export interface Target {
@@ -42,14 +43,6 @@ export interface ShimIndex {
 type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr">;
 
 const SOURCE_RANK: Record<Source, number> = { explicit: 0, pyenv: 1, venvctl: 2, uv: 3, path: 4 };
-
-function realpathOrSelf(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
-  }
-}
 
 /** Whether a file is a regular file this user may execute (sh's `[ -f f ] && [ -x f ]`). */
 export function isExecutable(path: string): boolean {

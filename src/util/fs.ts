@@ -1,7 +1,7 @@
 // Atomic file-system operations: write beside, then rename into place.
 // Everything venvctl writes that another process may read goes through here.
 import {
-  closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync,
+  closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, writeSync,
   type Stats,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -43,6 +43,15 @@ export function writeNewFile(path: string, data: string | Uint8Array, mode = 0o6
     writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** The path with every link resolved, or the path itself when it cannot be resolved (missing, a loop). */
+export function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
 

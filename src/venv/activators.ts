@@ -42,13 +42,18 @@ export function renderActivators(input: ActivatorInput): ActivatorFile[] {
   const binDir = input.layout === "windows" ? win32.join(input.envDir, input.binName) : posix.join(input.envDir, input.binName);
   const name = input.prompt;
   return FILES[input.layout].map((file) => {
+    /** The template filled: every script gets the env, the prompt and the bin directory, quoted for its shell. */
+    const fill = (quote: (s: string) => string, more: Record<string, string> = {}) =>
+      fillTemplate(file, readTemplate(file), {
+        VIRTUAL_ENV: quote(input.envDir),
+        VIRTUAL_ENV_PROMPT: quote(name),
+        BIN_DIR: quote(binDir),
+        ...more,
+      });
     let content: string;
     switch (file) {
       case "activate":
-        content = fillTemplate(file, readTemplate(file), {
-          VIRTUAL_ENV: shSingleQuoted(input.envDir),
-          VIRTUAL_ENV_PROMPT: shSingleQuoted(name),
-          BIN_DIR: shSingleQuoted(binDir),
+        content = fill(shSingleQuoted, {
           PS1_PREFIX_BASH: shSingleQuoted(prefix(name, (s) => bashPromptText(s, "plain"))),
           PS1_PREFIX_BASH_PROMPTVARS: shSingleQuoted(prefix(name, (s) => bashPromptText(s, "promptvars"))),
           PS1_PREFIX_BASH_POSIX: shSingleQuoted(prefix(name, (s) => bashPromptText(s, "posix"))),
@@ -61,37 +66,19 @@ export function renderActivators(input: ActivatorInput): ActivatorFile[] {
         });
         break;
       case "activate.fish":
-        content = fillTemplate(file, readTemplate(file), {
-          VIRTUAL_ENV: fishSingleQuoted(input.envDir),
-          VIRTUAL_ENV_PROMPT: fishSingleQuoted(name),
-          BIN_DIR: fishSingleQuoted(binDir),
-        });
+        content = fill(fishSingleQuoted);
         break;
       case "activate.csh":
-        content = fillTemplate(file, readTemplate(file), {
-          VIRTUAL_ENV: cshSingleQuoted(input.envDir),
-          VIRTUAL_ENV_PROMPT: cshSingleQuoted(name),
-          BIN_DIR: cshSingleQuoted(binDir),
-          PROMPT_PREFIX_TCSH: cshSingleQuoted(prefix(name, tcshPromptText)),
-        });
+        content = fill(cshSingleQuoted, { PROMPT_PREFIX_TCSH: cshSingleQuoted(prefix(name, tcshPromptText)) });
         break;
       case "Activate.ps1":
-        content = fillTemplate(file, readTemplate(file), {
-          VIRTUAL_ENV: powershellSingleQuoted(input.envDir),
-          VIRTUAL_ENV_PROMPT: powershellSingleQuoted(name),
-          BIN_DIR: powershellSingleQuoted(binDir),
-        });
+        content = fill(powershellSingleQuoted);
         // Windows PowerShell 5.1 reads a script without a byte order mark in
         // the ANSI code page, which would garble a non-ASCII path.
         if (/[^\x00-\x7f]/.test(content)) content = `\uFEFF${content}`;
         break;
       case "activate.bat":
-        content = crlf(fillTemplate(file, readTemplate(file), {
-          VIRTUAL_ENV: batchQuoted(input.envDir),
-          VIRTUAL_ENV_PROMPT: batchQuoted(name),
-          BIN_DIR: batchQuoted(binDir),
-          PROMPT_PREFIX_CMD: batchQuoted(prefix(name, cmdPromptText)),
-        }));
+        content = crlf(fill(batchQuoted, { PROMPT_PREFIX_CMD: batchQuoted(prefix(name, cmdPromptText)) }));
         break;
       case "deactivate.bat":
         content = crlf(fillTemplate(file, readTemplate(file), {}));

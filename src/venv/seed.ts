@@ -5,7 +5,9 @@ import { join } from "node:path";
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import type { Interpreter } from "../python/interpreter.js";
-import { compareVersions, formatVersion, parseVersion } from "../python/version.js";
+import { formatVersion } from "../python/version.js";
+import { canonicalizeName } from "../packages/names.js";
+import { comparePep440, parsePep440 } from "../packages/pep440.js";
 import { runInherited } from "../util/exec.js";
 import { debug } from "../util/log.js";
 import type { LinkMode } from "../wheel/materialize.js";
@@ -53,36 +55,21 @@ function wheelsIn(dir: string): Map<string, SeedWheel[]> {
     // name-version(-build)?-pytag-abitag-plat.whl; seed wheels are pure.
     const m = /^([A-Za-z0-9_.]+)-([^-]+)-(?:\d[^-]*-)?([^-]+)-([^-]+)-([^-]+)\.whl$/.exec(file);
     if (!m) continue;
-    const name = m[1]!.toLowerCase().replace(/[-_.]+/g, "-");
+    const name = canonicalizeName(m[1]!);
     const list = out.get(name) ?? [];
     list.push({ name, version: m[2]!, path: join(dir, file) });
     out.set(name, list);
   }
-  for (const list of out.values()) list.sort((a, b) => comparePep440ish(b.version, a.version));
+  for (const list of out.values()) list.sort((a, b) => compareWheelVersions(b.version, a.version));
   return out;
 }
 
-/** Orders seed wheel versions (24.2 > 23.2.1 > 9.0.1); non-numeric parts last. */
-function comparePep440ish(a: string, b: string): number {
-  const pa = parseVersion(padVersion(a));
-  const pb = parseVersion(padVersion(b));
-  if (pa && pb) {
-    const c = compareVersions(pa, pb);
-    if (c !== 0) return c;
-  }
-  const na = a.split(/[.]/).map((x) => parseInt(x, 10) || 0);
-  const nb = b.split(/[.]/).map((x) => parseInt(x, 10) || 0);
-  for (let i = 0; i < Math.max(na.length, nb.length); i++) {
-    const d = (na[i] ?? 0) - (nb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-function padVersion(v: string): string {
-  const parts = v.split(".");
-  while (parts.length < 2) parts.push("0");
-  return parts.slice(0, 3).join(".");
+/** Orders seed wheel versions by PEP 440 (24.2 > 23.2.1 > 9.0.1); an invalid version sorts below every valid one. */
+function compareWheelVersions(a: string, b: string): number {
+  const pa = parsePep440(a);
+  const pb = parsePep440(b);
+  if (pa && pb) return comparePep440(pa, pb);
+  return pa ? 1 : pb ? -1 : a.localeCompare(b);
 }
 
 /**

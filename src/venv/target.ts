@@ -10,7 +10,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
-import { findInterpreter, interpreterInDir } from "../python/discovery.js";
+import { expandHome, findInterpreter, interpreterInDir } from "../python/discovery.js";
 import { probeInterpreter, USERBASE_PLACEHOLDER, VENV_PLACEHOLDER, type Interpreter } from "../python/interpreter.js";
 import { parsePythonRequest } from "../python/request.js";
 import { debug, tildify } from "../util/log.js";
@@ -82,12 +82,6 @@ export async function resolveTarget(ctx: Ctx, python?: string): Promise<PackageT
   }
   const found = await findInterpreter(ctx, { kind: "default" });
   return targetFromInterpreter(ctx, found.interpreter, "version selection");
-}
-
-function expandHome(p: string, home: string): string {
-  if (p === "~") return home;
-  if (p.startsWith("~/")) return join(home, p.slice(2));
-  return p;
 }
 
 async function targetFromPath(ctx: Ctx, abs: string, origin: TargetOrigin): Promise<PackageTarget> {

@@ -4,6 +4,7 @@
 import { basename, join } from "node:path";
 import { VenvctlError } from "../errors.js";
 import type { RecordRow } from "./record.js";
+export { canonicalizeName } from "../packages/names.js";
 
 /** The directories a wheel installs into (pip's Scheme). */
 export interface InstallScheme {
@@ -53,11 +54,6 @@ export class CorruptWheelError extends VenvctlError {
       cause,
     });
   }
-}
-
-/** PEP 503 normalization: `Foo.Bar_baz` → `foo-bar-baz`. */
-export function canonicalizeName(name: string): string {
-  return name.replace(/[-_.]+/g, "-").toLowerCase();
 }
 
 /** Where an archive path goes: a scheme key and the path below that key's directory. */

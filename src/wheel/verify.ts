@@ -14,6 +14,7 @@ import { EntryPointError, launcherEntries, parseEntryPoints } from "./entry-poin
 import { hasPythonPlaceholder } from "./launchers.js";
 import { hashMatches, parseRecord, parseRecordHash, recordHash, type RecordRow } from "./record.js";
 import { ZipArchive, ZipFormatError, type ZipEntry } from "./zip.js";
+import { parseHeaders } from "../packages/metadata.js";
 
 /** A verified wheel: its metadata, its files' bytes, and the file's sha256. */
 export interface VerifiedWheel extends WheelInfo {
@@ -166,16 +167,3 @@ export function verifyWheelBytes(wheel: string, bytes: Buffer, sha256: string): 
   };
 }
 
-/** RFC 822-style headers up to the first blank line, first occurrence wins; keys lower-cased. */
-function parseHeaders(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
-    if (line === "") break;
-    if (/^[ \t]/.test(line)) continue; // a continuation line
-    const colon = line.indexOf(":");
-    if (colon <= 0) continue;
-    const key = line.slice(0, colon).trim().toLowerCase();
-    if (!out.has(key)) out.set(key, line.slice(colon + 1).trim());
-  }
-  return out;
-}

@@ -9,7 +9,7 @@ import { spawn, spawnSync } from "node:child_process";
 import {
   appendFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync,
 } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { buildWheel, recordHash, type WheelSpec } from "../helpers/wheel-builder.js";
 import { makeSandbox, PYENV_ROOT, type Sandbox } from "../helpers/hermetic.js";
 import { requireOrSkip } from "../helpers/require.js";

@@ -9,6 +9,7 @@ import { createServer } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { makeSandbox, PYENV_ROOT, type Sandbox } from "../helpers/hermetic.js";
+import { requireOrSkip } from "../helpers/require.js";
 import { CLI } from "../helpers/run-cli.js";
 import { serveIndex, type IndexServer } from "../helpers/index-server.js";
 import { installed, makeEnv, pythonStarts, show, venvctl, writeDist } from "../helpers/install-env.js";
@@ -242,7 +243,7 @@ describe("install: environments", () => {
     // the interpreter itself) that answers the probe with the real Python and
     // fakes `-m pip install` by writing a new command beside itself.
     const real = join(PYENV_ROOT, "versions", "3.12.1", "bin", "python3.12");
-    if (!existsSync(real)) return t.skip(`${real} is not installed`);
+    if (!requireOrSkip(t, existsSync(real), `${real} is not installed`)) return;
     const root = join(sb.dir, "fake-pyenv");
     const bin = join(root, "versions", "3.12.1", "bin");
     mkdirSync(bin, { recursive: true });

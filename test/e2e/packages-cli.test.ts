@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { makeSandbox, PYENV_ROOT, type Sandbox } from "../helpers/hermetic.js";
 import { pyenvPython } from "../helpers/interpreters.js";
 import { requireOrSkip } from "../helpers/require.js";
-import { describeResult } from "../helpers/run-cli.js";
-import { makeVenv, pipOk, runBuiltCli, runPip, runPipAsync, type Output } from "../helpers/package-env.js";
+import { describeResult, runCli } from "../helpers/run-cli.js";
+import { makeVenv, pipOk, runPip, runPipAsync, type Output } from "../helpers/package-env.js";
 import { buildWheel } from "../helpers/wheel-builder.js";
 
 const PY311 = join(PYENV_ROOT, "versions", "3.11.7", "bin", "python3.11");
@@ -41,7 +41,7 @@ before(() => {
 after(() => sb?.cleanup());
 
 const cli = (args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Output =>
-  runBuiltCli(args, opts.cwd ?? sb!.work, { ...sb!.env, ...(opts.env ?? {}) });
+  runCli(args, { cwd: opts.cwd ?? sb!.work, env: { ...sb!.env, ...(opts.env ?? {}) }, timeoutMs: 180_000 });
 
 function same(ours: Output, pip: Output, what: string): void {
   assert.equal(ours.stdout, pip.stdout, `${what}: stdout\n${describeResult({ ...ours, code: ours.code })}`);

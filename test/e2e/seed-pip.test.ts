@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { makeSandbox, PYENV_ROOT, type Sandbox } from "../helpers/hermetic.js";
 import { machineInterpreters, pyenvPython, type TestInterpreter } from "../helpers/interpreters.js";
 import { requireOrSkip } from "../helpers/require.js";

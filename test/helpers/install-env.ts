@@ -3,38 +3,13 @@
 // answering), environments made with `venvctl create`, a recorder of every
 // Python start in an environment, and distributions written by hand.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLI } from "./run-cli.js";
+import { CLI, runCli, spawnAsync, type CliResult } from "./run-cli.js";
 import type { Sandbox } from "./hermetic.js";
 
-export interface Output {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command without blocking the event loop (the index server runs in it). */
-export function spawnAsync(file: string, args: readonly string[], opts: { cwd: string; env: Record<string, string>; input?: string; timeoutMs?: number }): Promise<Output> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 180_000);
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
-    });
-    child.stdin.end(opts.input ?? "");
-  });
-}
+/** What a command did: exit code, stdout, stderr. */
+export type Output = CliResult;
 
 /** `venvctl ARGS` through the built CLI, asynchronously (an `env` value undefined removes the variable). */
 export function venvctl(args: readonly string[], sb: Sandbox, opts: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {}): Promise<Output> {
@@ -49,9 +24,7 @@ export function pip(python: string, args: readonly string[], sb: Sandbox, env: R
 }
 
 /** Formats a result for an assertion message. */
-export function show(r: Output): string {
-  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
-}
+export { describeResult as show } from "./run-cli.js";
 
 export interface TestEnv {
   dir: string;
@@ -64,10 +37,8 @@ export interface TestEnv {
 /** A venv made by the built CLI (pip seeded natively unless `withoutPip`), recording Python starts. */
 export function makeEnv(sb: Sandbox, name: string, opts: { python?: string; withoutPip?: boolean } = {}): TestEnv {
   const dir = join(sb.work, name);
-  const r = spawnSync(process.execPath, [CLI, "create", "-p", opts.python ?? "3.12", ...(opts.withoutPip ? ["--without-pip"] : []), dir], {
-    cwd: sb.work, env: sb.env, encoding: "utf8", timeout: 120_000,
-  });
-  assert.equal(r.status, 0, `venvctl create failed:\n${r.stderr}`);
+  const r = runCli(["create", "-p", opts.python ?? "3.12", ...(opts.withoutPip ? ["--without-pip"] : []), dir], { cwd: sb.work, env: sb.env });
+  assert.equal(r.code, 0, `venvctl create failed:\n${r.stderr}`);
   const lib = join(dir, "lib");
   const site = join(lib, readdirSync(lib).find((n) => n.startsWith("python"))!, "site-packages");
   const env: TestEnv = { dir, python: join(dir, "bin", "python"), site, log: join(sb.dir, `${name}-python-starts.log`) };

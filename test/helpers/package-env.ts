@@ -3,7 +3,7 @@
 // editable installs) plus what pip itself never writes but users have
 // (hand-made egg-info, broken metadata), and the real pip as the oracle.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -11,16 +11,13 @@ import { runCli } from "../../src/cli.js";
 import { clearListingCache } from "../../src/packages/installed.js";
 import { renderError } from "../../src/errors.js";
 import { makeContext } from "./context.js";
-import { CLI } from "./run-cli.js";
+import { spawnAsync, type CliResult } from "./run-cli.js";
 import type { Sandbox } from "./hermetic.js";
 import { PYENV_ROOT } from "./hermetic.js";
 import { buildWheel } from "./wheel-builder.js";
 
-export interface Output {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+/** What a command did: exit code, stdout, stderr. */
+export type Output = CliResult;
 
 /** Runs `python -m pip ARGS` with the sandbox's scrubbed environment (no pip.conf, no PIP_*). */
 export function runPip(python: string, args: readonly string[], sb: Sandbox, cwd = sb.work): Output {
@@ -31,15 +28,7 @@ export function runPip(python: string, args: readonly string[], sb: Sandbox, cwd
 
 /** runPip, without waiting: for the slow oracles (pip show of ~100 packages takes half a minute). */
 export function runPipAsync(python: string, args: readonly string[], sb: Sandbox, cwd = sb.work): Promise<Output> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(python, ["-m", "pip", ...args], { cwd, env: sb.env, stdio: ["ignore", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 128, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
-  });
+  return spawnAsync(python, ["-m", "pip", ...args], { cwd, env: sb.env });
 }
 
 /** pip must succeed (installs while building fixtures). */
@@ -61,13 +50,6 @@ export async function runVenvctl(args: readonly string[], sb: Sandbox, opts: { c
     code = r.exitCode;
   }
   return { code, stdout: ctx.out(), stderr: ctx.err() };
-}
-
-/** Runs the built CLI (bin/venvctl.js) with room for large outputs (show -f of everything). */
-export function runBuiltCli(args: readonly string[], cwd: string, env: Record<string, string>): Output {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env, encoding: "utf8", timeout: 180_000, maxBuffer: 256 << 20 });
-  if (r.error) throw r.error;
-  return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** A venv as `python -m venv` makes it (pip seeded by ensurepip). */
