@@ -10,7 +10,7 @@
 //                    across files (a module bundled into two files exists
 //                    twice: an error class checked with instanceof across a
 //                    lazy import belongs in errors.ts)
-//   vendor/*.cjs     execa and semver, each parsed only by the commands that use them
+//   vendor/*.cjs     execa, parsed only by the commands that use it
 //   assets/          probe.py and the templates, at their src/-relative paths
 // `node scripts/build.mjs --out DIR` builds into DIR instead of dist/.
 import { build } from "esbuild";
@@ -137,7 +137,6 @@ await Promise.all([
     plugins: [splitLazy, lazyChildProcess],
   }),
   build({ ...common, entryPoints: ["node_modules/execa/index.js"], outfile: join(staging, "vendor", "execa.cjs"), minify: true }),
-  build({ ...common, entryPoints: ["node_modules/semver/index.js"], outfile: join(staging, "vendor", "semver.cjs"), minify: true }),
 ]);
 
 const copyTree = (from, to) => cpSync(join(root, from), join(staging, "assets", to), { recursive: true });

@@ -1,17 +1,20 @@
 #!/bin/sh
 # venvctl shim for `{{ NAME }}`: written by `venvctl rehash` from shims/shim.sh
 # and rewritten by each rehash (edits here are lost). It runs the `{{ NAME }}`
-# of the selected Python without starting Node or Python:
+# of the selected Python without starting Node or Python, by the selection
+# chain of src/python/selection.ts:
 #   1. an active virtual environment's own {{ NAME }} ($VIRTUAL_ENV/bin);
 #   2. the versions in VENVCTL_VERSION, else in the nearest .python-version,
-#      else in the global version file: the first that has {{ NAME }} wins
-#      (as in pyenv);
+#      else in $VENVCTL_ROOT/version, else in $PYENV_ROOT/version: the first
+#      that has {{ NAME }} wins (as in pyenv);
 #   3. system: the first {{ NAME }} on PATH outside the shim directories.
 # A version is only ever looked up in the index that rehash wrote, never
-# joined into a path: a hostile .python-version (`../../tmp/evil`) cannot make
-# this run anything but a discovered interpreter's executables. Only what the
-# index cannot answer (a range such as >=3.10 or 3.x, a file too big to be a
-# version file) is handed to `venvctl exec`, which resolves it the same way.
+# joined into a path: a hostile .python-version (`../../tmp/evil`, `bash`)
+# cannot make this run anything but a discovered interpreter's executables.
+# Version files are read as src/python/version-file.ts reads them (the first
+# {{ READ_BYTES }} bytes; NUL dropped; BOM, CR, `#` comments), and ranges are
+# PEP 440 as src/python/version.ts matches them; only a range beyond this
+# evaluator is handed to `venvctl exec`, which resolves it the same way.
 set -f
 _vc_cmd={{ COMMAND }}
 
@@ -24,12 +27,24 @@ if [ ! -r {{ INDEX }} ]; then
   printf 'venvctl: the shim index %s is missing; run `venvctl rehash`\n' {{ INDEX }} >&2
   exit 127
 fi
-# Defines _vc_lookup (version or prefix -> where its commands are) and _vc_installed.
+# Defines _vc_lookup (version or prefix -> where its commands are), _vc_ranked
+# (what a range may select, newest first) and _vc_installed.
 . {{ INDEX }}
 
 _vc_exe= _vc_defer= _vc_any= _vc_missing= _vc_origin= _vc_n=0
-# Version files split on blanks; \r too, for files with CRLF line ends.
-IFS={{ IFS }}
+_vc_nl='
+'
+# Word separators inside a line: blanks, and CR for files with CRLF line ends.
+_vc_ws={{ WORD_SEPARATORS }}
+IFS=$_vc_ws
+
+# _vc_shimdir DIR: whether DIR is a shim directory, whatever it is called.
+_vc_shimdir() {
+  for _vc_s in {{ SHIM_DIRS }}; do
+    [ "$1" -ef "$_vc_s" ] && return 0
+  done
+  return 1
+}
 
 # _vc_system: the first executable $_vc_cmd on PATH that is not a shim.
 _vc_system() {
@@ -40,10 +55,7 @@ _vc_system() {
       /*) ;;
       *) continue ;;
     esac
-    case $_vc_d in
-      {{ SHIM_DIRS }}) continue ;;
-    esac
-    if [ -f "$_vc_d/$_vc_cmd" ] && [ -x "$_vc_d/$_vc_cmd" ]; then
+    if [ -f "$_vc_d/$_vc_cmd" ] && [ -x "$_vc_d/$_vc_cmd" ] && ! _vc_shimdir "$_vc_d"; then
       _vc_exe=$_vc_d/$_vc_cmd
       IFS=$_vc_ifs
       return 0
@@ -53,8 +65,27 @@ _vc_system() {
   return 1
 }
 
-# _vc_try WORD: sets _vc_exe when WORD is `system` or names an installed
-# version that has the command; remembers a version that is not installed.
+# _vc_use KEY: sets _vc_exe when KEY names an installed version that has the
+# command; answers 2 when KEY names none.
+_vc_use() {
+  _vc_bin= _vc_py= _vc_names=
+  _vc_lookup "$1" || return 2
+  _vc_any=1
+  if [ -n "$_vc_bin" ]; then
+    if [ -f "$_vc_bin/$_vc_cmd" ] && [ -x "$_vc_bin/$_vc_cmd" ]; then
+      _vc_exe=$_vc_bin/$_vc_cmd
+      return 0
+    fi
+  else
+    # An interpreter found on PATH answers its own names only (python3.11…).
+    case " $_vc_names " in
+      *" $_vc_cmd "*) _vc_exe=$_vc_py; return 0 ;;
+    esac
+  fi
+  return 1
+}
+
+# _vc_try ENTRY: `system`, or a version; remembers one that is not installed.
 _vc_try() {
   _vc_n=$((_vc_n + 1))
   if [ "$1" = system ]; then
@@ -62,72 +93,75 @@ _vc_try() {
     _vc_system
     return
   fi
-  _vc_bin= _vc_py= _vc_names=
-  if _vc_lookup "$1"; then
-    _vc_any=1
-    if [ -n "$_vc_bin" ]; then
-      if [ -f "$_vc_bin/$_vc_cmd" ] && [ -x "$_vc_bin/$_vc_cmd" ]; then
-        _vc_exe=$_vc_bin/$_vc_cmd
-        return 0
-      fi
-    else
-      # An interpreter found on PATH answers its own names only (python3.11…).
-      case " $_vc_names " in
-        *" $_vc_cmd "*) _vc_exe=$_vc_py; return 0 ;;
-      esac
-    fi
-    return 1
-  fi
-  _vc_missing="$_vc_missing $1"
+  _vc_use "$1"
+  _vc_st=$?
+  [ "$_vc_st" -eq 2 ] || return "$_vc_st"
+  _vc_missing="$_vc_missing$1$_vc_nl"
   return 1
 }
 
-# _vc_line TEXT: tries the versions on one line, in order (`#` starts a
-# comment). A line holding a range is venvctl's to resolve (_vc_defer).
-# Answers 0 when the search is over.
+# _vc_line TEXT: tries the entries on one line, in order (`#` starts a
+# comment). A line holding a range is one entry. Answers 0 when the search
+# is over (found, or venvctl's to decide: _vc_defer).
 _vc_line() {
+  _vc_words= _vc_isrange=
   for _vc_w in $1; do
     case $_vc_w in
       '#'*) break ;;
-      *[,\<\>=~^!\*]* | *.[xX] | *.[xX].* | [xX]) _vc_defer=1; return 0 ;;
+      *[,\<\>=~^!\*]* | *.[xX] | *.[xX].* | [xX]) _vc_isrange=1 ;;
     esac
+    _vc_words="$_vc_words $_vc_w"
   done
-  for _vc_w in $1; do
-    case $_vc_w in
-      '#'*) break ;;
+  if [ -n "$_vc_isrange" ]; then
+    _vc_n=$((_vc_n + 1))
+    _vc_words=${_vc_words# }
+    # The PEP 440 evaluator, read only when a pin holds a range.
+    . {{ RANGES }}
+    _vc_range "$_vc_words"
+    case $? in
+      0) _vc_use "$_vc_key" ;;
+      1) _vc_missing="$_vc_missing$_vc_words$_vc_nl"; return 1 ;;
+      *) _vc_defer=1; return 0 ;;
     esac
+    return
+  fi
+  for _vc_w in $_vc_words; do
     _vc_try "$_vc_w" && return 0
   done
   return 1
 }
 
-# _vc_file PATH: tries the versions a version file lists. A file too big to
-# be a version file, or unreadable, is venvctl's to explain.
+# _vc_text TEXT: tries the entries of a version file's text, line by line.
+_vc_text() {
+  _vc_t=${1#{{ BOM }}}
+  IFS=$_vc_nl
+  for _vc_l in $_vc_t; do
+    IFS=$_vc_ws
+    _vc_line "$_vc_l" && return 0
+  done
+  IFS=$_vc_ws
+  return 1
+}
+
+# _vc_file PATH: tries the entries a version file lists; only its first
+# {{ READ_BYTES }} bytes are read, so a huge file costs nothing.
 _vc_file() {
+  _vc_origin=$1
   if [ ! -r "$1" ]; then
     _vc_defer=1
     return 0
   fi
-  _vc_lines=0
-  while IFS= read -r _vc_l || [ -n "$_vc_l" ]; do
-    _vc_lines=$((_vc_lines + 1))
-    if [ "$_vc_lines" -gt 256 ] || [ "${#_vc_l}" -gt 1024 ]; then
-      _vc_defer=1
-      return 0
-    fi
-    [ "$_vc_lines" = 1 ] && _vc_l=${_vc_l#{{ BOM }}}
-    _vc_line "$_vc_l" && return 0
-  done <"$1"
-  return 1
+  _vc_text "$({{ HEAD }} -c {{ READ_BYTES }} -- "$1" 2>/dev/null)"
 }
 
-# 2. The selection: the first source that names any version decides.
+# 2. The pins: the first source that names any version decides.
 _vc_select() {
   if [ -n "${VENVCTL_VERSION-}" ]; then
     _vc_origin=VENVCTL_VERSION
-    IFS={{ IFS }}:
-    _vc_line "$VENVCTL_VERSION" && return 0
-    IFS={{ IFS }}
+    _vc_ws="$_vc_ws:"
+    _vc_text "$VENVCTL_VERSION" && return 0
+    _vc_ws={{ WORD_SEPARATORS }}
+    IFS=$_vc_ws
     [ "$_vc_n" -gt 0 ] && return 1
   fi
   # The nearest .python-version, from the working directory up (as pyenv,
@@ -135,19 +169,19 @@ _vc_select() {
   _vc_d=${PWD-}
   while :; do
     if [ -f "$_vc_d/.python-version" ]; then
-      _vc_origin=$_vc_d/.python-version
-      _vc_file "$_vc_origin" && return 0
+      _vc_file "$_vc_d/.python-version" && return 0
       [ "$_vc_n" -gt 0 ] && return 1
       break
     fi
     [ -z "$_vc_d" ] && break
     _vc_d=${_vc_d%/*}
   done
-  if [ -f {{ GLOBAL }} ]; then
-    _vc_origin={{ GLOBAL }}
-    _vc_file "$_vc_origin" && return 0
-    [ "$_vc_n" -gt 0 ] && return 1
-  fi
+  for _vc_g in {{ GLOBALS }}; do
+    if [ -f "$_vc_g" ]; then
+      _vc_file "$_vc_g" && return 0
+      [ "$_vc_n" -gt 0 ] && return 1
+    fi
+  done
   _vc_origin=
   return 1
 }
@@ -164,6 +198,7 @@ if [ -z "$_vc_origin" ] || [ -n "$_vc_any" ]; then
 fi
 
 # Nothing to run: say which version is missing and who set it (as pyenv does).
+IFS=$_vc_nl
 for _vc_w in $_vc_missing; do
   printf "venvctl: version \`%s' is not installed (set by %s)\n" "$_vc_w" "$_vc_origin" >&2
 done

@@ -122,10 +122,7 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
     .action(async (o: { bare: boolean }) => {
       const { version, formatVersionLines, missingError } = await import("./commands/version.js");
       const result = await version({}, ctx);
-      for (const line of formatVersionLines(result, o.bare)) ctx.stdout.write(line + "\n");
-      if (result.venv && !o.bare) {
-        ctx.stderr.write(`note: the active virtual environment (${result.venv}) comes first for the commands it has\n`);
-      }
+      for (const line of formatVersionLines(result, o.bare, ctx.dirs.home)) ctx.stdout.write(line + "\n");
       const missing = missingError(result);
       if (missing) throw missing;
     });

@@ -1,7 +1,8 @@
 // `venvctl create [DIR...]`: one interpreter, one or more venvs.
 import { resolve } from "node:path";
 import type { Context } from "../context.js";
-import { findInterpreter, type Source } from "../python/discovery.js";
+import type { Source } from "../python/discovery.js";
+import { findInterpreter } from "../python/selection.js";
 import { parsePythonRequest } from "../python/request.js";
 import { createVenv, type CreateVenvResult, type OnExisting } from "../venv/create.js";
 import type { LinkMode } from "../venv/seed.js";

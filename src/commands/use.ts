@@ -14,11 +14,11 @@ import { join, resolve } from "node:path";
 import type { Context } from "../context.js";
 import { UsageError, VenvctlError } from "../errors.js";
 import { parsePythonRequest } from "../python/request.js";
-import { VERSION_FILE_NAME, describeOrigin } from "../python/version-file.js";
-import { shimSelection, systemCommand } from "../shims/resolve.js";
+import { buildInventory, installedList, matchRequest, type Inventory, type Target } from "../python/inventory.js";
+import { systemPython } from "../python/selection.js";
+import { VERSION_FILE_NAME, describeOrigin, selectVersion } from "../python/version-file.js";
 import { rehashShims, shimsDir } from "../shims/rehash.js";
 import { isShellName, loadShell, shellFromPath, type ShellName } from "../shims/shell.js";
-import { buildShimIndex, installedList, matchRequest, type ShimIndex, type Target } from "../shims/shim-index.js";
 import { atomicWriteFile, ensureDir, isNodeError, lstatOrUndefined, realpathOrSelf } from "../util/fs.js";
 import { tildify } from "../util/log.js";
 
@@ -72,16 +72,16 @@ function portableSpelling(spec: string): string | undefined {
   return undefined;
 }
 
-function refuse(spec: string, index: ShimIndex, why = "no installed Python matches it"): VenvctlError {
+function refuse(spec: string, index: Inventory, why = "no installed Python matches it"): VenvctlError {
   return new VenvctlError(`cannot use \`${spec}\`: ${why}`, {
     hint: `installed: ${installedList(index)} (see \`venvctl versions\`); install it first (e.g. \`pyenv install ${spec}\`)`,
   });
 }
 
 /** Resolves one SPEC to what gets written; throws (writing nothing) when nothing matches. */
-function resolveSpec(ctx: Context, index: ShimIndex, spec: string): UsePin {
+function resolveSpec(ctx: Context, index: Inventory, spec: string): UsePin {
   if (spec === "system") {
-    if (!systemCommand(ctx, "python3") && !systemCommand(ctx, "python")) {
+    if (!systemPython(ctx)) {
       throw new VenvctlError("cannot use `system`: there is no python3 or python on PATH outside the shims", {
         hint: `installed: ${installedList(index)}; pin one of those instead`,
       });
@@ -143,7 +143,7 @@ export async function use(opts: UseOptions, ctx: Context): Promise<UseResult> {
       hint: "e.g. `venvctl use 3.12`; `venvctl versions` lists what is installed, `venvctl version` what is selected",
     });
   }
-  const index = await buildShimIndex(ctx);
+  const index = await buildInventory(ctx);
   const pins = opts.unset ? [] : opts.specs.map((s) => resolveSpec(ctx, index, s));
   const result: UseResult = { scope: opts.scope, unset: opts.unset, pins, notes: [] };
 
@@ -218,7 +218,7 @@ function removePin(ctx: Context, file: string): boolean {
 function notesAfter(ctx: Context, opts: UseOptions): string[] {
   const notes: string[] = [];
   if (opts.scope !== "shell") {
-    const now = shimSelection(ctx);
+    const now = selectVersion(ctx);
     const shadowed = now.origin.kind === "env" || (opts.scope === "global" && now.origin.kind === "file");
     if (shadowed && !opts.unset) notes.push(`note: ${describeOrigin(now.origin).replace(/^set by /, "")} takes precedence here (it selects ${now.entries.join(" ")})`);
   }

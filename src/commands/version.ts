@@ -1,42 +1,57 @@
-// `venvctl version`: the selected version(s) and what selected them, e.g.
-// `3.12.1 (set by /home/me/proj/.python-version)`; a prefix shows the
-// installed version it means now, as `pyenv version` does.
+// `venvctl version`: the interpreter the selection chain chooses now and what
+// chose it, e.g. `3.12.1 (set by /home/me/proj/.python-version)` — the one
+// `create` would use. A prefix shows the installed version it means now, as
+// `pyenv version` does; every pinned version is listed, as pyenv lists them.
 import type { Context } from "../context.js";
-import { VenvctlError } from "../errors.js";
-import { describeOrigin, type SelectionOrigin } from "../python/version-file.js";
-import { resolveEntry, shimSelection, type ResolvedEntry } from "../shims/resolve.js";
-import { buildShimIndex, installedList } from "../shims/shim-index.js";
+import type { VenvctlError } from "../errors.js";
+import { buildInventory, installedList } from "../python/inventory.js";
+import {
+  activeVenv, chooseInterpreter, describeChoiceOrigin, notInstalledError, resolveEntry, systemPython,
+  type ChoiceOrigin, type ResolvedEntry,
+} from "../python/selection.js";
+import { selectVersion } from "../python/version-file.js";
+import { tildify } from "../util/log.js";
 
 export type VersionOptions = Record<string, never>;
 
 export interface VersionResult {
-  origin: SelectionOrigin;
-  /** "set by /path/.python-version". */
+  origin: ChoiceOrigin;
+  /** "set by /path/.python-version", "the active virtual environment ~/p/.venv". */
   originText: string;
-  /** Each version selected, in order; empty when nothing is pinned (system). */
+  /** Each pinned version, in order; empty when nothing is pinned or a venv is active. */
   entries: ResolvedEntry[];
-  /** The active virtual environment, which comes before any of these. */
-  venv?: string | undefined;
+  /** With nothing pinned, or a venv active: what runs, and its name. */
+  chosen?: { name: string; python: string | undefined } | undefined;
   /** For the error about missing entries: what is installed. */
   installed: string;
 }
 
 export async function version(_opts: VersionOptions, ctx: Context): Promise<VersionResult> {
-  const selection = shimSelection(ctx);
-  const index = selection.entries.some((e) => e !== "system") ? await buildShimIndex(ctx) : undefined;
-  const entries = selection.entries.map((e) => (index ? resolveEntry(index, e) : ({ entry: e, kind: "system" } as const)));
+  if (activeVenv(ctx)) {
+    const choice = await chooseInterpreter(ctx);
+    const originText = describeChoiceOrigin(choice.origin, ctx.dirs.home);
+    return { origin: choice.origin, originText, entries: [], chosen: { name: choice.name, python: choice.python }, installed: "" };
+  }
+  const selection = selectVersion(ctx);
+  const originText = describeChoiceOrigin(selection.origin, ctx.dirs.home);
+  if (selection.entries.length === 0) {
+    return { origin: selection.origin, originText, entries: [], chosen: { name: "system", python: systemPython(ctx) }, installed: "" };
+  }
+  const inventory = await buildInventory(ctx);
   return {
     origin: selection.origin,
-    originText: describeOrigin(selection.origin),
-    entries,
-    venv: ctx.env.VIRTUAL_ENV || undefined,
-    installed: index ? installedList(index) : "",
+    originText,
+    entries: selection.entries.map((e) => resolveEntry(inventory, e)),
+    installed: installedList(inventory),
   };
 }
 
 /** What `version` prints on stdout (`bare`: the names only, as `pyenv version-name`). */
-export function formatVersionLines(r: VersionResult, bare: boolean): string[] {
-  if (r.entries.length === 0) return [bare ? "system" : "system (no version pinned)"];
+export function formatVersionLines(r: VersionResult, bare: boolean, home: string): string[] {
+  if (r.chosen) {
+    if (bare) return [r.chosen.name];
+    return [`${r.chosen.name} (${r.originText}: ${r.chosen.python ? tildify(r.chosen.python, home) : "none found"})`];
+  }
   const lines: string[] = [];
   for (const e of r.entries) {
     if (e.kind === "missing") continue;
@@ -50,8 +65,5 @@ export function formatVersionLines(r: VersionResult, bare: boolean): string[] {
 export function missingError(r: VersionResult): VenvctlError | undefined {
   const missing = r.entries.filter((e) => e.kind === "missing").map((e) => `\`${e.entry}\``);
   if (missing.length === 0) return undefined;
-  return new VenvctlError(
-    `${missing.length > 1 ? "versions" : "version"} ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not installed (${r.originText})`,
-    { hint: `installed: ${r.installed}; pin one with \`venvctl use\`` },
-  );
+  return notInstalledError(missing, r.originText, r.installed);
 }

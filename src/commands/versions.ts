@@ -1,10 +1,10 @@
 // `venvctl versions [--json]`: every interpreter the shims can run — version,
 // implementation, path, where it was found — with the selected ones marked.
 import type { Context } from "../context.js";
-import { describeOrigin } from "../python/version-file.js";
-import { resolveEntry, shimSelection, systemCommand } from "../shims/resolve.js";
-import { buildShimIndex, type Target } from "../shims/shim-index.js";
+import { buildInventory, type Target } from "../python/inventory.js";
+import { activeVenv, chooseInterpreter, describeChoiceOrigin, resolveEntry, systemPython } from "../python/selection.js";
 import { formatVersion } from "../python/version.js";
+import { selectVersion } from "../python/version-file.js";
 import { tildify } from "../util/log.js";
 import { realpathOrSelf } from "../util/fs.js";
 
@@ -29,20 +29,28 @@ export interface VersionsResult {
 }
 
 export async function versions(_opts: VersionsOptions, ctx: Context): Promise<VersionsResult> {
-  const index = await buildShimIndex(ctx);
-  const selection = shimSelection(ctx);
-  const why = describeOrigin(selection.origin);
+  const index = await buildInventory(ctx);
   const selected = new Map<Target, string>();
-  const entries = selection.entries.length ? selection.entries : ["system"];
-  for (const e of entries) {
-    const r = resolveEntry(index, e);
-    if (r.kind === "version" && !selected.has(r.target)) selected.set(r.target, why);
-    if (r.kind === "system") {
-      // system: the interpreter the first python3 (or python) on PATH is.
-      const p = systemCommand(ctx, "python3") ?? systemCommand(ctx, "python");
-      const real = p && realpathOrSelf(p);
-      const t = real ? index.targets.find((x) => realpathOrSelf(x.python) === real) : undefined;
-      if (t && !selected.has(t)) selected.set(t, selection.entries.length ? `system, ${why}` : "system: no version pinned");
+  const mark = (python: string | undefined, why: string) => {
+    const real = python && realpathOrSelf(python);
+    const t = real ? index.targets.find((x) => realpathOrSelf(x.python) === real) : undefined;
+    if (t && !selected.has(t)) selected.set(t, why);
+  };
+  const selection = selectVersion(ctx);
+  if (selection.entries.length > 0 && !activeVenv(ctx)) {
+    // Every pinned version that is installed, as pyenv marks them.
+    const why = describeChoiceOrigin(selection.origin, ctx.dirs.home);
+    for (const e of selection.entries) {
+      const r = resolveEntry(index, e);
+      if (r.kind === "version" && !selected.has(r.target)) selected.set(r.target, why);
+      if (r.kind === "system") mark(systemPython(ctx), `system, ${why}`);
+    }
+  } else {
+    try {
+      const choice = await chooseInterpreter(ctx, index);
+      mark(choice.python, choice.origin.kind === "path" ? "system: no version pinned" : describeChoiceOrigin(choice.origin, ctx.dirs.home));
+    } catch {
+      // Nothing to mark: `version` explains why.
     }
   }
   return {

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Context } from "../context.js";
-import { whichOnPath } from "../python/discovery.js";
+import { findOnPath } from "../python/path-search.js";
 import { capture } from "../util/exec.js";
 import { splitlinesPy } from "./python-text.js";
 import { isInstallableDir } from "./requirement-line.js";
@@ -31,18 +31,18 @@ function findUp(start: string, marker: string): string | undefined {
  * `display` is `name==version` (or `name===version`).
  */
 export async function editableInfo(
-  ctx: Pick<Context, "env" | "cwd">,
+  ctx: Pick<Context, "env" | "cwd" | "dirs">,
   projectLocation: string,
   rawName: string,
   display: string,
 ): Promise<EditableInfo> {
   const location = resolve(ctx.cwd, projectLocation);
-  const hasGit = whichOnPath(ctx, "git") !== undefined;
+  const hasGit = findOnPath(ctx, "git") !== undefined;
   // pip asks each VCS for its repository root and takes the innermost.
   let gitRoot: string | undefined;
   if (existsSync(join(location, ".git"))) gitRoot = location;
   else if (hasGit) gitRoot = findUp(location, ".git");
-  const hgRoot = whichOnPath(ctx, "hg") ? findUp(location, ".hg") : undefined;
+  const hgRoot = findOnPath(ctx, "hg") ? findUp(location, ".hg") : undefined;
   const other = existsSync(join(location, ".svn")) || existsSync(join(location, ".bzr"));
   if (other || (hgRoot && (!gitRoot || hgRoot.length >= gitRoot.length))) throw new NeedsPip();
   if (!gitRoot) {

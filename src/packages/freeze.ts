@@ -107,7 +107,7 @@ const OPTION_PREFIXES = [
 
 /** Freezes the environment; warnings (pip's words) are appended to `warnings`. */
 export async function freeze(
-  ctx: Pick<Context, "env" | "cwd">,
+  ctx: Pick<Context, "env" | "cwd" | "dirs">,
   env: OpenedEnvironment,
   req: FreezeRequest,
   warnings: string[],

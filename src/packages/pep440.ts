@@ -299,3 +299,15 @@ export function specifierContains(spec: Specifier, version: string, prereleases?
   if (isPrerelease(v) && !allow) return false;
   return operatorMatch(spec.op, v, spec.version);
 }
+
+/**
+ * SpecifierSet.contains(version) with its default for pre-releases: one is
+ * allowed only where a specifier names one; an empty set holds every final
+ * release. A version that is not PEP 440 never matches.
+ */
+export function specifierSetContains(specs: readonly Specifier[], version: string): boolean {
+  const v = parsePep440(version);
+  if (!v) return false;
+  if (isPrerelease(v) && !specs.some(specAllowsPrereleases)) return false;
+  return specs.every((s) => operatorMatch(s.op, v, s.version));
+}

@@ -143,6 +143,24 @@ function cacheFile(ctx: Pick<Context, "dirs">, key: string): string {
 }
 
 /**
+ * The cached probe of the interpreter at `path`, or undefined: never runs
+ * anything. A cached answer means venvctl probed this very file before (the
+ * key covers its path, real path, size, mtime and inode), so it is an
+ * interpreter someone chose to use.
+ */
+export function cachedProbe(ctx: Pick<Context, "dirs" | "cwd">, path: string): Interpreter | undefined {
+  const abs = resolve(ctx.cwd, path);
+  try {
+    const fp = fingerprint(abs, probeScript().hash);
+    if (isScriptWrapper(fp.realPath)) return undefined;
+    const info = readCache(ctx, fp.key);
+    return info ? { path: abs, version: versionFromInfo(info.version_info), info } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Probes the interpreter at `path` (absolute), from the cache when its
  * fingerprint is unchanged. A wrapper script is run (it picks the real
  * interpreter) but the answer is cached under the real interpreter it named.
@@ -210,6 +228,13 @@ function writeCache(ctx: Pick<Context, "dirs" | "env" | "stderr">, key: string, 
   }
 }
 
+/** What a failed probe said: all of it when short, else its first and last lines (a traceback's point is at its end). */
+function stderrExcerpt(stderr: string): string | undefined {
+  const lines = stderr.trim().split("\n");
+  if (lines.length <= 20) return lines.join("\n") || undefined;
+  return [...lines.slice(0, 5), "…", ...lines.slice(-10)].join("\n");
+}
+
 async function runProbe(ctx: Pick<Context, "env">, exe: string, scriptPath: string): Promise<ProbeInfo> {
   // -E: ignore PYTHONPATH/PYTHONHOME, so the cached answer does not depend on
   // the caller's environment. (-I would be better, but 2.7 lacks it.)
@@ -220,7 +245,7 @@ async function runProbe(ctx: Pick<Context, "env">, exe: string, scriptPath: stri
   }
   if (r.exitCode !== 0) {
     throw new VenvctlError(`${exe} is not a Python interpreter venvctl can use (the probe exited with ${r.exitCode})`, {
-      cause: r.stderr.trim().split("\n").slice(-3).join("\n") || undefined,
+      cause: stderrExcerpt(r.stderr),
     });
   }
   const line = r.stdout.trim().split("\n").pop() ?? "";

@@ -1,22 +1,27 @@
 // `.python-version` files (the format pyenv and uv read and write) and the
-// default selection chain: VENVCTL_VERSION, the nearest .python-version,
-// $VENVCTL_ROOT/version, then the first python3 on PATH.
-import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+// pins of the selection chain: VENVCTL_VERSION, the nearest .python-version,
+// $VENVCTL_ROOT/version, $PYENV_ROOT/version. selection.ts turns them into
+// an interpreter.
+import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import { isNodeError } from "../util/fs.js";
+import { pyenvRoot } from "./path-search.js";
 
 export const VERSION_FILE_NAME = ".python-version";
 
-/** Version files larger than this are refused rather than read. */
-const MAX_VERSION_FILE_BYTES = 64 * 1024;
+/**
+ * Only this much of a version file is read: enough for any list of versions,
+ * and what the shims read too (`head -c`), so a huge or endless file costs
+ * nothing and both see the same text.
+ */
+export const VERSION_FILE_READ_BYTES = 4096;
 
 /**
- * Reads a version file's entries: whitespace- or newline-separated words, `#`
- * comments and blank lines skipped, CRLF and a UTF-8 BOM tolerated (pyenv's
- * `pyenv-version-file-read`). Answers undefined if the file does not exist.
- * An unreadable, binary or huge file is an error naming the file.
+ * Reads a version file's entries (parseVersionFileText of its first
+ * VERSION_FILE_READ_BYTES bytes). Answers undefined if the file does not exist.
+ * An unreadable file or a directory is an error naming the file.
  */
 export function readVersionFile(path: string): string[] | undefined {
   let fd: number;
@@ -28,26 +33,15 @@ export function readVersionFile(path: string): string[] | undefined {
   }
   let text: string;
   try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) {
-      throw new VenvctlError(`${path} is a directory, not a version file`, { hint: "remove it, or pin with `venvctl use`" });
+    if (!fstatSync(fd).isFile()) {
+      throw new VenvctlError(`${path} is not a regular file, so it is not a version file`, { hint: "remove it, or pin with `venvctl use`" });
     }
-    if (!st.isFile() || st.size > MAX_VERSION_FILE_BYTES) {
-      throw new VenvctlError(`the version file ${path} is too large to be a version file (${st.size} bytes)`, {
-        hint: "it should hold a version such as 3.12; fix it with `venvctl use 3.12`",
-      });
-    }
-    const buf = Buffer.alloc(st.size);
+    const buf = Buffer.alloc(VERSION_FILE_READ_BYTES);
     let off = 0;
-    while (off < st.size) {
-      const n = readSync(fd, buf, off, st.size - off, off);
+    while (off < buf.length) {
+      const n = readSync(fd, buf, off, buf.length - off, off);
       if (n === 0) break;
       off += n;
-    }
-    if (buf.subarray(0, off).includes(0)) {
-      throw new VenvctlError(`the version file ${path} is binary, not text`, {
-        hint: "it should hold a version such as 3.12; fix it with `venvctl use 3.12`",
-      });
     }
     text = buf.subarray(0, off).toString("utf8");
   } catch (err) {
@@ -60,16 +54,24 @@ export function readVersionFile(path: string): string[] | undefined {
 }
 
 /**
- * Splits a version file's text into entries: the words of each line, up to a
- * word that starts a `#` comment. Words are separated by spaces and tabs (what
- * the shims split on too). A line holding a range (`>=3.10 <3.13`, as uv
- * writes one request per line) is one entry.
+ * Splits a version file's text into entries, by the rules shims/shim.sh
+ * follows too (a test holds the two to the same entries):
+ *  - NUL bytes are dropped (sh cannot hold them in a variable);
+ *  - a UTF-8 BOM at the start is dropped;
+ *  - lines end at LF; words are separated by spaces, tabs and CR (so CRLF
+ *    files read as LF ones);
+ *  - a word that starts with `#` ends its line (a comment);
+ *  - a line holding a range word (`>=3.10 <3.13`, as uv writes one request
+ *    per line) is one entry, its words joined by a space; on any other line
+ *    each word is an entry.
+ * Entries are only ever looked up among the discovered interpreters (see
+ * selection.ts), never run or joined into a path.
  */
 export function parseVersionFileText(text: string): string[] {
   const entries: string[] = [];
-  for (const rawLine of text.replace(/^\uFEFF/, "").split(/\r?\n|\r/)) {
+  for (const rawLine of text.replace(/\0/g, "").replace(/^\uFEFF/, "").split("\n")) {
     const words: string[] = [];
-    for (const word of rawLine.split(/[ \t]+/)) {
+    for (const word of rawLine.split(/[ \t\r]+/)) {
       if (word.startsWith("#")) break;
       if (word) words.push(word);
     }
@@ -117,7 +119,9 @@ function isRegularFile(path: string): boolean {
 export type SelectionOrigin =
   | { kind: "env"; variable: "VENVCTL_VERSION" }
   | { kind: "file"; path: string }
+  /** `$VENVCTL_ROOT/version`, or pyenv's global `$PYENV_ROOT/version`. */
   | { kind: "global"; path: string }
+  /** Nothing pinned: the first interpreter on PATH. */
   | { kind: "path" };
 
 export interface Selection {
@@ -132,23 +136,46 @@ export function describeOrigin(origin: SelectionOrigin): string {
     case "env": return `set by ${origin.variable}`;
     case "file": return `set by ${origin.path}`;
     case "global": return `set by ${origin.path}`;
-    case "path": return "the first python3 on PATH";
+    case "path": return "no version pinned, the first python3 on PATH";
   }
 }
 
-/** Walks the selection chain. An empty VENVCTL_VERSION counts as unset. */
+/**
+ * The working directory as the shell knows it: $PWD when it names the same
+ * directory as the real one (so a path through a symlink walks up as pyenv
+ * and the shims walk up), else the real one.
+ */
+export function logicalCwd(ctx: Pick<Context, "env" | "cwd">): string {
+  const pwd = ctx.env.PWD;
+  if (!pwd || !isAbsolute(pwd) || pwd === ctx.cwd) return ctx.cwd;
+  try {
+    return realpathSync(pwd) === realpathSync(ctx.cwd) ? resolve(pwd) : ctx.cwd;
+  } catch {
+    return ctx.cwd;
+  }
+}
+
+/**
+ * The pins, in the order every command and shim reads them: VENVCTL_VERSION,
+ * the nearest .python-version from the (logical) working directory up,
+ * `$VENVCTL_ROOT/version`, pyenv's global `$PYENV_ROOT/version`. The first
+ * source that names any version decides; one that names none (blank, or only
+ * comments) counts as unset. shims/shim.sh walks the same steps.
+ */
 export function selectVersion(ctx: Pick<Context, "env" | "cwd" | "dirs">): Selection {
   const fromEnv = ctx.env.VENVCTL_VERSION;
-  if (fromEnv && fromEnv.trim()) {
-    return { entries: parseVersionFileText(fromEnv.replace(/:/g, " ")), origin: { kind: "env", variable: "VENVCTL_VERSION" } };
+  if (fromEnv) {
+    const entries = parseVersionFileText(fromEnv.replace(/:/g, " "));
+    if (entries.length > 0) return { entries, origin: { kind: "env", variable: "VENVCTL_VERSION" } };
   }
-  const local = findVersionFile(ctx.cwd);
+  const local = findVersionFile(logicalCwd(ctx));
   if (local) {
     const entries = readVersionFile(local) ?? [];
     if (entries.length > 0) return { entries, origin: { kind: "file", path: local } };
   }
-  const globalFile = join(ctx.dirs.root, "version");
-  const global = readVersionFile(globalFile);
-  if (global && global.length > 0) return { entries: global, origin: { kind: "global", path: globalFile } };
+  for (const path of [join(ctx.dirs.root, "version"), join(pyenvRoot(ctx), "version")]) {
+    const entries = readVersionFile(path);
+    if (entries && entries.length > 0) return { entries, origin: { kind: "global", path } };
+  }
   return { entries: [], origin: { kind: "path" } };
 }

@@ -1,16 +1,6 @@
-// Python versions: parsing, ordering and range matching. The only module that
-// knows semver; everything else speaks PythonVersion.
-import { requireVendor } from "../util/vendor.js";
-
-type Semver = typeof import("semver");
-let semverModule: Semver | undefined;
-/**
- * semver, loaded on first use: only ranges need it, and loading it costs
- * several milliseconds of start-up that `create -p 3.12` should not pay.
- */
-function semver(): Semver {
-  return (semverModule ??= requireVendor<Semver>("semver"));
-}
+// Python versions: parsing, ordering and range matching. Ranges are PEP 440
+// specifier sets, matched by the project's one PEP 440 module.
+import { parseSpecifier, specifierSetContains, type Specifier } from "../packages/pep440.js";
 
 export type PreKind = "a" | "b" | "rc";
 
@@ -105,108 +95,57 @@ export function matchesPrefix(v: PythonVersion, p: VersionPrefix, allowPre = fal
   return allowPre || v.pre === undefined;
 }
 
-function toSemver(v: PythonVersion): string {
-  const base = `${v.major}.${v.minor}.${v.patch}`;
-  if (!v.pre) return base;
-  // semver orders pre-release identifiers as strings: a < b < rc, as Python does.
-  return `${base}-${v.pre.kind}.${v.pre.n}`;
-}
-
-/** A parsed version range: `3.x`, `^3.10`, `>=3.10 <3.13`, `>=3.10,<3.13`, `~=3.10`. */
+/**
+ * A range of interpreter versions: a PEP 440 specifier set (`>=3.10,<3.13`,
+ * `~=3.11`, `==3.12.*`, `!=3.12.1`), matched as pip's `packaging` matches it,
+ * plus two spellings users bring from other tools: `3.x` / `3.12.x` (the same
+ * as `==3.*` / `==3.12.*`) and `^3.10` (`>=3.10,==3.*`). Clauses are separated
+ * by commas or blanks. shims/shim.sh evaluates the same grammar in sh
+ * (`_vc_range`); a test holds the two to the same answers.
+ */
 export interface VersionRange {
   /** What the user wrote. */
   text: string;
-  /** The equivalent semver range. */
-  semverRange: string;
+  /** The PEP 440 specifiers it means (empty: any final release). */
+  specifiers: Specifier[];
 }
 
-/** Rewrites one PEP 440-style comparator into semver syntax. */
-function comparatorToSemver(c: string): string | undefined {
-  const m = /^(~=|===|==|!=|<=|>=|<|>|=|\^|~)?\s*(.+)$/.exec(c);
-  if (!m) return undefined;
-  const op = m[1] ?? "";
-  let ver = m[2]!.trim();
-  // `3.12.*` (PEP 440 wildcard) is semver's `3.12.x`.
-  ver = ver.replace(/\.\*$/, ".x");
-  const wild = /(^|\.)[x*X]($|\.)/.test(ver);
-  if (!wild) {
-    const p = parseVersionPrefix(ver);
-    if (!p) return undefined;
-    ver = p.pre
-      ? `${p.major}.${p.minor ?? 0}.${p.patch ?? 0}-${p.pre.kind}.${p.pre.n}`
-      : formatVersion({ major: p.major, minor: p.minor, patch: p.patch });
-  } else if (!/^\d+(\.(\d+|[x*X]))*(\.[x*X])?$/.test(ver)) {
-    return undefined;
+const RANGE_OPERATORS = ["===", "~=", "==", "!=", "<=", ">=", "<", ">"];
+
+/** One clause of a range as PEP 440 specifiers; undefined when it is not one. */
+function clauseSpecifiers(clause: string): Specifier[] | undefined {
+  if (/^[xX*]$/.test(clause)) return [];
+  const wild = /^(\d+(?:\.\d+){0,2})\.[xX*]$/.exec(clause);
+  if (wild) return [{ op: "==", version: `${wild[1]}.*` }];
+  if (clause.startsWith("^")) {
+    const p = parseVersionPrefix(clause.slice(1));
+    if (!p || p.pre) return undefined;
+    return [{ op: ">=", version: clause.slice(1) }, { op: "==", version: `${p.major}.*` }];
   }
-  switch (op) {
-    case "~=": {
-      // Compatible release: ~=3.10 is >=3.10,==3.*; ~=3.10.2 is >=3.10.2,==3.10.*.
-      const parts = ver.split(".");
-      if (parts.length < 2 || wild) return undefined;
-      const upper = parts.slice(0, -1);
-      upper[upper.length - 1] = String(Number(upper[upper.length - 1]) + 1);
-      while (upper.length < 3) upper.push("0");
-      // `-0` keeps the next series' pre-releases out (4.0.0a1 is not ~=3.10).
-      return `>=${ver} <${upper.join(".")}-0`;
-    }
-    case "!=": {
-      const p = parseVersionPrefix(ver);
-      if (!p || wild) return undefined;
-      return `<${ver} || >${ver}`;
-    }
-    case "==":
-    case "===":
-    case "=":
-      return ver;
-    default:
-      return `${op}${ver}`;
-  }
+  if (!RANGE_OPERATORS.some((op) => clause.startsWith(op))) return undefined;
+  const spec = parseSpecifier(clause);
+  return spec ? [spec] : undefined;
 }
 
-/**
- * Parses a range; undefined when the text is not one. Comparators may be
- * separated by spaces (semver) or commas (PEP 440); `||` alternates.
- */
+/** Parses a range; undefined when the text is not one. */
 export function parseVersionRange(text: string): VersionRange | undefined {
   const trimmed = text.trim();
-  if (trimmed === "") return undefined;
-  const alternatives = trimmed.split("||").map((a) => a.trim());
-  const out: string[] = [];
-  for (const alt of alternatives) {
-    if (alt === "") return undefined;
-    // Hyphen ranges (3.10 - 3.12) are semver's own.
-    const hyphen = /^(\S+)\s+-\s+(\S+)$/.exec(alt);
-    if (hyphen) {
-      if (!parseVersionPrefix(hyphen[1]!) || !parseVersionPrefix(hyphen[2]!)) return undefined;
-      out.push(alt);
-      continue;
-    }
-    // Join an operator to its version (">= 3.10" → ">=3.10"), then split.
-    const comparators = alt
-      .replace(/(~=|===|==|!=|<=|>=|<|>|=|\^|~)\s+/g, "$1")
-      .split(/[\s,]+/)
-      .filter(Boolean);
-    const converted: string[] = [];
-    for (const c of comparators) {
-      const s = comparatorToSemver(c);
-      if (s === undefined) return undefined;
-      converted.push(s);
-    }
-    // `!=` expands to an alternation; distribute it over the other comparators.
-    const disj = converted.map((c) => c.split("||").map((x) => x.trim()));
-    let combos: string[] = [""];
-    for (const options of disj) combos = combos.flatMap((prefix) => options.map((o) => `${prefix} ${o}`.trim()));
-    out.push(...combos);
+  // Join an operator to its version (">= 3.10" → ">=3.10"), then split.
+  const clauses = trimmed.replace(/(===|~=|==|!=|<=|>=|<|>|\^)\s+/g, "$1").split(/[\s,]+/).filter(Boolean);
+  if (clauses.length === 0) return undefined;
+  const specifiers: Specifier[] = [];
+  for (const c of clauses) {
+    const s = clauseSpecifiers(c);
+    if (!s) return undefined;
+    specifiers.push(...s);
   }
-  const semverRange = out.join(" || ");
-  if (semver().validRange(semverRange) === null) return undefined;
-  return { text: trimmed, semverRange };
+  return { text: trimmed, specifiers };
 }
 
 /**
- * Whether `v` lies in the range. Pre-releases match only comparators that
- * name a pre-release of the same release (semver's rule, and pip's spirit).
+ * Whether `v` lies in the range, by PEP 440: a pre-release only where a
+ * clause names one (`>=3.14.0rc1`), `<=3.11` meaning up to 3.11.0.
  */
 export function satisfiesRange(v: PythonVersion, range: VersionRange): boolean {
-  return semver().satisfies(toSemver(v), range.semverRange);
+  return specifierSetContains(range.specifiers, formatVersion(v));
 }

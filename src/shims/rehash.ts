@@ -13,17 +13,23 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
-import { pyenvRoot } from "../python/discovery.js";
+import { buildInventory, type Inventory } from "../python/inventory.js";
+import { isExecutableFile, pyenvRoot, searchDirs, shimDirs } from "../python/path-search.js";
+import { VERSION_FILE_READ_BYTES } from "../python/version-file.js";
 import { shimTemplatesDir } from "../util/assets.js";
 import { isNodeError, lstatOrUndefined, removeOwnedTree, writeNewFile } from "../util/fs.js";
 import { debug, tildify } from "../util/log.js";
 import { BUNDLED } from "../util/vendor.js";
 import { shQuote } from "./posix-shell.js";
 import { isShimName } from "./resolve.js";
-import { buildShimIndex, isExecutable, renderIndexScript, type ShimIndex } from "./shim-index.js";
+import { renderIndexScript } from "./shim-index.js";
 
 /** The index every shim sources (hidden and not executable: never a command). */
 export const INDEX_FILE = ".venvctl-index";
+/** The range evaluator a shim sources when a pin holds a range (shims/ranges.sh). */
+export const RANGES_FILE = ".venvctl-ranges";
+/** Files of the set that are sourced, never run. */
+const SOURCED = new Set([INDEX_FILE, RANGES_FILE]);
 /** What the last rehash wrote, and a digest of it. */
 export const MANIFEST_FILE = ".venvctl-manifest.json";
 /** The first lines of every shim: how a file is known to be venvctl's. */
@@ -58,7 +64,7 @@ export interface RehashOptions {
   /** Leave the shims alone when nothing would change (`use`, `init`). */
   ifChanged?: boolean;
   /** An index already built for this context. */
-  index?: ShimIndex;
+  index?: Inventory;
 }
 
 /** `$VENVCTL_ROOT/shims`. */
@@ -73,9 +79,8 @@ function cliPath(): string {
   return BUNDLED ? join(here, "..", "bin", "venvctl.js") : join(here, "..", "..", "bin", "venvctl.js");
 }
 
-let templateText: string | undefined;
-function shimTemplate(): string {
-  return (templateText ??= readFileSync(join(shimTemplatesDir(), "shim.sh"), "utf8"));
+function template(name: "shim.sh" | "ranges.sh"): string {
+  return readFileSync(join(shimTemplatesDir(), name), "utf8");
 }
 
 /** Fills `{{ NAME }}` placeholders; every one must be given. */
@@ -88,7 +93,7 @@ function fill(template: string, values: Record<string, string>): string {
 }
 
 /** Every shim's text, by command name, and the index. */
-function plan(ctx: Ctx, index: ShimIndex): { files: Map<string, string>; commands: string[] } {
+function plan(ctx: Ctx, index: Inventory): { files: Map<string, string>; commands: string[] } {
   const providers = new Map<string, string[]>();
   const add = (cmd: string, name: string) => {
     const list = providers.get(cmd) ?? [];
@@ -103,29 +108,45 @@ function plan(ctx: Ctx, index: ShimIndex): { files: Map<string, string>; command
       } catch (err) {
         debug(ctx, `cannot list ${t.bin}: ${(err as Error).message}`);
       }
-      for (const n of names) if (isShimName(n) && isExecutable(join(t.bin, n))) add(n, t.name);
+      for (const n of names) if (isShimName(n) && isExecutableFile(join(t.bin, n))) add(n, t.name);
     } else {
       for (const n of t.names ?? []) add(n, t.name);
     }
   }
   const dir = shimsDir(ctx);
-  const skipDirs = [dir, join(pyenvRoot(ctx), "shims")].flatMap((d) => [d, `${d}/`]);
   const common = {
     INDEX: shQuote(join(dir, INDEX_FILE)),
-    GLOBAL: shQuote(join(ctx.dirs.root, "version")),
-    SHIM_DIRS: skipDirs.map((d) => `'${d.replace(/'/g, `'\\''`)}'`).join(" | "),
-    IFS: "' \t\n\r'",
+    RANGES: shQuote(join(dir, RANGES_FILE)),
+    GLOBALS: [join(ctx.dirs.root, "version"), join(pyenvRoot(ctx), "version")].map(shQuote).join(" "),
+    SHIM_DIRS: shimDirs(ctx).map(shQuote).join(" "),
+    WORD_SEPARATORS: "' \t\r'",
     BOM: "'\uFEFF'",
+    READ_BYTES: String(VERSION_FILE_READ_BYTES),
+    HEAD: shQuote(headCommand(ctx)),
     VENVCTL: shQuote(cliPath()),
   };
-  const template = shimTemplate();
+  const shim = template("shim.sh");
   const files = new Map<string, string>();
   const commands = [...providers.keys()].sort();
   for (const cmd of commands) {
-    files.set(cmd, fill(template, { ...common, NAME: cmd, COMMAND: shQuote(cmd), PROVIDERS: shQuote(providers.get(cmd)!.join(", ")) }));
+    files.set(cmd, fill(shim, { ...common, NAME: cmd, COMMAND: shQuote(cmd), PROVIDERS: shQuote(providers.get(cmd)!.join(", ")) }));
   }
   files.set(INDEX_FILE, renderIndexScript(index));
+  files.set(RANGES_FILE, template("ranges.sh"));
   return { files, commands };
+}
+
+/**
+ * `head`, by an absolute path: a shim must not run whatever a relative PATH
+ * entry (a cloned repository's directory) calls `head`.
+ */
+function headCommand(ctx: Ctx): string {
+  for (const dir of ["/usr/bin", "/bin", ...searchDirs(ctx)]) {
+    if (isExecutableFile(join(dir, "head"))) return join(dir, "head");
+  }
+  throw new VenvctlError("cannot write the shims: no `head` command in /usr/bin, /bin or on PATH", {
+    hint: "the shims read version files with head (coreutils); install it",
+  });
 }
 
 function digestOf(files: Map<string, string>): string {
@@ -163,7 +184,7 @@ function startsWithMarker(path: string): boolean {
  * with their own script is theirs now, whatever the manifest says).
  */
 function isOurs(dir: string, name: string): boolean {
-  if (name === INDEX_FILE || name === MANIFEST_FILE) return true;
+  if (SOURCED.has(name) || name === MANIFEST_FILE) return true;
   const st = lstatOrUndefined(join(dir, name));
   return st?.isFile() === true && startsWithMarker(join(dir, name));
 }
@@ -194,7 +215,7 @@ function rootError(ctx: Ctx, err: unknown): VenvctlError {
  * on disk is already this one (cheap: one small file read).
  */
 export async function rehashShims(ctx: Ctx, opts: RehashOptions = {}): Promise<RehashResult> {
-  const index = opts.index ?? (await buildShimIndex(ctx));
+  const index = opts.index ?? (await buildInventory(ctx));
   const { files, commands } = plan(ctx, index);
   const digest = digestOf(files);
   const dir = shimsDir(ctx);
@@ -244,8 +265,8 @@ export async function rehashShims(ctx: Ctx, opts: RehashOptions = {}): Promise<R
     const written: string[] = [];
     for (const [name, text] of files) {
       if (blocked.includes(name)) continue;
-      writeNewFile(join(gen, name), text, name === INDEX_FILE ? 0o644 : 0o755);
-      if (name !== INDEX_FILE) written.push(name);
+      writeNewFile(join(gen, name), text, SOURCED.has(name) ? 0o644 : 0o755);
+      if (!SOURCED.has(name)) written.push(name);
     }
     const manifest: Manifest = { format: 1, digest, files: written.sort() };
     writeNewFile(join(gen, MANIFEST_FILE), JSON.stringify(manifest, null, 1) + "\n");

@@ -1,16 +1,14 @@
-// What a shim runs, worked out in TypeScript: the same steps as
-// shims/shim.sh (an active venv; VENVCTL_VERSION, the nearest .python-version,
-// the global file; system), over the same index. `which`, `exec`, `version`,
-// `versions` and the shims' range fallback all go through here.
-import { realpathSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+// What a shim runs, worked out in TypeScript: the selection chain
+// (python/selection.ts) applied to one command, as shims/shim.sh applies it —
+// an active venv's own command; the pinned versions, the first that has the
+// command; else the system's. `which` and `exec` go through here.
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
-import { pyenvRoot } from "../python/discovery.js";
-import { parsePythonRequest } from "../python/request.js";
-import { describeOrigin, isRangeWord, selectVersion, type Selection } from "../python/version-file.js";
+import { commandIn, installedList, buildInventory, type Inventory, type Target } from "../python/inventory.js";
+import { findOnPath, isExecutableFile } from "../python/path-search.js";
+import { notInstalledError, resolveEntry } from "../python/selection.js";
+import { describeOrigin, selectVersion } from "../python/version-file.js";
 import { debug, tildify } from "../util/log.js";
-import { buildShimIndex, commandIn, installedList, isExecutable, matchRequest, type ShimIndex, type Target } from "./shim-index.js";
 
 type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr">;
 
@@ -20,76 +18,12 @@ export type Resolution =
   | { kind: "version"; path: string; target: Target; entry: string }
   | { kind: "system"; path: string; /** The `system` entry chose it, or it was the last resort. */ chosen: boolean };
 
-/** One entry of the selection, resolved. */
-export type ResolvedEntry =
-  | { entry: string; kind: "version"; target: Target }
-  | { entry: string; kind: "system" }
-  | { entry: string; kind: "missing" };
-
-/**
- * The working directory as the shell knows it: $PWD when it names the same
- * directory as the real one (so a path through a symlink walks up as pyenv
- * and the shims walk up), else the real one.
- */
-export function logicalCwd(ctx: Pick<Context, "env" | "cwd">): string {
-  const pwd = ctx.env.PWD;
-  if (!pwd || !isAbsolute(pwd) || pwd === ctx.cwd) return ctx.cwd;
-  try {
-    return realpathSync(pwd) === realpathSync(ctx.cwd) ? resolve(pwd) : ctx.cwd;
-  } catch {
-    return ctx.cwd;
-  }
-}
-
-/**
- * The selection chain as the shims walk it: a VENVCTL_VERSION that names no
- * version (blank, or only a comment) counts as unset.
- */
-export function shimSelection(ctx: Pick<Context, "env" | "cwd" | "dirs">): Selection {
-  const here = { ...ctx, cwd: logicalCwd(ctx) };
-  const selection = selectVersion(here);
-  if (selection.origin.kind === "env" && selection.entries.length === 0) {
-    return selectVersion({ ...here, env: { ...ctx.env, VENVCTL_VERSION: undefined } });
-  }
-  return selection;
-}
-
-/** Resolves one entry of a selection against the index. */
-export function resolveEntry(index: ShimIndex, entry: string): ResolvedEntry {
-  if (entry === "system") return { entry, kind: "system" };
-  let target = index.keys.get(entry);
-  // A range is not in the index: the shim hands it to `venvctl exec`, which
-  // resolves it here, to the newest installed match.
-  if (!target && entry.split(" ").some(isRangeWord)) {
-    const req = parsePythonRequest(entry);
-    if (req.kind === "range" || req.kind === "version" || req.kind === "implementation") target = matchRequest(index, req);
-  }
-  return target ? { entry, kind: "version", target } : { entry, kind: "missing" };
-}
-
-/** The shim directories a `system` search passes over. */
-function shimDirSet(ctx: Pick<Context, "env" | "dirs">): Set<string> {
-  const dirs = [join(ctx.dirs.root, "shims"), join(pyenvRoot(ctx), "shims")];
-  return new Set(dirs.flatMap((d) => [d, `${d}/`]));
-}
-
-/** `system`: the first executable `cmd` on PATH outside the shim directories. */
-export function systemCommand(ctx: Pick<Context, "env" | "dirs">, cmd: string): string | undefined {
-  const skip = shimDirSet(ctx);
-  for (const dir of (ctx.env.PATH ?? "").split(":")) {
-    if (!dir.startsWith("/") || skip.has(dir)) continue;
-    const p = join(dir, cmd);
-    if (isExecutable(p)) return p;
-  }
-  return undefined;
-}
-
 /** The active virtual environment's own `cmd`, if it has one. */
 export function venvCommand(ctx: Pick<Context, "env">, cmd: string): string | undefined {
   const venv = ctx.env.VIRTUAL_ENV;
   if (!venv) return undefined;
   const p = `${venv}/bin/${cmd}`;
-  return isExecutable(p) ? p : undefined;
+  return isExecutableFile(p) ? p : undefined;
 }
 
 /** Command names a shim can have (the shims refuse anything else). */
@@ -101,14 +35,22 @@ export function isShimName(cmd: string): boolean {
  * What the shim for `cmd` runs now. Throws, naming the versions and who set
  * them, when nothing selected is installed or none of it has `cmd`.
  */
-export async function resolveCommand(ctx: Ctx, cmd: string, index?: ShimIndex): Promise<Resolution> {
+export async function resolveCommand(ctx: Ctx, cmd: string, index?: Inventory): Promise<Resolution> {
   const inVenv = venvCommand(ctx, cmd);
   if (inVenv) {
     debug(ctx, `${cmd}: the active virtual environment's (${tildify(ctx.env.VIRTUAL_ENV!, ctx.dirs.home)})`);
     return { kind: "venv", path: inVenv, venv: ctx.env.VIRTUAL_ENV! };
   }
-  const selection = shimSelection(ctx);
-  index ??= await buildShimIndex(ctx);
+  const selection = selectVersion(ctx);
+  // Nothing pinned: PATH answers, and the inventory is only needed to explain a miss.
+  if (selection.entries.length === 0) {
+    const p = findOnPath(ctx, cmd);
+    if (p) {
+      debug(ctx, `${cmd}: from PATH (no version pinned)`);
+      return { kind: "system", path: p, chosen: false };
+    }
+  }
+  index ??= await buildInventory(ctx);
   const origin = describeOrigin(selection.origin);
   let anyInstalled = false;
   const missing: string[] = [];
@@ -122,7 +64,7 @@ export async function resolveCommand(ctx: Ctx, cmd: string, index?: ShimIndex): 
     }
     anyInstalled = true;
     if (r.kind === "system") {
-      const p = systemCommand(ctx, cmd);
+      const p = findOnPath(ctx, cmd);
       if (p) return { kind: "system", path: p, chosen: true };
       without.push("system");
       continue;
@@ -137,20 +79,14 @@ export async function resolveCommand(ctx: Ctx, cmd: string, index?: ShimIndex): 
   }
   // None of the selected versions has it: the system's, as pyenv does, unless
   // none of them is installed at all.
-  if (selection.entries.length === 0 || anyInstalled) {
-    const p = systemCommand(ctx, cmd);
+  if (anyInstalled) {
+    const p = findOnPath(ctx, cmd);
     if (p) {
       debug(ctx, `${cmd}: from PATH (${selection.entries.length ? `not in ${without.join(", ")}` : "no version pinned"})`);
       return { kind: "system", path: p, chosen: false };
     }
   }
-  if (!anyInstalled && missing.length > 0) {
-    const which = missing.map((m) => `\`${m}\``).join(", ");
-    throw new VenvctlError(
-      `${missing.length > 1 ? "versions" : "version"} ${which} ${missing.length > 1 ? "are" : "is"} not installed (${origin})`,
-      { hint: `installed: ${installedList(index)}; pin one with \`venvctl use\`, or install it (e.g. \`pyenv install ${missing[0]}\`)` },
-    );
-  }
+  if (!anyInstalled && missing.length > 0) throw notInstalledError(missing.map((m) => `\`${m}\``), origin, installedList(index));
   const providers = index.targets.filter((t) => commandIn(t, cmd)).map((t) => t.name);
   const where = selection.entries.length === 0
     ? "no version is pinned, and it is not on PATH"

@@ -10,11 +10,6 @@ declare const __VENVCTL_VERSION__: string | undefined;
 /** Whether this code runs from the bundle in dist/. */
 export const BUNDLED = typeof __VENVCTL_VERSION__ !== "undefined";
 
-/** require() of a vendored CommonJS dependency. */
-export function requireVendor<T>(name: "semver"): T {
-  return createRequire(import.meta.url)(BUNDLED ? `./vendor/${name}.cjs` : name) as T;
-}
-
 /** Loads a vendored dependency that is an ES module in node_modules (execa). */
 export async function importVendor<T>(name: "execa"): Promise<T> {
   if (BUNDLED) return createRequire(import.meta.url)(`./vendor/${name}.cjs`) as T;

@@ -10,12 +10,13 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
-import { expandHome, findInterpreter, interpreterInDir } from "../python/discovery.js";
+import { expandHome, interpreterInDir } from "../python/discovery.js";
 import { probeInterpreter, USERBASE_PLACEHOLDER, VENV_PLACEHOLDER, type Interpreter } from "../python/interpreter.js";
 import { parsePythonRequest } from "../python/request.js";
+import { findInterpreter, hasPyvenvCfg, readVenvCfg, venvBaseInterpreter } from "../python/selection.js";
 import { debug, tildify } from "../util/log.js";
 import { listDir } from "../packages/installed.js";
-import { getCfgValue, parsePyvenvCfg, type PyvenvCfgEntry } from "./pyvenv-cfg.js";
+import { getCfgValue, type PyvenvCfgEntry } from "./pyvenv-cfg.js";
 
 type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr">;
 
@@ -64,7 +65,7 @@ export async function resolveTarget(ctx: Ctx, python?: string): Promise<PackageT
   const virtualEnv = ctx.env.VIRTUAL_ENV;
   if (virtualEnv) {
     const dir = resolve(ctx.cwd, virtualEnv);
-    if (!existsSync(join(dir, "pyvenv.cfg"))) {
+    if (!hasPyvenvCfg(dir)) {
       throw new VenvctlError(`VIRTUAL_ENV names ${dir}, which is not a virtual environment (no pyvenv.cfg)`, {
         hint: "deactivate it, or pass the environment with -p",
       });
@@ -74,7 +75,7 @@ export async function resolveTarget(ctx: Ctx, python?: string): Promise<PackageT
   }
   for (let dir = ctx.cwd; ; dir = dirname(dir)) {
     const candidate = join(dir, ".venv");
-    if (existsSync(join(candidate, "pyvenv.cfg"))) {
+    if (hasPyvenvCfg(candidate)) {
       debug(ctx, `using ${tildify(candidate, ctx.dirs.home)} (the nearest .venv)`);
       return venvTarget(ctx, candidate, ".venv");
     }
@@ -86,7 +87,7 @@ export async function resolveTarget(ctx: Ctx, python?: string): Promise<PackageT
 
 async function targetFromPath(ctx: Ctx, abs: string, origin: TargetOrigin): Promise<PackageTarget> {
   if (statSync(abs).isDirectory()) {
-    if (existsSync(join(abs, "pyvenv.cfg"))) return venvTarget(ctx, abs, origin);
+    if (hasPyvenvCfg(abs)) return venvTarget(ctx, abs, origin);
     const exe = interpreterInDir(abs);
     if (!exe) {
       throw new VenvctlError(`${abs} is neither a virtual environment nor a Python installation`, {
@@ -97,7 +98,7 @@ async function targetFromPath(ctx: Ctx, abs: string, origin: TargetOrigin): Prom
   }
   // A venv's python (site.py looks for pyvenv.cfg beside it or one level up).
   const exeDir = dirname(abs);
-  if (existsSync(join(exeDir, "pyvenv.cfg")) || existsSync(join(dirname(exeDir), "pyvenv.cfg"))) {
+  if (hasPyvenvCfg(exeDir) || hasPyvenvCfg(dirname(exeDir))) {
     return venvTarget(ctx, dirname(exeDir), origin, abs);
   }
   return targetFromInterpreter(ctx, await probeInterpreter(ctx, abs), origin);
@@ -105,7 +106,7 @@ async function targetFromPath(ctx: Ctx, abs: string, origin: TargetOrigin): Prom
 
 async function targetFromInterpreter(ctx: Ctx, interpreter: Interpreter, origin: TargetOrigin): Promise<PackageTarget> {
   const info = interpreter.info;
-  if (info.in_venv && existsSync(join(info.prefix, "pyvenv.cfg"))) {
+  if (info.in_venv && hasPyvenvCfg(info.prefix)) {
     return venvTarget(ctx, info.prefix, origin, interpreter.path);
   }
   return {
@@ -121,44 +122,11 @@ async function targetFromInterpreter(ctx: Ctx, interpreter: Interpreter, origin:
   };
 }
 
-/** The base interpreter of a venv, from its pyvenv.cfg. */
-function baseExecutable(envDir: string, cfg: PyvenvCfgEntry[]): string | undefined {
-  const candidates: string[] = [];
-  for (const key of ["base-executable", "executable"]) {
-    const v = getCfgValue(cfg, key);
-    if (v) candidates.push(v);
-  }
-  const home = getCfgValue(cfg, "home");
-  if (home) {
-    const version = getCfgValue(cfg, "version") ?? getCfgValue(cfg, "version_info") ?? "";
-    const m = /^(\d+)\.(\d+)/.exec(version);
-    if (m) candidates.push(join(home, `python${m[1]}.${m[2]}`));
-    candidates.push(join(home, "python3"), join(home, "python"));
-  }
-  // Last resort: the venv's own python (its symlink leads to the base).
-  candidates.push(...[join(envDir, "bin", "python3"), join(envDir, "bin", "python")]);
-  return candidates.find((c) => isAbsolute(c) && existsSync(c));
-}
-
 async function venvTarget(ctx: Ctx, envDir: string, origin: TargetOrigin, python?: string): Promise<PackageTarget> {
-  const cfgFile = join(envDir, "pyvenv.cfg");
-  let cfg: PyvenvCfgEntry[];
-  try {
-    cfg = parsePyvenvCfg(readFileSync(cfgFile, "utf8"));
-  } catch (err) {
-    throw new VenvctlError(`cannot read ${cfgFile}`, { cause: err });
-  }
-  const base = baseExecutable(envDir, cfg);
-  if (!base) {
-    throw new VenvctlError(`the base interpreter of the virtual environment at ${envDir} is missing`, {
-      hint: `pyvenv.cfg says home = ${getCfgValue(cfg, "home") ?? "(nothing)"}; recreate the environment with \`venvctl create --clear\``,
-    });
-  }
-  let interpreter = await probeInterpreter(ctx, base);
-  if (interpreter.info.in_venv && base.startsWith(envDir + "/")) {
-    // The venv's own python answered: its base_executable is the real base.
-    interpreter = await probeInterpreter(ctx, interpreter.info.base_executable);
-  }
+  const cfg = readVenvCfg(envDir);
+  // Learnt from pyvenv.cfg and discovery alone: nothing inside the
+  // environment runs to tell us about it.
+  const interpreter = await venvBaseInterpreter(ctx, envDir, cfg);
   const info = interpreter.info;
   const fill = (t: string) => t.split(VENV_PLACEHOLDER).join(envDir);
   const purelib = fill(info.venv_paths?.purelib ?? info.venv_dirs?.purelib ?? `${VENV_PLACEHOLDER}/lib/python${interpreter.version.major}.${interpreter.version.minor}/site-packages`);

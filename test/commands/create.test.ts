@@ -125,7 +125,7 @@ test("requests: a prefix, a range, a command name pick the newest match", async 
   const sb = makeSandbox(t);
   const ctx = makeContext(sb);
   const r1 = await create(opts([join(sb.work, "a")], { python: "3.12" }), ctx);
-  assert.equal(r1.envs[0]!.interpreter.path, join(PYENV_ROOT, "versions", "3.12.1", "bin", "python3"));
+  assert.equal(r1.envs[0]!.interpreter.path, join(sb.pyenvRoot, "versions", "3.12.1", "bin", "python3"));
   const r2 = await create(opts([join(sb.work, "b")], { python: ">=3.10,<3.13" }), ctx);
   assert.match(cfgOf(join(sb.work, "b")), /^version = 3\.12\.1$/m);
   assert.equal(r2.source, "pyenv");
@@ -138,9 +138,13 @@ test("requests: a prefix, a range, a command name pick the newest match", async 
   // 3.11 prefers the newest 3.11.y: pyenv's 3.11.7 over Debian's 3.11.2.
   await create(opts([join(sb.work, "e")], { python: "3.11" }), ctx);
   assert.match(cfgOf(join(sb.work, "e")), /^version = 3\.11\.7$/m);
+  // Ranges are PEP 440: <=3.11 is up to 3.11.0, and ==3.12 means 3.12.0 only.
+  await create(opts([join(sb.work, "f")], { python: "<=3.11" }), ctx);
+  assert.match(cfgOf(join(sb.work, "f")), /^version = 3\.10\.13$/m);
+  await rejects(create(opts([join(sb.work, "g")], { python: "==3.12" }), ctx), /no interpreter matches ==3\.12: found: /);
 });
 
-test("selection chain: VENVCTL_VERSION, then .python-version upward, then the global pin, then PATH", async (t) => {
+test("selection chain: VENVCTL_VERSION, .python-version upward, the global pin, pyenv's global pin, then PATH", async (t) => {
   const sb = makeSandbox(t);
   const proj = join(sb.work, "proj");
   const sub = join(proj, "sub");
@@ -151,6 +155,11 @@ test("selection chain: VENVCTL_VERSION, then .python-version upward, then the gl
   await create(opts([join(sb.work, "e0")], { python: undefined }), makeContext(sb, { cwd: sub }));
   assert.equal(version(join(sb.work, "e0")), "3.11.2");
 
+  // pyenv's global pin, under venvctl's own.
+  writeFileSync(join(sb.pyenvRoot, "version"), "3.8\n");
+  await create(opts([join(sb.work, "p0")], { python: undefined }), makeContext(sb, { cwd: sub }));
+  assert.equal(version(join(sb.work, "p0")), "3.8.18");
+
   mkdirSync(sb.root, { recursive: true });
   writeFileSync(join(sb.root, "version"), "3.9\n");
   await create(opts([join(sb.work, "e1")], { python: undefined }), makeContext(sb, { cwd: sub }));
@@ -160,30 +169,40 @@ test("selection chain: VENVCTL_VERSION, then .python-version upward, then the gl
   await create(opts([join(sb.work, "e2")], { python: undefined }), makeContext(sb, { cwd: sub }));
   assert.equal(version(join(sb.work, "e2")), "3.10.13");
 
-  await create(opts([join(sb.work, "e3")], { python: undefined }), makeContext(sb, { cwd: sub, env: { VENVCTL_VERSION: "3.8" } }));
-  assert.equal(version(join(sb.work, "e3")), "3.8.18");
+  await create(opts([join(sb.work, "e3")], { python: undefined }), makeContext(sb, { cwd: sub, env: { VENVCTL_VERSION: "3.7" } }));
+  assert.equal(version(join(sb.work, "e3")), "3.7.16");
 
   // A version file listing several: the first installed one wins.
-  writeFileSync(join(proj, ".python-version"), "3.99 3.7\n");
+  writeFileSync(join(proj, ".python-version"), "3.99 3.12\n");
   await create(opts([join(sb.work, "e4")], { python: undefined }), makeContext(sb, { cwd: sub }));
-  assert.equal(version(join(sb.work, "e4")), "3.7.16");
+  assert.equal(version(join(sb.work, "e4")), "3.12.1");
 
   // None installed: an error naming the file.
   writeFileSync(join(proj, ".python-version"), "3.98\n");
-  await rejects(create(opts([join(sb.work, "e5")], { python: undefined }), makeContext(sb, { cwd: sub })), /3\.98 \(set by .*\.python-version\) is not installed/);
+  await rejects(create(opts([join(sb.work, "e5")], { python: undefined }), makeContext(sb, { cwd: sub })), /version `3\.98` is not installed \(set by .*\.python-version\)/);
 });
 
-test("a pyenv shim on PATH is seen through: the env links the real interpreter, and the shim is never cached", async (t) => {
-  const shims = join(PYENV_ROOT, "shims");
-  if (!requireOrSkip(t, existsSync(join(shims, "python3")), "pyenv's shims are not installed")) return;
+test("pyenv's shims on PATH are passed over, however PATH spells them: a shim is never probed or linked", async (t) => {
   const sb = makeSandbox(t);
-  const ctx = makeContext(sb, { env: { PATH: `${shims}:${SYSTEM_PATH}`, PYENV_VERSION: "3.12.1" } });
-  const dir = join(sb.work, "env");
-  const r = await create(opts([dir], { python: undefined }), ctx);
-  assert.ok(!r.envs[0]!.interpreter.path.includes("/shims/"), r.envs[0]!.interpreter.path);
-  const link = readlinkSync(join(dir, "bin", r.envs[0]!.layout.pythonLinks[0]!.name));
-  assert.ok(link.startsWith(join(PYENV_ROOT, "versions", "3.12.1")), link);
-  assert.match(cfgOf(dir), new RegExp(`^home = ${join(PYENV_ROOT, "versions", "3.12.1", "bin")}$`, "m"));
+  // A pyenv shim that records being run, in the sandbox's PYENV_ROOT.
+  const shims = join(sb.pyenvRoot, "shims");
+  const canary = join(sb.dir, "shim-ran");
+  mkdirSync(shims);
+  for (const name of ["python", "python3", "python3.12"]) {
+    writeFileSync(join(shims, name), `#!/bin/sh\necho "$0" >> ${canary}\nexec ${join(sb.pyenvRoot, "versions", "3.12.1", "bin", "python3.12")} "$@"\n`, { mode: 0o755 });
+  }
+  symlinkSync(sb.pyenvRoot, join(sb.dir, "alias"));
+  const spellings = [shims, `${shims}/`, join(sb.dir, "alias", "shims"), `/${shims}`];
+  for (const [i, spelling] of spellings.entries()) {
+    const ctx = makeContext(sb, { env: { PATH: `${spelling}:${SYSTEM_PATH}` } });
+    const dir = join(sb.work, `env${i}`);
+    const r = await create(opts([dir], { python: undefined }), ctx);
+    assert.equal(r.envs[0]!.interpreter.path, "/usr/bin/python3", spelling);
+    // -p python3.12 is not on PATH outside the shims: it is taken as the version.
+    const r2 = await create(opts([`${dir}-p`], { python: "python3.12" }), ctx);
+    assert.equal(r2.envs[0]!.interpreter.path, join(sb.pyenvRoot, "versions", "3.12.1", "bin", "python3"), spelling);
+  }
+  assert.ok(!existsSync(canary), "a shim ran");
   const cached = readdirSync(join(sb.cache, "interpreters")).map((f) => JSON.parse(readFileSync(join(sb.cache, "interpreters", f), "utf8")).executable as string);
   assert.ok(cached.length > 0 && cached.every((e) => !e.includes("/shims/")), cached.join());
 });

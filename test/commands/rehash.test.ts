@@ -9,7 +9,7 @@ import {
 import { join } from "node:path";
 import { rehash } from "../../src/commands/rehash.js";
 import { VenvctlError } from "../../src/errors.js";
-import { INDEX_FILE, MANIFEST_FILE, rehashShims } from "../../src/shims/rehash.js";
+import { INDEX_FILE, MANIFEST_FILE, RANGES_FILE, rehashShims } from "../../src/shims/rehash.js";
 import { makeContext } from "../helpers/context.js";
 import { makeFakePyenv } from "../helpers/fake-pythons.js";
 import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
@@ -43,7 +43,8 @@ test("writes a shim per command of every interpreter, and the index, behind a sy
   const dir = join(sb.root, "shims");
   assert.ok(lstatSync(dir).isSymbolicLink());
   assert.match(readlinkSync(dir), /^\.shims-[a-z0-9]+-[0-9a-f]+$/);
-  assert.deepEqual(readdirSync(dir).sort(), [INDEX_FILE, MANIFEST_FILE, ...r.shims].sort());
+  assert.deepEqual(readdirSync(dir).sort(), [INDEX_FILE, MANIFEST_FILE, RANGES_FILE, ...r.shims].sort());
+  assert.equal(statSync(join(dir, RANGES_FILE)).mode & 0o111, 0, "the range evaluator is not a command");
   for (const s of r.shims) {
     assert.equal(statSync(join(dir, s)).mode & 0o777, 0o755, s);
     assert.match(readFileSync(join(dir, s), "utf8"), new RegExp(`^#!/bin/sh\\n# venvctl shim for \`${s.replace(/\./g, "\\.")}\``));

@@ -163,16 +163,16 @@ test("version and versions: resolved prefixes, who set them, the selected ones m
   const sb = makeSandbox(t);
   const file = join(sb.work, ".python-version");
   const ctx = makeContext(sb);
-  assert.deepEqual(formatVersionLines(await version({}, ctx), false), ["system (no version pinned)"]);
+  assert.deepEqual(formatVersionLines(await version({}, ctx), false, sb.home), ["system (no version pinned, the first python3 on PATH: /usr/bin/python3)"]);
 
   writeFileSync(file, "3.12\n3.99\n3.11.7\n");
   const v = await version({}, ctx);
-  assert.deepEqual(formatVersionLines(v, false), [`3.12.1 (set by ${file})`, `3.11.7 (set by ${file})`]);
-  assert.deepEqual(formatVersionLines(v, true), ["3.12.1", "3.11.7"]);
+  assert.deepEqual(formatVersionLines(v, false, sb.home), [`3.12.1 (set by ${file})`, `3.11.7 (set by ${file})`]);
+  assert.deepEqual(formatVersionLines(v, true, sb.home), ["3.12.1", "3.11.7"]);
   assert.match(missingError(v)?.message ?? "", /^version `3\.99` is not installed \(set by .*\.python-version\)$/);
 
   const e = await version({}, makeContext(sb, { env: { VENVCTL_VERSION: "3" } }));
-  assert.deepEqual(formatVersionLines(e, false), ["3.13.0 (set by VENVCTL_VERSION)"]);
+  assert.deepEqual(formatVersionLines(e, false, sb.home), ["3.13.0 (set by VENVCTL_VERSION)"]);
 
   const all = await versions({ json: true }, ctx);
   const by = (name: string) => all.interpreters.find((i) => i.name === name);
@@ -181,7 +181,7 @@ test("version and versions: resolved prefixes, who set them, the selected ones m
   assert.equal(by("3.11.7")?.selected, true);
   assert.equal(by("3.13.0")?.selected, false);
   assert.equal(by("3.12.1")?.source, "pyenv");
-  assert.equal(by("3.12.1")?.path, join(PYENV_ROOT, "versions", "3.12.1", "bin", "python3"));
+  assert.equal(by("3.12.1")?.path, join(sb.pyenvRoot, "versions", "3.12.1", "bin", "python3"));
   assert.ok(all.interpreters.some((i) => i.source === "path" && i.path === "/usr/bin/python3"), "Debian's python3 from PATH");
   const table = formatVersionsTable(all, sb.home);
   assert.ok(table.some((l) => /^\* 3\.12\.1 +cpython +pyenv +\/.*\/3\.12\.1\/bin\/python3 +\(set by /.test(l)), table.join("\n"));

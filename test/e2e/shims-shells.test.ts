@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { makeSandbox, SYSTEM_PATH, type Sandbox } from "../helpers/hermetic.js";
+import { makeSandbox, SYSTEM_PATH, viaSandboxPyenv, type Sandbox } from "../helpers/hermetic.js";
 import { pyenvPython } from "../helpers/interpreters.js";
 import { requireOrSkip, which as onPath } from "../helpers/require.js";
 import { describeResult, runCli } from "../helpers/run-cli.js";
@@ -113,7 +113,7 @@ test("which: the path, and clear errors naming versions, files and who has the c
   const p = project(t);
   const ok = runCli(["which", "pip3.12"], { cwd: p.a, env: p.env });
   assert.equal(ok.code, 0, describeResult(ok));
-  assert.equal(ok.stdout, `${join(dirname(PY["3.12"]!), "pip3.12")}\n`);
+  assert.equal(ok.stdout, `${join(dirname(viaSandboxPyenv(p.sb, PY["3.12"]!)), "pip3.12")}\n`);
 
   const none = runCli(["which", "idle3.11"], { cwd: p.a, env: p.env });
   assert.equal(none.code, 1, describeResult(none));
@@ -137,7 +137,7 @@ test("exec: CMD's exit code, arguments and options untouched, the version's bin 
   const code = "import os, sys; print(sys.argv[1:]); print(os.environ['PATH'].split(':')[0]); sys.exit(42)";
   const r = runCli(["exec", "python", "-c", code, "--version", "-V", "a b", "--", ""], { cwd: p.a, env: p.env });
   assert.equal(r.code, 42, describeResult(r));
-  assert.equal(r.stdout, `['--version', '-V', 'a b', '--', '']\n${dirname(PY["3.12"]!)}\n`);
+  assert.equal(r.stdout, `['--version', '-V', 'a b', '--', '']\n${dirname(viaSandboxPyenv(p.sb, PY["3.12"]!))}\n`);
   const dashdash = runCli(["exec", "--", "python", "-c", "print('hi')"], { cwd: p.b, env: p.env });
   assert.equal(dashdash.code, 0, describeResult(dashdash));
   assert.equal(dashdash.stdout, "hi\n");

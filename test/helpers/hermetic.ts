@@ -1,11 +1,12 @@
 // Hermetic test environments: every test gets its own HOME, VENVCTL_ROOT and
 // cache dir, and an environment scrubbed of VIRTUAL_ENV, VENVCTL_*, PYTHON*,
 // PYENV_VERSION and PIP_* (these machines configure pip globally).
-import { mkdtempSync, mkdirSync, realpathSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
 
+/** The machine's pyenv: its interpreters and its `pyenv` command. */
 export const PYENV_ROOT = process.env.PYENV_ROOT || join(process.env.HOME || "/root", ".pyenv");
 
 /** A PATH with the system directories only: no pyenv shims, no user bins. */
@@ -19,6 +20,12 @@ export interface Sandbox {
   cache: string;
   /** A scratch working directory inside the sandbox. */
   work: string;
+  /**
+   * The sandbox's PYENV_ROOT: the machine's pyenv interpreters (`versions`
+   * links to them) without the machine's global pin or shims, which a test
+   * sets up itself when it wants them.
+   */
+  pyenvRoot: string;
   /** The scrubbed environment to run venvctl (or anything else) with. */
   env: Record<string, string>;
 }
@@ -48,7 +55,9 @@ export function makeSandbox(t?: TestContext, name = "venvctl-test"): Sandbox & {
   const root = join(dir, "root");
   const cache = join(dir, "cache");
   const work = join(dir, "work");
-  for (const d of [home, work]) mkdirSync(d, { recursive: true });
+  const pyenvRoot = join(dir, "pyenv");
+  for (const d of [home, work, pyenvRoot]) mkdirSync(d, { recursive: true });
+  symlinkSync(join(PYENV_ROOT, "versions"), join(pyenvRoot, "versions"));
   const env = scrubbedEnv({
     HOME: home,
     VENVCTL_ROOT: root,
@@ -61,7 +70,7 @@ export function makeSandbox(t?: TestContext, name = "venvctl-test"): Sandbox & {
     PIP_NO_INPUT: "1",
     PYTHONDONTWRITEBYTECODE: "1",
     PATH: SYSTEM_PATH,
-    PYENV_ROOT,
+    PYENV_ROOT: pyenvRoot,
     LC_ALL: "C.UTF-8",
   });
   delete env.NODE_OPTIONS;
@@ -70,5 +79,10 @@ export function makeSandbox(t?: TestContext, name = "venvctl-test"): Sandbox & {
     rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   };
   t?.after(cleanup);
-  return { dir, home, root, cache, work, env, cleanup };
+  return { dir, home, root, cache, work, pyenvRoot, env, cleanup };
+}
+
+/** A path under the machine's pyenv as the sandbox's PYENV_ROOT spells it (what venvctl reports there). */
+export function viaSandboxPyenv(sb: Sandbox, path: string): string {
+  return path.startsWith(`${PYENV_ROOT}/`) ? join(sb.pyenvRoot, path.slice(PYENV_ROOT.length + 1)) : path;
 }

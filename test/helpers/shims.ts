@@ -47,9 +47,12 @@ export function runShell(shell: string, script: string, opts: { cwd: string; env
   return run([shell, "-c", script], opts);
 }
 
-/** Runs the real pyenv on the sandbox: PYENV_ROOT=~/.pyenv, HOME sandboxed, no PYENV_VERSION. */
+/**
+ * Runs the real pyenv on the sandbox: the sandbox's PYENV_ROOT (the machine's
+ * interpreters, the sandbox's global pin), HOME sandboxed, no PYENV_VERSION.
+ */
 export function pyenv(sb: Sandbox, args: string[], cwd: string): Run {
-  const env: Record<string, string> = { ...sb.env, PYENV_ROOT, PATH: SYSTEM_PATH };
+  const env: Record<string, string> = { ...sb.env, PATH: SYSTEM_PATH };
   delete env.PYENV_VERSION;
   delete env.PYENV_DIR;
   delete env.PWD;

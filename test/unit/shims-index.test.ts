@@ -7,7 +7,8 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isRangeWord, parseVersionFileText } from "../../src/python/version-file.js";
-import { renderIndexScript, type ShimIndex, type Target } from "../../src/shims/shim-index.js";
+import type { Inventory, Target } from "../../src/python/inventory.js";
+import { renderIndexScript } from "../../src/shims/shim-index.js";
 import { shQuote } from "../../src/shims/posix-shell.js";
 import { fishQuote } from "../../src/shims/fish.js";
 import { makeSandbox } from "../helpers/hermetic.js";
@@ -36,9 +37,9 @@ test("version files: words, comments, CRLF, BOM, blank lines; a range line is on
 /** The range pattern of shims/shim.sh, taken from the template itself. */
 function shimRangePattern(): string {
   const template = readFileSync(join(PROJECT_ROOT, "shims", "shim.sh"), "utf8");
-  const line = template.split("\n").find((l) => l.includes("_vc_defer=1; return 0 ;;"));
+  const line = template.split("\n").find((l) => l.includes("_vc_isrange=1 ;;"));
   assert.ok(line, "the template has the range case");
-  return line.trim().replace(/\)\s*_vc_defer=1; return 0 ;;$/, "");
+  return line.trim().replace(/\)\s*_vc_isrange=1 ;;$/, "");
 }
 
 test("range words: the TypeScript rule and the shim's case pattern agree", (t) => {
@@ -66,7 +67,7 @@ test("the index as sh: a key matches only its literal text, and nothing in a ver
   const sb = makeSandbox(t);
   const a = target("3.12.1", "/opt/py/3.12.1/bin");
   const b = target("3.11.7", "/opt/it's here/bin");
-  const index: ShimIndex = {
+  const index: Inventory = {
     targets: [a, b],
     keys: new Map<string, Target>([["3.12.1", a], ["3.12", a], ["3", a], ["3.11.7", b], ["odd*name", b], ["it's", b]]),
   };

@@ -53,7 +53,7 @@ test("prefix matching leaves pre-releases out unless asked", () => {
   assert.ok(!matchesPrefix(v("3.14.0"), parseVersionPrefix("3.14.0rc1")!));
 });
 
-test("ranges in semver and PEP 440 spellings", () => {
+test("ranges: PEP 440 specifier sets, 3.x and ^3.10", () => {
   const cases: Array<[string, string, boolean]> = [
     ["3.x", "3.12.1", true],
     ["3.x", "2.7.18", false],
@@ -72,7 +72,20 @@ test("ranges in semver and PEP 440 spellings", () => {
     ["!=3.12.1", "3.12.1", false],
     [">=3.9,!=3.12.1", "3.12.1", false],
     [">=3.9,!=3.12.1", "3.13.0", true],
-    ["3.10 - 3.12", "3.11.7", true],
+    // PEP 440, not semver: <=3.11 is up to 3.11.0, ==3.12 is 3.12.0 only.
+    ["<=3.11", "3.11.7", false],
+    ["<=3.11", "3.10.13", true],
+    ["==3.12", "3.12.1", false],
+    ["==3.12", "3.12.0", true],
+    ["<3.13", "3.13.0rc1", false],
+    ["<3.13.0rc2", "3.13.0rc1", false],
+    [">=3.13.0a1,<3.13.0rc2", "3.13.0rc1", true],
+    ["~=3.13.0rc1", "3.13.1", true],
+    ["3.12.x", "3.12.1", true],
+    ["3.12.x", "3.13.0", false],
+    ["x", "2.7.18", true],
+    ["x", "3.14.0rc1", false],
+    ["===3.12.1", "3.12.1", true],
     [">=3.12", "3.14.0rc1", false],
     [">=3.14.0rc1", "3.14.0rc2", true],
   ];
@@ -81,5 +94,7 @@ test("ranges in semver and PEP 440 spellings", () => {
     assert.ok(r, `parses ${range}`);
     assert.equal(satisfiesRange(v(version), r), expected, `${version} in ${range}`);
   }
-  for (const bad of ["", ">=", "banana", ">=3.x.y.z", "~=3"]) assert.equal(parseVersionRange(bad), undefined, bad);
+  for (const bad of ["", ">=", "banana", ">=3.x.y.z", "~=3", "3.10 - 3.12", "3.x || 2.7", ">=3.*", "^3.14.0rc1", "3.12"]) {
+    assert.equal(parseVersionRange(bad), undefined, bad);
+  }
 });

@@ -1,0 +1,341 @@
+// The ONE selection chain: which interpreter venvctl means when nobody says
+// `-p`, for every command (`create`, the package commands' target, `version`,
+// `versions`, `which`, `exec`) and, through the index `rehash` writes, for the
+// shims (shims/shim.sh walks the same steps in sh):
+//   1. the active virtual environment (its base interpreter);
+//   2. VENVCTL_VERSION;
+//   3. the nearest .python-version from the working directory up;
+//   4. $VENVCTL_ROOT/version;
+//   5. $PYENV_ROOT/version;
+//   6. the first interpreter on PATH that is not a shim ("system").
+// A pinned entry is only ever looked up among the discovered interpreters
+// (the inventory): never run, never searched on PATH, never joined into a
+// path. Explicit `-p` requests are resolved here too, by the same inventory.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve, isAbsolute } from "node:path";
+import type { Context } from "../context.js";
+import { VenvctlError } from "../errors.js";
+import { realpathOrSelf } from "../util/fs.js";
+import { debug, tildify } from "../util/log.js";
+import { getCfgValue, parsePyvenvCfg, type PyvenvCfgEntry } from "../venv/pyvenv-cfg.js";
+import { expandHome, interpreterInDir, type Source } from "./discovery.js";
+import { cachedProbe, isScriptWrapper, probeInterpreter, type Interpreter } from "./interpreter.js";
+import { buildInventory, installedList, matchRequest, type Inventory, type Target } from "./inventory.js";
+import { findOnPath, searchDirs, isExecutableFile } from "./path-search.js";
+import { describeRequest, parsePythonRequest, type PythonRequest } from "./request.js";
+import { formatVersion } from "./version.js";
+import { describeOrigin, isRangeWord, selectVersion, type SelectionOrigin } from "./version-file.js";
+
+type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr">;
+
+/** One pinned entry, resolved against the inventory. */
+export type ResolvedEntry =
+  | { entry: string; kind: "version"; target: Target }
+  | { entry: string; kind: "system" }
+  | { entry: string; kind: "missing" };
+
+/**
+ * Resolves one entry of a pin: `system`; a key of the inventory (a version,
+ * a prefix, a pyenv or venvctl directory name, pypy3.9, cpython@3.12); or a
+ * range (PEP 440), which selects the newest match. Anything else — a command
+ * name, a path, `default` — is not installed.
+ */
+export function resolveEntry(inventory: Inventory, entry: string): ResolvedEntry {
+  if (entry === "system") return { entry, kind: "system" };
+  let target = inventory.keys.get(entry);
+  if (!target && entry.split(" ").some(isRangeWord)) {
+    const req = parsePythonRequest(entry);
+    if (req.kind === "range" || req.kind === "version" || req.kind === "implementation") target = matchRequest(inventory, req);
+  }
+  return target ? { entry, kind: "version", target } : { entry, kind: "missing" };
+}
+
+/**
+ * What `system` means: the first `python3` on PATH outside the shim
+ * directories (else the first `python`) that is an interpreter, not a
+ * wrapper script.
+ */
+export function systemPython(ctx: Pick<Context, "env" | "dirs">): string | undefined {
+  for (const name of ["python3", "python"]) {
+    for (const dir of searchDirs(ctx)) {
+      const p = join(dir, name);
+      if (isExecutableFile(p) && !isScriptWrapper(realpathOrSelf(p))) return p;
+    }
+  }
+  return undefined;
+}
+
+/** What chose the interpreter. */
+export type ChoiceOrigin = SelectionOrigin | { kind: "venv"; dir: string };
+
+/** The interpreter the chain chooses now. */
+export interface Choice {
+  /** The interpreter's executable (a venv's base interpreter for an active venv). */
+  python: string;
+  /** How `version` names it: 3.12.1, pypy3.9-7.3.11, system. */
+  name: string;
+  /** The pinned entry that chose it, if one did. */
+  entry?: string | undefined;
+  /** Its inventory entry, when it has one. */
+  target?: Target | undefined;
+  origin: ChoiceOrigin;
+  /** A probe that is already known (an active venv's base). */
+  interpreter?: Interpreter | undefined;
+}
+
+/** "set by /x/.python-version", "the active virtual environment ~/p/.venv". */
+export function describeChoiceOrigin(origin: ChoiceOrigin, home: string): string {
+  return origin.kind === "venv" ? `the active virtual environment ${tildify(origin.dir, home)}` : describeOrigin(origin);
+}
+
+/** Whether `dir` holds a pyvenv.cfg file (what makes a directory a venv to site.py). */
+export function hasPyvenvCfg(dir: string): boolean {
+  try {
+    return statSync(join(dir, "pyvenv.cfg")).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The active virtual environment's directory, when VIRTUAL_ENV names one. */
+export function activeVenv(ctx: Pick<Context, "env" | "cwd">): string | undefined {
+  const v = ctx.env.VIRTUAL_ENV;
+  if (!v) return undefined;
+  const dir = resolve(ctx.cwd, v);
+  return hasPyvenvCfg(dir) ? dir : undefined;
+}
+
+/**
+ * Walks the chain. Fails, naming the pins and who set them, when nothing
+ * pinned is installed, or when nothing is pinned and PATH has no Python.
+ */
+export async function chooseInterpreter(ctx: Ctx, inventory?: Inventory): Promise<Choice> {
+  const venv = activeVenv(ctx);
+  if (venv) {
+    const base = await venvBaseInterpreter(ctx, venv);
+    const inv = inventory ?? (await buildInventory(ctx));
+    const real = realpathOrSelf(base.path);
+    const target = inv.targets.find((t) => realpathOrSelf(t.python) === real);
+    debug(ctx, `using the active virtual environment's base interpreter ${tildify(base.path, ctx.dirs.home)}`);
+    return {
+      python: base.path,
+      name: target?.name ?? formatVersion(base.version),
+      target,
+      origin: { kind: "venv", dir: venv },
+      interpreter: base,
+    };
+  }
+  const selection = selectVersion(ctx);
+  const origin = describeOrigin(selection.origin);
+  if (selection.entries.length === 0) {
+    const python = systemPython(ctx);
+    if (!python) {
+      throw new VenvctlError("no Python found: nothing is pinned, and there is no python3 on PATH (outside the shim directories)", {
+        hint: "install Python, pin one with `venvctl use 3.12`, or pass -p with a version or a path",
+      });
+    }
+    debug(ctx, `no version pinned; using the first python3 on PATH: ${tildify(python, ctx.dirs.home)}`);
+    return { python, name: "system", origin: selection.origin };
+  }
+  const inv = inventory ?? (await buildInventory(ctx));
+  const missing: string[] = [];
+  for (const entry of selection.entries) {
+    const r = resolveEntry(inv, entry);
+    if (r.kind === "version") {
+      debug(ctx, `using ${r.target.name} from ${r.target.source} (${entry}, ${origin})`);
+      return { python: r.target.python, name: r.target.name, entry, target: r.target, origin: selection.origin };
+    }
+    if (r.kind === "system") {
+      const python = systemPython(ctx);
+      if (python) return { python, name: "system", entry, origin: selection.origin };
+      missing.push("system (no python3 on PATH)");
+      continue;
+    }
+    missing.push(`\`${entry}\``);
+  }
+  throw notInstalledError(missing, origin, installedList(inv));
+}
+
+/** "version `3.99` is not installed (set by …)", with what is. */
+export function notInstalledError(missing: readonly string[], origin: string, installed: string): VenvctlError {
+  const many = missing.length > 1;
+  return new VenvctlError(`${many ? "versions" : "version"} ${missing.join(", ")} ${many ? "are" : "is"} not installed (${origin})`, {
+    hint: `installed: ${installed}; pin one with \`venvctl use\`, or install it (e.g. \`pyenv install\`)`,
+  });
+}
+
+/** A resolved interpreter, with how it was chosen. */
+export interface Found {
+  interpreter: Interpreter;
+  source: Source;
+  /** The request that chose it, for messages. */
+  request: PythonRequest;
+  /** For the chain: what chose it. */
+  origin?: ChoiceOrigin | undefined;
+}
+
+/**
+ * Resolves an explicit request (`-p SPEC`), or the chain for
+ * `{ kind: "default" }`. A path is the user's own choice and is probed as
+ * given; everything else is looked up among the discovered interpreters,
+ * except a command name (`python3.12`), which is first looked for on PATH
+ * outside the shim directories, as uv does, then taken as a version.
+ */
+export async function findInterpreter(ctx: Ctx, request: PythonRequest): Promise<Found> {
+  switch (request.kind) {
+    case "invalid":
+      throw new VenvctlError(`cannot understand the Python request \`${request.text}\`: ${request.reason}`, {
+        hint: "examples: -p 3.12, -p '>=3.10,<3.13', -p pypy3.9, -p /usr/bin/python3",
+      });
+    case "default": {
+      const choice = await chooseInterpreter(ctx);
+      const interpreter = choice.interpreter ?? (await probeInterpreter(ctx, choice.python));
+      return { interpreter, source: choice.target?.source ?? "path", request, origin: choice.origin };
+    }
+    case "path":
+      return { interpreter: await probeInterpreter(ctx, explicitPath(ctx, request.path)), source: "explicit", request };
+    case "system": {
+      const python = systemPython(ctx);
+      if (!python) {
+        throw new VenvctlError("no system Python: no python3 on PATH outside the shim directories", {
+          hint: "install Python, or pin a version with `venvctl use 3.12`",
+        });
+      }
+      return { interpreter: await probeInterpreter(ctx, python), source: "path", request };
+    }
+    case "name": {
+      const onPath = findOnPath(ctx, request.name);
+      if (onPath && !isScriptWrapper(realpathOrSelf(onPath))) {
+        return { interpreter: await probeInterpreter(ctx, onPath), source: "path", request };
+      }
+      const inventory = await buildInventory(ctx);
+      const named = inventory.keys.get(request.name);
+      if (named) return fromTarget(ctx, named, request);
+      if (request.fallback) {
+        debug(ctx, `${request.name} is not on PATH; looking for it as a version`);
+        return { ...(await fromInventory(ctx, inventory, request.fallback)), request };
+      }
+      throw new VenvctlError(`no \`${request.name}\` on PATH, and no installed Python is called that`, {
+        hint: `installed: ${installedList(inventory)}; pass a version (-p 3.12) or a path (-p /usr/bin/python3)`,
+      });
+    }
+    case "version":
+    case "range":
+    case "implementation":
+      return fromInventory(ctx, await buildInventory(ctx), request);
+  }
+}
+
+async function fromTarget(ctx: Ctx, target: Target, request: PythonRequest): Promise<Found> {
+  return { interpreter: await probeInterpreter(ctx, target.python), source: target.source, request };
+}
+
+/** The newest discovered interpreter a version-like request matches. */
+async function fromInventory(ctx: Ctx, inventory: Inventory, request: PythonRequest): Promise<Found> {
+  const target = matchRequest(inventory, request);
+  if (!target) {
+    throw new VenvctlError(`no interpreter matches ${describeRequest(request)}: ${describeFound(inventory, ctx.dirs.home)}`, {
+      hint: "install it (e.g. `pyenv install`), or pass an interpreter's path with -p",
+    });
+  }
+  debug(ctx, `${describeRequest(request)} → ${target.name} at ${tildify(target.python, ctx.dirs.home)} (from ${target.source})`);
+  return fromTarget(ctx, target, request);
+}
+
+function describeFound(inventory: Inventory, home: string): string {
+  if (inventory.targets.length === 0) return "no interpreters were found";
+  return "found: " + inventory.targets
+    .map((t) => `${t.name} (${t.source === "path" ? tildify(t.python, home) : t.source})`)
+    .join(", ");
+}
+
+/** An explicit path: an interpreter, or a venv or install directory holding one. */
+function explicitPath(ctx: Ctx, path: string): string {
+  const abs = resolve(ctx.cwd, expandHome(path, ctx.dirs.home));
+  let isDir: boolean;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch {
+    throw new VenvctlError(`no Python interpreter at ${abs}`, { hint: "check the path, or pass a version such as -p 3.12" });
+  }
+  if (!isDir) return abs;
+  const inside = interpreterInDir(abs);
+  if (!inside) {
+    throw new VenvctlError(`no Python interpreter in the directory ${abs}`, {
+      hint: "pass the interpreter's executable, or a venv or install directory with bin/python3",
+    });
+  }
+  return inside;
+}
+
+/** Reads a venv's pyvenv.cfg. */
+export function readVenvCfg(envDir: string): PyvenvCfgEntry[] {
+  const file = join(envDir, "pyvenv.cfg");
+  try {
+    return parsePyvenvCfg(readFileText(file));
+  } catch (err) {
+    throw new VenvctlError(`cannot read ${file}`, { cause: err });
+  }
+}
+
+/** A pyvenv.cfg's text; a directory, FIFO or huge file in its place is refused, not read. */
+function readFileText(file: string): string {
+  const st = statSync(file);
+  if (!st.isFile()) throw new Error("it is not a regular file");
+  if (st.size > 1024 * 1024) throw new Error(`it is ${st.size} bytes, too large to be a pyvenv.cfg`);
+  return readFileSync(file, "utf8");
+}
+
+/**
+ * A venv's base interpreter, learnt without running anything inside the
+ * venv: pyvenv.cfg's `executable` and `home` (+ `version`) name candidates
+ * outside it, and a candidate is taken only when it is a discovered
+ * interpreter or one venvctl has probed before (its probe is cached). A
+ * checkout's `.venv` is untrusted input: its `bin/python3` may be anything.
+ */
+export async function venvBaseInterpreter(ctx: Ctx, envDir: string, cfg = readVenvCfg(envDir)): Promise<Interpreter> {
+  const candidates: string[] = [];
+  const home = getCfgValue(cfg, "home");
+  const version = getCfgValue(cfg, "version") ?? getCfgValue(cfg, "version_info") ?? "";
+  const m = /^(\d+)\.(\d+)/.exec(version);
+  for (const key of ["base-executable", "executable"]) {
+    const v = getCfgValue(cfg, key);
+    if (v) candidates.push(v);
+  }
+  if (home) {
+    if (m) candidates.push(join(home, `python${m[1]}.${m[2]}`));
+    candidates.push(join(home, "python3"), join(home, "python"));
+  }
+  const realEnv = realpathOrSelf(envDir);
+  const usable = candidates.filter((c) => {
+    if (!isAbsolute(c) || !existsSync(c)) return false;
+    const rel = relative(realEnv, realpathOrSelf(c));
+    return rel.startsWith("..") || isAbsolute(rel);
+  });
+  for (const c of usable) {
+    const cached = cachedProbe(ctx, c);
+    if (cached) return cached;
+  }
+  if (usable.length > 0) {
+    const inventory = await buildInventory(ctx);
+    const known = new Map<string, Target>();
+    for (const t of inventory.targets) {
+      known.set(realpathOrSelf(t.python), t);
+      if (t.bin !== undefined) known.set(realpathOrSelf(t.bin), t);
+    }
+    for (const c of usable) {
+      if (known.has(realpathOrSelf(c)) || known.get(realpathOrSelf(dirname(c)))?.bin !== undefined) {
+        return probeInterpreter(ctx, c);
+      }
+    }
+  }
+  const where = tildify(envDir, ctx.dirs.home);
+  if (usable.length === 0) {
+    throw new VenvctlError(`the base interpreter of the virtual environment at ${where} is missing`, {
+      hint: `pyvenv.cfg says home = ${home ?? "(nothing)"}; recreate the environment with \`venvctl create --clear\``,
+    });
+  }
+  throw new VenvctlError(`the base interpreter of the virtual environment at ${where} (${tildify(usable[0]!, ctx.dirs.home)}) is not one venvctl knows`, {
+    hint: `venvctl runs only interpreters it has discovered (on PATH, in pyenv, uv or venvctl's versions); put ${tildify(dirname(usable[0]!), ctx.dirs.home)} on PATH if you trust it, or recreate the environment with \`venvctl create --clear -p VERSION\``,
+  });
+}
