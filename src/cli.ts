@@ -353,6 +353,12 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
       .option("--extra-index-url <url>", "another index (repeatable)", collect)
       .option("-f, --find-links <url>", "look for archives in this directory or page (repeatable)", collect)
       .option("--no-index", "use --find-links only");
+    // Changing a base interpreter's packages is asked for, never assumed.
+    type ChangeFlags = { system?: boolean; breakSystemPackages?: boolean };
+    const withChangeOptions = (cmd: Command): Command => cmd
+      .option("--system", "change the packages of the selected base interpreter (no virtual environment)")
+      .option("--break-system-packages", "change an externally managed interpreter's packages all the same (PEP 668; pip's flag)");
+    const changeOptions = (o: ChangeFlags) => ({ system: Boolean(o.system), breakSystemPackages: Boolean(o.breakSystemPackages) });
     const indexOptions = (o: IndexFlags) => ({
       pre: Boolean(o.pre),
       indexUrl: o.indexUrl,
@@ -361,7 +367,7 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
       noIndex: o.index === false,
     });
 
-    withIndexOptions(program
+    withChangeOptions(withIndexOptions(program
       .command("install")
       .description("Install packages with the environment's pip; answers at once when everything is already installed")
       .usage("[options] [requirements...] [-- pip options]")
@@ -372,8 +378,8 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
       .option("-e, --editable <path-or-url>", "install this project in editable mode (repeatable)", collect)
       .option("-U, --upgrade", "upgrade to the newest versions allowed")
       .option("--force-reinstall", "reinstall even what is up to date")
-      .option("--no-deps", "do not install dependencies"))
-      .action(async (reqs: string[], o: IndexFlags & {
+      .option("--no-deps", "do not install dependencies")))
+      .action(async (reqs: string[], o: IndexFlags & ChangeFlags & {
         python?: string; requirement?: string[]; constraint?: string[]; editable?: string[]; upgrade?: boolean;
         forceReinstall?: boolean; deps: boolean;
       }) => {
@@ -390,6 +396,7 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
           noDeps: o.deps === false,
           index: indexOptions(o),
           pipArgs,
+          ...changeOptions(o),
         }, ctx);
         if (result.kind === "pip") {
           exitCode = result.exitCode;
@@ -400,45 +407,45 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
         ctx.stderr.write(`All ${n} requirement${n === 1 ? " is" : "s are"} already satisfied in ${result.where}\n`);
       });
 
-    withIndexOptions(program
+    withChangeOptions(withIndexOptions(program
       .command("reinstall")
       .description("Reinstall packages at their installed version (pip install --upgrade --no-deps --force-reinstall)")
       .usage("[options] [names...] [-- pip options]")
       .argument("[names...]", "project names; with a version (`requests==2.31.0`) to reinstall that one")
       .option("-p, --python <target>", pythonHelp)
-      .option("-r, --requirement <file>", "reinstall what this requirements file names (repeatable)", collect))
-      .action(async (names: string[], o: IndexFlags & { python?: string; requirement?: string[] }) => {
+      .option("-r, --requirement <file>", "reinstall what this requirements file names (repeatable)", collect)))
+      .action(async (names: string[], o: IndexFlags & ChangeFlags & { python?: string; requirement?: string[] }) => {
         const { operands, pipArgs } = passThrough(names);
         const { reinstall } = await import("./commands/reinstall.js");
-        const result = await reinstall({ python: o.python, names: operands, requirementFiles: o.requirement ?? [], index: indexOptions(o), pipArgs }, ctx);
+        const result = await reinstall({ python: o.python, names: operands, requirementFiles: o.requirement ?? [], index: indexOptions(o), pipArgs, ...changeOptions(o) }, ctx);
         exitCode = result.exitCode;
       });
 
-    program
+    withChangeOptions(program
       .command("uninstall")
       .description("Uninstall packages with the environment's pip")
       .usage("[options] [names...] [-- pip options]")
       .argument("[names...]", "project names")
       .option("-p, --python <target>", pythonHelp)
       .option("-r, --requirement <file>", "uninstall what this requirements file names (repeatable)", collect)
-      .option("-y, --yes", "do not ask for confirmation")
-      .action(async (names: string[], o: { python?: string; requirement?: string[]; yes?: boolean }) => {
+      .option("-y, --yes", "do not ask for confirmation"))
+      .action(async (names: string[], o: ChangeFlags & { python?: string; requirement?: string[]; yes?: boolean }) => {
         const { operands, pipArgs } = passThrough(names);
         const { uninstall } = await import("./commands/uninstall.js");
-        exitCode = (await uninstall({ python: o.python, names: operands, requirementFiles: o.requirement ?? [], yes: Boolean(o.yes), pipArgs }, ctx)).exitCode;
+        exitCode = (await uninstall({ python: o.python, names: operands, requirementFiles: o.requirement ?? [], yes: Boolean(o.yes), pipArgs, ...changeOptions(o) }, ctx)).exitCode;
       });
 
-    withIndexOptions(program
+    withChangeOptions(withIndexOptions(program
       .command("sync")
       .description("Make the environment hold exactly what the requirements files list (installs, upgrades, downgrades, uninstalls)")
       .usage("[options] <files...> [-- pip install options]")
       .argument("<files...>", "requirements files (pinned, as `venvctl freeze` writes them)")
       .option("-p, --python <target>", pythonHelp)
-      .option("--dry-run", "print the plan on stdout and change nothing"))
-      .action(async (files: string[], o: IndexFlags & { python?: string; dryRun?: boolean }) => {
+      .option("--dry-run", "print the plan on stdout and change nothing")))
+      .action(async (files: string[], o: IndexFlags & ChangeFlags & { python?: string; dryRun?: boolean }) => {
         const { operands, pipArgs } = passThrough(files);
         const { sync } = await import("./commands/sync.js");
-        const r = await sync({ python: o.python, files: operands, index: indexOptions(o), dryRun: Boolean(o.dryRun), pipArgs }, ctx);
+        const r = await sync({ python: o.python, files: operands, index: indexOptions(o), dryRun: Boolean(o.dryRun), pipArgs, ...changeOptions(o) }, ctx);
         const where = r.where;
         const Where = where.charAt(0).toUpperCase() + where.slice(1);
         for (const w of r.warnings) ctx.stderr.write(w + "\n");

@@ -8,7 +8,7 @@ import { decideNoOp, openForCheck } from "../packages/install-check.js";
 import { ensurePip, indexArgs, pipWritesData, rehashAfterChange, runPip, type IndexOptions } from "../packages/pip-runner.js";
 import { readInputs } from "../packages/requirements-file.js";
 import { debug } from "../util/log.js";
-import { describeTarget, resolveTarget, type PackageTarget } from "../venv/target.js";
+import { consentPipArgs, describeTarget, resolveTargetToChange, type ChangeConsent, type PackageTarget } from "../venv/target.js";
 
 export interface InstallOptions {
   /** -p/--python TARGET. */
@@ -27,6 +27,9 @@ export interface InstallOptions {
   index: IndexOptions;
   /** Everything after `--`, for pip as it is. */
   pipArgs: string[];
+  /** --system: a base interpreter the selection chooses may be changed. */
+  system: boolean;
+  breakSystemPackages: boolean;
 }
 
 export type InstallResult =
@@ -72,7 +75,7 @@ export async function install(opts: InstallOptions, ctx: Context): Promise<Insta
   }
   // The files first: a mistake in them stops everything before anything runs.
   const inputs = readInputs(opts, { cwd: ctx.cwd, env: ctx.env });
-  const target = await resolveTarget(ctx, opts.python);
+  const target = await resolveTargetToChange(ctx, opts.python, "install", opts);
 
   let why = optionsAskingForChange(opts);
   if (why === undefined) {
@@ -87,7 +90,7 @@ export async function install(opts: InstallOptions, ctx: Context): Promise<Insta
   // Said before pip's own output streams (hence here, not in the printing).
   ctx.stderr.write(`Installing into ${describeTarget(target, ctx.dirs.home)}\n`);
   await ensurePip(ctx, target);
-  const exitCode = await runPip(ctx, target, pipInstallArgs(opts), { why, stdoutIsData: pipWritesData(opts.pipArgs) });
+  const exitCode = await runPip(ctx, target, [...pipInstallArgs(opts), ...consentPipArgs(target, opts)], { why, stdoutIsData: pipWritesData(opts.pipArgs) });
   if (exitCode === 0) await rehashAfterChange(ctx, target);
   return { kind: "pip", target, exitCode };
 }

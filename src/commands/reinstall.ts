@@ -14,7 +14,7 @@ import { ensurePip, indexArgs, rehashAfterChange, runPip, type IndexOptions } fr
 import { commandLineRequirement, readInputs } from "../packages/requirements-file.js";
 import { InstalledIndex, markerMayHold } from "../packages/satisfaction.js";
 import { debug } from "../util/log.js";
-import { describeTarget, resolveTarget, type PackageTarget } from "../venv/target.js";
+import { consentPipArgs, describeTarget, resolveTargetToChange, type PackageTarget } from "../venv/target.js";
 
 export interface ReinstallOptions {
   python?: string | undefined;
@@ -24,6 +24,9 @@ export interface ReinstallOptions {
   requirementFiles: string[];
   index: IndexOptions;
   pipArgs: string[];
+  /** --system: a base interpreter the selection chooses may be changed. */
+  system: boolean;
+  breakSystemPackages: boolean;
 }
 
 export interface ReinstallResult {
@@ -58,7 +61,7 @@ export async function reinstall(opts: ReinstallOptions, ctx: Context): Promise<R
     return { text: n, req: e.spec.req };
   });
   const fromFiles = readInputs({ requirementFiles: opts.requirementFiles }, { cwd: ctx.cwd, env: ctx.env });
-  const target = await resolveTarget(ctx, opts.python);
+  const target = await resolveTargetToChange(ctx, opts.python, "reinstall", opts);
   const where = describeTarget(target, ctx.dirs.home);
   const opened = openEnvironment(ctx, target, { need: "name-version" });
   const index = new InstalledIndex(opened.installed);
@@ -105,7 +108,7 @@ export async function reinstall(opts: ReinstallOptions, ctx: Context): Promise<R
       debug(ctx, `pinning ${pins.join(", ")} (from -r) with ${constraints}`);
       args.push("-c", constraints);
     }
-    args.push(...opts.pipArgs);
+    args.push(...opts.pipArgs, ...consentPipArgs(target, opts));
     ctx.stderr.write(`Reinstalling in ${where}\n`);
     await ensurePip(ctx, target);
     const exitCode = await runPip(ctx, target, args, { why: "reinstall" });

@@ -10,7 +10,7 @@ import { ensurePip, indexArgs, rehashAfterChange, runPip, type IndexOptions } fr
 import { readInputs } from "../packages/requirements-file.js";
 import { planInstall, planUninstall, type InstallPlan, type UninstallPlan } from "../packages/sync-plan.js";
 import { debug } from "../util/log.js";
-import { describeTarget, resolveTarget, type PackageTarget } from "../venv/target.js";
+import { consentPipArgs, describeTarget, installsElsewhere, resolveTargetToChange, type PackageTarget } from "../venv/target.js";
 
 export interface SyncOptions {
   python?: string | undefined;
@@ -19,7 +19,11 @@ export interface SyncOptions {
   dryRun: boolean;
   /** After `--`: for pip's install call. */
   pipArgs: string[];
+  /** --system: a base interpreter the selection chooses may be changed. */
+  system: boolean;
+  breakSystemPackages: boolean;
 }
+
 
 export interface SyncResult {
   target: PackageTarget;
@@ -39,8 +43,19 @@ export interface SyncResult {
 
 export async function sync(opts: SyncOptions, ctx: Context): Promise<SyncResult> {
   if (!opts.files.length) throw new UsageError("sync needs a requirements file", { hint: "venvctl sync requirements.txt" });
+  // pip installing somewhere else: sync would uninstall from this
+  // environment what it had just put there.
+  const elsewhere = installsElsewhere(opts.pipArgs) ?? opts.pipArgs.find((a) => a === "--user");
+  if (elsewhere) {
+    throw new UsageError(`sync makes an environment hold what the files list; pip's ${elsewhere} installs somewhere else`, {
+      hint: "to install into another place, use `venvctl install -r FILE -- " + elsewhere + " …`",
+    });
+  }
+  // pip's --dry-run after `--` makes the whole sync a dry run: its uninstall
+  // step is venvctl's, and would otherwise run for real.
+  if (opts.pipArgs.includes("--dry-run")) opts = { ...opts, dryRun: true, pipArgs: opts.pipArgs.filter((a) => a !== "--dry-run") };
   const inputs = readInputs({ requirementFiles: opts.files }, { cwd: ctx.cwd, env: ctx.env });
-  const target = await resolveTarget(ctx, opts.python);
+  const target = await resolveTargetToChange(ctx, opts.python, "sync", opts);
   let checked = openForCheck(ctx, target);
   const decision = decideNoOp(ctx, checked, inputs, false);
   const install = planInstall(inputs, checked, decision);
@@ -60,7 +75,7 @@ export async function sync(opts: SyncOptions, ctx: Context): Promise<SyncResult>
     debug(ctx, `pip installs: ${install.why}`);
     const args = ["install", ...indexArgs(opts.index)];
     for (const f of opts.files) args.push("-r", f);
-    args.push(...opts.pipArgs);
+    args.push(...opts.pipArgs, ...consentPipArgs(target, opts));
     result.installed = true;
     result.exitCode = await runPip(ctx, target, args, { why: install.why ?? "sync" });
     if (result.exitCode !== 0) return result;
@@ -74,7 +89,7 @@ export async function sync(opts: SyncOptions, ctx: Context): Promise<SyncResult>
     const names = uninstall.remove.map((r) => r.name);
     ctx.stderr.write(`Uninstalling what ${opts.files.join(", ")} does not list: ${uninstall.remove.map((r) => `${r.name} ${r.version}`).join(", ")}\n`);
     result.uninstalled = names;
-    result.exitCode = await runPip(ctx, target, ["uninstall", "--yes", ...names], { why: "sync removes what is not listed" });
+    result.exitCode = await runPip(ctx, target, ["uninstall", "--yes", ...names, ...consentPipArgs(target, opts)], { why: "sync removes what is not listed" });
   }
   if (result.exitCode === 0) await rehashAfterChange(ctx, target);
   return result;

@@ -5,7 +5,7 @@ import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
 import { ensurePip, rehashAfterChange, runPip } from "../packages/pip-runner.js";
 import { commandLineRequirement, readInputs } from "../packages/requirements-file.js";
-import { describeTarget, resolveTarget, type PackageTarget } from "../venv/target.js";
+import { consentPipArgs, describeTarget, resolveTargetToChange, type PackageTarget } from "../venv/target.js";
 
 export interface UninstallOptions {
   python?: string | undefined;
@@ -14,6 +14,9 @@ export interface UninstallOptions {
   /** -y: do not ask for confirmation. */
   yes: boolean;
   pipArgs: string[];
+  /** --system: a base interpreter the selection chooses may be changed. */
+  system: boolean;
+  breakSystemPackages: boolean;
 }
 
 export interface UninstallResult {
@@ -30,10 +33,10 @@ export async function uninstall(opts: UninstallOptions, ctx: Context): Promise<U
     if (e.spec.kind !== "named") throw new UsageError(`uninstall takes project names: ${n}`);
   }
   readInputs({ requirementFiles: opts.requirementFiles }, { cwd: ctx.cwd, env: ctx.env });
-  const target = await resolveTarget(ctx, opts.python);
+  const target = await resolveTargetToChange(ctx, opts.python, "uninstall", opts);
   const args = ["uninstall", ...(opts.yes ? ["--yes"] : []), ...opts.names];
   for (const f of opts.requirementFiles) args.push("-r", f);
-  args.push(...opts.pipArgs);
+  args.push(...opts.pipArgs, ...consentPipArgs(target, opts));
   ctx.stderr.write(`Uninstalling from ${describeTarget(target, ctx.dirs.home)}\n`);
   await ensurePip(ctx, target);
   const exitCode = await runPip(ctx, target, args, { why: "uninstall" });
