@@ -28,6 +28,8 @@ export function runCli(args: readonly string[], opts: RunOptions): CliResult {
     input: opts.input ?? "",
     encoding: "utf8",
     timeout: opts.timeoutMs ?? 120_000,
+    // A hang must end the test: SIGTERM can be caught (venvctl cleans up on it).
+    killSignal: "SIGKILL",
     // Output of a large environment (show -f of 100 packages) passes 1 MiB.
     maxBuffer: 256 * 1024 * 1024,
   });

@@ -37,7 +37,7 @@ export function shimEnv(sb: Sandbox, extra: Record<string, string> = {}): Record
 
 /** Runs a program and answers its exit code and output. */
 export function run(argv: string[], opts: { cwd: string; env: Record<string, string>; input?: string }): Run {
-  const r = spawnSync(argv[0]!, argv.slice(1), { cwd: opts.cwd, env: opts.env, encoding: "utf8", input: opts.input ?? "", timeout: 120_000 });
+  const r = spawnSync(argv[0]!, argv.slice(1), { cwd: opts.cwd, env: opts.env, encoding: "utf8", input: opts.input ?? "", timeout: 120_000, killSignal: "SIGKILL" });
   if (r.error) throw r.error;
   return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
 }
