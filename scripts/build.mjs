@@ -1,7 +1,7 @@
 // Builds dist/ with esbuild, in CommonJS because Node's ES-module loader alone
 // costs ~5 ms at every start, which the start-up budget cannot spare.
 //   main.cjs         runMain: answers --version, else requires run.cjs
-//   run.cjs          the command line (commander and cli.ts)
+//   run.cjs          the command line (commander and cli/)
 //   <module>.cjs     every module that some source loads with `await import()`,
 //                    named after its path (commands/create.ts → commands.create.cjs),
 //                    with its static imports bundled in: a command parses only

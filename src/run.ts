@@ -1,6 +1,6 @@
 // Runs the program with the process's Context, and renders any error once:
 // `error:` / `Caused by:` / `hint:` on stderr, exit 1 (failure) or 2 (usage).
-import { runCli } from "./cli.js";
+import { runCli } from "./cli/index.js";
 import { contextFromProcess } from "./context.js";
 import { renderError } from "./errors.js";
 import { debugEnabled } from "./util/log.js";

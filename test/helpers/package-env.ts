@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { runCli } from "../../src/cli.js";
+import { runCli } from "../../src/cli/index.js";
 import { clearListingCache } from "../../src/packages/installed.js";
 import { renderError } from "../../src/errors.js";
 import { makeContext } from "./context.js";

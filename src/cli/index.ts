@@ -1,0 +1,67 @@
+// The command line: one commander program, each command registered from its
+// own file (its flags, the mapping to <Verb>Options, the printing of its
+// result); the use cases are imported lazily, so a command parses only its
+// own code. Errors are rendered once, by run.ts.
+import { Command, CommanderError } from "commander";
+import type { Context } from "../context.js";
+import { UsageError } from "../errors.js";
+import { venvctlVersion } from "../util/assets.js";
+import * as create from "./create.js";
+import * as exec from "./exec.js";
+import * as freeze from "./freeze.js";
+import * as init from "./init.js";
+import * as install from "./install.js";
+import * as list from "./list.js";
+import * as rehash from "./rehash.js";
+import * as reinstall from "./reinstall.js";
+import * as show from "./show.js";
+import * as sync from "./sync.js";
+import * as uninstall from "./uninstall.js";
+import * as use from "./use.js";
+import * as version from "./version.js";
+import * as versions from "./versions.js";
+import * as which from "./which.js";
+
+/** What a command's registration sees: the context, argv, and where its exit code goes. */
+export interface Cli {
+  ctx: Context;
+  argv: readonly string[];
+  exitCode: number;
+}
+
+/** The commands, in the order `--help` lists them. */
+const COMMANDS = [create, versions, use, version, which, exec, rehash, init, freeze, list, show, install, reinstall, uninstall, sync];
+
+/** Parses argv and runs the command; answers the exit code. */
+export async function runCli(argv: string[], ctx: Context): Promise<number> {
+  const cli: Cli = { ctx, argv, exitCode: 0 };
+  const program = new Command("venvctl")
+    .description("Python environments in one tool: create venvs, pick interpreters, read and install packages.")
+    .version(`venvctl ${venvctlVersion()}`, "-V, --version")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+      // Errors are rendered once, by run.ts, as `error:` + `hint:`.
+      outputError: () => {},
+    })
+    // `exec` hands everything after CMD to CMD untouched, which commander only
+    // allows when options are positional (program options before the command).
+    .enablePositionalOptions();
+  for (const command of COMMANDS) command.register(program, cli);
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") {
+        return 0;
+      }
+      const message = err.message.replace(/^error: /, "");
+      throw new UsageError(message, { hint: "run `venvctl --help` or `venvctl <command> --help`" });
+    }
+    throw err;
+  }
+  return cli.exitCode;
+}

@@ -1,0 +1,17 @@
+// `venvctl init [SHELL]`: the shell set-up for an rc file.
+import type { Command } from "commander";
+import type { Cli } from "./index.js";
+
+export function register(program: Command, cli: Cli): void {
+  const { ctx } = cli;
+  program
+    .command("init")
+    .description("Print the shell set-up for your rc file: eval \"$(venvctl init bash)\"")
+    .argument("[shell]", "bash, zsh, fish, ksh or sh (default: from $SHELL)")
+    .action(async (shell: string | undefined) => {
+      const { init } = await import("../commands/init.js");
+      const result = await init({ shell }, ctx);
+      ctx.stdout.write(result.code);
+      if (result.warning) ctx.stderr.write(`warning: venvctl init: ${result.warning}\n`);
+    });
+}

@@ -1,0 +1,47 @@
+// `venvctl install`: the env's pip installs; an answer at once when nothing would change.
+import type { Command } from "commander";
+import type { Cli } from "./index.js";
+import { type ChangeFlags, changeOptions, collect, type IndexFlags, indexOptions, passThrough, pythonHelp, withChangeOptions, withIndexOptions } from "./options.js";
+
+export function register(program: Command, cli: Cli): void {
+  const { ctx } = cli;
+  withChangeOptions(withIndexOptions(program
+    .command("install")
+    .description("Install packages with the environment's pip; answers at once when everything is already installed")
+    .usage("[options] [requirements...] [-- pip options]")
+    .argument("[requirements...]", "requirements: names with versions (`requests>=2`), URLs, paths")
+    .option("-p, --python <target>", pythonHelp)
+    .option("-r, --requirement <file>", "install from this requirements file (repeatable)", collect)
+    .option("-c, --constraint <file>", "limit versions with this constraints file (repeatable)", collect)
+    .option("-e, --editable <path-or-url>", "install this project in editable mode (repeatable)", collect)
+    .option("-U, --upgrade", "upgrade to the newest versions allowed")
+    .option("--force-reinstall", "reinstall even what is up to date")
+    .option("--no-deps", "do not install dependencies")))
+    .action(async (reqs: string[], o: IndexFlags & ChangeFlags & {
+      python?: string; requirement?: string[]; constraint?: string[]; editable?: string[]; upgrade?: boolean;
+      forceReinstall?: boolean; deps: boolean;
+    }) => {
+      const { operands, pipArgs } = passThrough(cli.argv, reqs);
+      const { install } = await import("../commands/install.js");
+      const result = await install({
+        python: o.python,
+        requirements: operands,
+        requirementFiles: o.requirement ?? [],
+        constraintFiles: o.constraint ?? [],
+        editables: o.editable ?? [],
+        upgrade: Boolean(o.upgrade),
+        forceReinstall: Boolean(o.forceReinstall),
+        noDeps: o.deps === false,
+        index: indexOptions(o),
+        pipArgs,
+        ...changeOptions(o),
+      }, ctx);
+      if (result.kind === "pip") {
+        cli.exitCode = result.exitCode;
+        return;
+      }
+      for (const w of result.warnings) ctx.stderr.write(w + "\n");
+      const n = result.requirements;
+      ctx.stderr.write(`All ${n} requirement${n === 1 ? " is" : "s are"} already satisfied in ${result.where}\n`);
+    });
+}

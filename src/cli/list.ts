@@ -1,0 +1,62 @@
+// `venvctl list`: installed packages, as pip lists them.
+import { Option, type Command } from "commander";
+import { UsageError } from "../errors.js";
+import type { Cli } from "./index.js";
+import { collect, count, printOutput, pythonHelp, withScopeOptions } from "./options.js";
+
+export function register(program: Command, cli: Cli): void {
+  const { ctx } = cli;
+  withScopeOptions(program
+    .command("list")
+    .description("List installed packages, as the environment's pip does (natively; --outdated/--uptodate ask pip)")
+    .option("-p, --python <target>", pythonHelp)
+    .addOption(new Option("--format <format>", "output format").choices(["columns", "freeze", "json"]).default("columns"))
+    .option("-e, --editable", "only editable installs")
+    .option("--exclude-editable", "leave out editable installs")
+    .option("--include-editable", "include editable installs (the default)")
+    .option("--not-required", "only packages no other installed package requires")
+    .option("--exclude <package>", "leave out this package (repeatable)", collect)
+    .option("-v, --verbose", "add each package's location and installer", count)
+    .option("-o, --outdated", "list outdated packages (runs the environment's pip: it needs the index)")
+    .option("-u, --uptodate", "list up-to-date packages (runs the environment's pip: it needs the index)")
+    .option("--pre", "with --outdated/--uptodate: consider pre-releases")
+    .option("-i, --index-url <url>", "with --outdated/--uptodate: the package index")
+    .option("--extra-index-url <url>", "with --outdated/--uptodate: another index (repeatable)", collect)
+    .option("--no-index", "with --outdated/--uptodate: use --find-links only")
+    .option("-f, --find-links <url>", "with --outdated/--uptodate: look for archives here (repeatable)", collect))
+    .action(async (o: {
+      python?: string; format: "columns" | "freeze" | "json"; editable?: boolean; excludeEditable?: boolean;
+      includeEditable?: boolean; notRequired?: boolean; exclude?: string[]; local?: boolean; user?: boolean; path?: string[];
+      verbose?: number; outdated?: boolean; uptodate?: boolean; pre?: boolean; indexUrl?: string; extraIndexUrl?: string[];
+      index: boolean; findLinks?: string[];
+    }) => {
+      if (o.outdated && o.uptodate) throw new UsageError("Options --outdated and --uptodate cannot be combined.");
+      const pipIndexArgs: string[] = [];
+      if (o.pre) pipIndexArgs.push("--pre");
+      if (o.indexUrl) pipIndexArgs.push("--index-url", o.indexUrl);
+      for (const u of o.extraIndexUrl ?? []) pipIndexArgs.push("--extra-index-url", u);
+      if (o.index === false) pipIndexArgs.push("--no-index");
+      for (const f of o.findLinks ?? []) pipIndexArgs.push("--find-links", f);
+      const { list } = await import("../commands/list.js");
+      const result = await list({
+        python: o.python,
+        format: o.format,
+        editable: Boolean(o.editable),
+        // --include-editable undoes --exclude-editable.
+        excludeEditable: Boolean(o.excludeEditable) && !o.includeEditable,
+        notRequired: Boolean(o.notRequired),
+        excludes: o.exclude ?? [],
+        local: Boolean(o.local),
+        user: Boolean(o.user),
+        paths: o.path,
+        verbose: o.verbose ?? 0,
+        index: o.outdated ? "outdated" : o.uptodate ? "uptodate" : undefined,
+        pipIndexArgs,
+      }, ctx);
+      if (result.kind === "delegated") {
+        cli.exitCode = result.exitCode;
+        return;
+      }
+      printOutput(ctx, result.lines, result.warnings);
+    });
+}

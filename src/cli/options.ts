@@ -1,0 +1,75 @@
+// What several commands' flags and printing share: repeatable options, the
+// `-p` help, the index and base-interpreter flags, pip's words after `--`,
+// and writing lines or JSON to stdout with warnings on stderr.
+import type { Command } from "commander";
+import type { Context } from "../context.js";
+
+// No defaults shown in --help: absent booleans are false, absent lists empty.
+/** A repeatable option's values, in order. */
+export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+/** A repeatable flag's count (`-v -v`). */
+export const count = (_: string, previous: number | undefined): number => (previous ?? 0) + 1;
+
+export const pythonHelp =
+  "the environment: a venv directory, a python executable, or a version (default: $VIRTUAL_ENV, the nearest .venv, then the selected version)";
+
+/**
+ * Everything after `--` is pip's. Commander appends those words to the
+ * command's operands; they are the last ones, so they come off the end.
+ */
+export function passThrough(argv: readonly string[], operands: string[]): { operands: string[]; pipArgs: string[] } {
+  const dd = argv.indexOf("--");
+  const pipArgs = dd >= 0 ? argv.slice(dd + 1) : [];
+  return { operands: operands.slice(0, operands.length - pipArgs.length), pipArgs };
+}
+
+/** Which installed packages pip's freeze and list read: -l, --user, --path. */
+export const withScopeOptions = (cmd: Command): Command => cmd
+  .option("-l, --local", "in a venv with system site-packages, leave out the base interpreter's packages")
+  .option("--user", "only packages installed in the user site")
+  .option("--path <dir>", "read the packages in this directory instead of sys.path (repeatable)", collect);
+
+export type IndexFlags = { pre?: boolean; indexUrl?: string; extraIndexUrl?: string[]; findLinks?: string[]; index: boolean };
+
+/** pip's index options, for the commands that hand them to pip. */
+export const withIndexOptions = (cmd: Command): Command => cmd
+  .option("--pre", "consider pre-releases and development versions")
+  .option("-i, --index-url <url>", "the package index (PEP 503)")
+  .option("--extra-index-url <url>", "another index (repeatable)", collect)
+  .option("-f, --find-links <url>", "look for archives in this directory or page (repeatable)", collect)
+  .option("--no-index", "use --find-links only");
+
+export const indexOptions = (o: IndexFlags) => ({
+  pre: Boolean(o.pre),
+  indexUrl: o.indexUrl,
+  extraIndexUrls: o.extraIndexUrl ?? [],
+  findLinks: o.findLinks ?? [],
+  noIndex: o.index === false,
+});
+
+// Changing a base interpreter's packages is asked for, never assumed.
+export type ChangeFlags = { system?: boolean; breakSystemPackages?: boolean };
+
+export const withChangeOptions = (cmd: Command): Command => cmd
+  .option("--system", "change the packages of the selected base interpreter (no virtual environment)")
+  .option("--break-system-packages", "change an externally managed interpreter's packages all the same (PEP 668; pip's flag)");
+
+export const changeOptions = (o: ChangeFlags) => ({ system: Boolean(o.system), breakSystemPackages: Boolean(o.breakSystemPackages) });
+
+/** Warnings on stderr, then the lines on stdout. */
+export function printOutput(ctx: Context, lines: string[], warnings: string[]): void {
+  for (const w of warnings) ctx.stderr.write(w + "\n");
+  if (lines.length) ctx.stdout.write(lines.join("\n") + "\n");
+}
+
+/** --json: the warnings on stderr, the value as Python's json.dumps writes it on stdout. */
+export async function printJson(ctx: Context, value: unknown, warnings: string[]): Promise<void> {
+  const { jsonDumpsPy } = await import("../packages/python-text.js");
+  for (const w of warnings) ctx.stderr.write(w + "\n");
+  ctx.stdout.write(jsonDumpsPy(value) + "\n");
+}
+
+/** `allowExisting` → `allow-existing`, for naming flags in messages. */
+export function kebab(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

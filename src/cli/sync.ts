@@ -1,0 +1,50 @@
+// `venvctl sync FILE...`: the env holds exactly what the files list; --dry-run prints the plan.
+import type { Command } from "commander";
+import type { Cli } from "./index.js";
+import { type ChangeFlags, changeOptions, type IndexFlags, indexOptions, passThrough, pythonHelp, withChangeOptions, withIndexOptions } from "./options.js";
+
+export function register(program: Command, cli: Cli): void {
+  const { ctx } = cli;
+  withChangeOptions(withIndexOptions(program
+    .command("sync")
+    .description("Make the environment hold exactly what the requirements files list (installs, upgrades, downgrades, uninstalls)")
+    .usage("[options] <files...> [-- pip install options]")
+    .argument("<files...>", "requirements files (pinned, as `venvctl freeze` writes them)")
+    .option("-p, --python <target>", pythonHelp)
+    .option("--dry-run", "print the plan on stdout and change nothing")))
+    .action(async (files: string[], o: IndexFlags & ChangeFlags & { python?: string; dryRun?: boolean }) => {
+      const { operands, pipArgs } = passThrough(cli.argv, files);
+      const { sync } = await import("../commands/sync.js");
+      const r = await sync({ python: o.python, files: operands, index: indexOptions(o), dryRun: Boolean(o.dryRun), pipArgs, ...changeOptions(o) }, ctx);
+      const where = r.where;
+      const Where = where.charAt(0).toUpperCase() + where.slice(1);
+      for (const w of r.warnings) ctx.stderr.write(w + "\n");
+      if (r.uninstall.blocked) ctx.stderr.write(`warning: ${r.uninstall.blocked}\n`);
+      if (r.dryRun) {
+        const lines: string[] = [];
+        const reasons = { missing: "not installed", version: "", extra: "an extra is not provided", pip: "pip resolves it" };
+        for (const s of r.install.steps) {
+          const why = s.reason === "version" ? `${s.installed} installed` : reasons[s.reason];
+          lines.push(`install ${s.requirement}  # ${why} (${s.where})`);
+        }
+        if (r.install.needed && !r.install.steps.length) lines.push(`install -r ${operands.join(" -r ")}  # ${r.install.why}`);
+        for (const u of r.uninstall.remove) lines.push(`uninstall ${u.name}==${u.version}`);
+        if (lines.length) ctx.stdout.write(lines.join("\n") + "\n");
+        const parts: string[] = [];
+        if (r.install.needed) parts.push(r.install.steps.length ? `install ${r.install.steps.length}` : "run pip's install");
+        if (r.uninstall.remove.length) parts.push(`uninstall ${r.uninstall.remove.length}`);
+        if (r.install.needed && r.uninstall.remove.length) {
+          ctx.stderr.write("note: after pip's install, what to uninstall is worked out again (new versions may need other packages)\n");
+        }
+        ctx.stderr.write(parts.length
+          ? `Would ${parts.join(" and ")} in ${where} (--dry-run: nothing changed)\n`
+          : `${Where} is in sync with ${operands.join(", ")}: nothing to do\n`);
+        return;
+      }
+      cli.exitCode = r.exitCode;
+      if (r.exitCode !== 0) return;
+      ctx.stderr.write(r.installed || r.uninstalled.length
+        ? `${Where} is in sync with ${operands.join(", ")}\n`
+        : `${Where} is already in sync with ${operands.join(", ")}: ${r.install.listed === 1 ? "the listed requirement is" : `all ${r.install.listed} listed requirements are`} satisfied and nothing else is installed\n`);
+    });
+}

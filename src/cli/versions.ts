@@ -1,0 +1,17 @@
+// `venvctl versions [--json]`: every interpreter found, the selected ones marked.
+import type { Command } from "commander";
+import type { Cli } from "./index.js";
+
+export function register(program: Command, cli: Cli): void {
+  const { ctx } = cli;
+  program
+    .command("versions")
+    .description("List every interpreter found (pyenv, uv, PATH, venvctl), the selected ones marked with *")
+    .option("--json", "print JSON (an array of interpreters)", false)
+    .action(async (o: { json: boolean }) => {
+      const { versions, formatVersionsTable } = await import("../commands/versions.js");
+      const result = await versions({ json: o.json }, ctx);
+      if (o.json) ctx.stdout.write(JSON.stringify(result.interpreters, null, 2) + "\n");
+      else for (const line of formatVersionsTable(result, ctx.dirs.home)) ctx.stdout.write(line + "\n");
+    });
+}
