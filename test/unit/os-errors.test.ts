@@ -70,3 +70,34 @@ test("a VenvctlError caused by a system error: the cause in words, and its hint 
   assert.match(text, /^ {2}Caused by: open \/mnt\/ro\/x: read-only file system \(EROFS\)$/m);
   assert.match(text, /^hint: .* is on a file system mounted read-only/m);
 });
+
+test("ensureDir: makes what is missing, answers it; under /proc it fails at once instead of spinning", (t) => {
+  const sb = makeSandbox(t);
+  const deep = join(sb.work, "a", "b", "c");
+  assert.deepEqual(ensureDir(deep), [join(sb.work, "a"), join(sb.work, "a", "b"), deep]);
+  assert.ok(statSync(deep).isDirectory());
+  assert.deepEqual(ensureDir(deep), [], "nothing new the second time");
+  // Node's recursive mkdir never returns here; ours throws mkdir's ENOENT.
+  if (existsSync("/proc/self")) {
+    const err = thrown(() => ensureDir("/proc/venvctl-test/cache"));
+    assert.equal(err.code, "ENOENT");
+    assert.match(osError(err).hint ?? "", /^\/proc does not take new directories/);
+  }
+});
+
+test("ensureDir: a failure half-way removes what it made; a file in the way is ENOTDIR or EEXIST", (t) => {
+  const sb = makeSandbox(t);
+  const err = thrown(() => ensureDir(join(sb.work, "a", "b", "n".repeat(300))));
+  assert.equal(err.code, "ENAMETOOLONG");
+  assert.deepEqual(readdirSync(sb.work), [], "a and a/b removed again");
+  writeFileSync(join(sb.work, "afile"), "");
+  assert.equal(thrown(() => ensureDir(join(sb.work, "afile", "x"))).code, "ENOTDIR");
+  assert.equal(thrown(() => ensureDir(join(sb.work, "afile"))).code, "EEXIST");
+});
+
+test("removeOwnedTree: a path through a file does not exist, so there is nothing to remove (no throw)", (t) => {
+  const sb = makeSandbox(t);
+  writeFileSync(join(sb.work, "afile"), "");
+  removeOwnedTree(join(sb.work, "afile", ".env.venvctl-build-1"));
+  assert.deepEqual(readdirSync(sb.work), ["afile"]);
+});

@@ -1,0 +1,159 @@
+// Operating-system errors end to end: each is `error:` naming the path the
+// user gave and the cause in words, a `hint:` fitting the errno, exit 1 (2
+// for usage), nothing left behind, and never "internal error" or a hang.
+// Permission cases drop privileges themselves (CI runs as root); file-system
+// cases mount a small tmpfs where the machine allows it, and say so where not.
+import { describe, test, type TestContext } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
+import { pyenvPython } from "../helpers/interpreters.js";
+import { requireOrSkip, which } from "../helpers/require.js";
+import { CLI, PROJECT_ROOT, describeResult, runCli, type CliResult } from "../helpers/run-cli.js";
+import { buildWheel } from "../helpers/wheel-builder.js";
+
+const PY312 = pyenvPython("3.12");
+/** Readable by any user (pyenv's interpreters are under /root, mode 0700). */
+const SYSTEM_PYTHON = "/usr/bin/python3.11";
+// Hangs are what some of these cases used to do: a limit, generous, to catch one.
+const HANG_LIMIT_MS = 60_000;
+
+const BUG = /internal error|this is a bug|\n\s+at /;
+
+/** The common shape: exit code, `error:` line, a `hint:`, no stack trace. */
+function assertOsError(r: CliResult, code: number, error: RegExp, hint: RegExp): void {
+  assert.equal(r.code, code, describeResult(r));
+  assert.doesNotMatch(r.stderr, BUG, describeResult(r));
+  assert.match(r.stderr, error, describeResult(r));
+  assert.match(r.stderr, hint, describeResult(r));
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * Mounts a tmpfs with `options` on `dir` for the length of `fn`. Answers
+ * false (the test skipped, saying why) where mounting is not allowed.
+ */
+function withTmpfs(t: TestContext, dir: string, options: string, fn: () => void): boolean {
+  mkdirSync(dir, { recursive: true });
+  const m = spawnSync("mount", ["-t", "tmpfs", "-o", options, "tmpfs", dir], { encoding: "utf8" });
+  if (!requireOrSkip(t, m.status === 0, `mounting a tmpfs is not allowed here (${(m.stderr || m.error?.message || "").trim()})`)) return false;
+  try {
+    fn();
+  } finally {
+    spawnSync("umount", [dir]);
+  }
+  return true;
+}
+
+describe("create where the file system says no", () => {
+  test("a parent the user cannot write (EACCES): names the env and the directory; nothing made", (t) => {
+    if (!requireOrSkip(t, existsSync(SYSTEM_PYTHON), `${SYSTEM_PYTHON} (readable by an unprivileged user) is needed`)) return;
+    const sb = makeSandbox(t);
+    const locked = join(sb.work, "locked");
+    mkdirSync(locked, { mode: 0o555 });
+    chmodSync(locked, 0o555);
+    let run: (args: string[]) => CliResult;
+    if (process.getuid?.() === 0) {
+      // root writes anywhere: run as nobody, with a copy of the built CLI in
+      // the sandbox (the checkout may be in a directory nobody cannot read).
+      const setpriv = which("setpriv");
+      if (!requireOrSkip(t, setpriv !== undefined, "setpriv is needed to drop root's privileges")) return;
+      const uid = Number(spawnSync("id", ["-u", "nobody"], { encoding: "utf8" }).stdout.trim());
+      const gid = Number(spawnSync("id", ["-g", "nobody"], { encoding: "utf8" }).stdout.trim());
+      if (!requireOrSkip(t, uid > 0 && gid > 0, "a user `nobody` is needed")) return;
+      const app = join(sb.dir, "app");
+      cpSync(join(PROJECT_ROOT, "bin"), join(app, "bin"), { recursive: true });
+      cpSync(join(PROJECT_ROOT, "dist"), join(app, "dist"), { recursive: true });
+      for (const d of [sb.dir, sb.work, app]) chmodSync(d, 0o755);
+      for (const d of [sb.home, sb.cache]) {
+        mkdirSync(d, { recursive: true });
+        chownSync(d, uid, gid);
+      }
+      const probe = spawnSync(setpriv!, [`--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", process.execPath, "-e", "0"], { encoding: "utf8" });
+      if (!requireOrSkip(t, probe.status === 0, `node cannot run as nobody here (${probe.stderr.trim()})`)) return;
+      run = (args) => {
+        const r = spawnSync(setpriv!, [`--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", process.execPath, join(app, "bin", "venvctl.js"), ...args], {
+          cwd: sb.work, env: sb.env, encoding: "utf8", timeout: HANG_LIMIT_MS,
+        });
+        return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
+      };
+    } else {
+      run = (args) => runCli(args, { cwd: sb.work, env: sb.env, timeoutMs: HANG_LIMIT_MS });
+    }
+    const r = run(["create", "-p", SYSTEM_PYTHON, "--without-pip", "locked/env"]);
+    assertOsError(r, 1,
+      new RegExp(`^error: cannot create ${escape(locked)}/env: permission denied \\(EACCES\\)$`, "m"),
+      new RegExp(`^hint: you may not write in ${escape(locked)}: .*namei -l ${escape(locked)}.*choose a place you own$`, "m"));
+    assert.deepEqual(readdirSync(locked), [], "nothing left in the locked directory");
+
+    // A missing parent under it: the mkdir of the parent is what fails.
+    const deeper = run(["create", "-p", SYSTEM_PYTHON, "--without-pip", "locked/a/b/env"]);
+    assertOsError(deeper, 1, new RegExp(`^error: cannot create ${escape(locked)}/a/b/env: permission denied \\(EACCES\\)$`, "m"), /^hint: you may not write in /m);
+    assert.deepEqual(readdirSync(locked), []);
+  });
+
+  test("through a file (ENOTDIR): the hint names the file; nothing made", (t) => {
+    if (!requireOrSkip(t, PY312 !== undefined, "pyenv 3.12 is needed")) return;
+    const sb = makeSandbox(t);
+    writeFileSync(join(sb.work, "afile"), "not a directory\n");
+    for (const target of ["afile/env", "afile/sub/env"]) {
+      const r = runCli(["create", "-p", PY312!, "--without-pip", target], { cwd: sb.work, env: sb.env, timeoutMs: HANG_LIMIT_MS });
+      assertOsError(r, 1,
+        new RegExp(`^error: cannot create ${escape(join(sb.work, target))}: not a directory \\(ENOTDIR\\)$`, "m"),
+        new RegExp(`^hint: ${escape(join(sb.work, "afile"))} is a file, not a directory`, "m"));
+      assert.deepEqual(readdirSync(sb.work), ["afile"], `${target}: nothing left`);
+    }
+  });
+
+  test("a full file system (ENOSPC), in the middle of seeding pip: no partial env", (t) => {
+    if (!requireOrSkip(t, PY312 !== undefined, "pyenv 3.12 is needed")) return;
+    const sb = makeSandbox(t);
+    const small = join(sb.work, "small");
+    withTmpfs(t, small, "size=1m", () => {
+      const r = runCli(["create", "-p", PY312!, "small/env"], { cwd: sb.work, env: sb.env, timeoutMs: HANG_LIMIT_MS });
+      assertOsError(r, 1,
+        new RegExp(`^error: cannot create ${escape(small)}/env: no space left on device \\(ENOSPC\\)$`, "m"),
+        new RegExp(`^hint: the file system holding ${escape(small)} is full: .*df -h ${escape(small)}`, "m"));
+      assert.deepEqual(readdirSync(small), [], "the partial build is removed");
+    });
+  });
+
+  test("out of inodes (ENOSPC from nr_inodes): no partial env", (t) => {
+    if (!requireOrSkip(t, PY312 !== undefined, "pyenv 3.12 is needed")) return;
+    const sb = makeSandbox(t);
+    const few = join(sb.work, "few");
+    withTmpfs(t, few, "size=64m,nr_inodes=24", () => {
+      const r = runCli(["create", "-p", PY312!, "few/env"], { cwd: sb.work, env: sb.env, timeoutMs: HANG_LIMIT_MS });
+      assertOsError(r, 1,
+        new RegExp(`^error: cannot create ${escape(few)}/env: no space left on device \\(ENOSPC\\)$`, "m"),
+        /^hint: .*no space or no inodes left.*df -i/m);
+      assert.deepEqual(readdirSync(few), []);
+    });
+  });
+
+  test("a read-only file system (EROFS)", (t) => {
+    if (!requireOrSkip(t, PY312 !== undefined, "pyenv 3.12 is needed")) return;
+    const sb = makeSandbox(t);
+    const ro = join(sb.work, "ro");
+    withTmpfs(t, ro, "ro,size=1m", () => {
+      const r = runCli(["create", "-p", PY312!, "ro/env"], { cwd: sb.work, env: sb.env, timeoutMs: HANG_LIMIT_MS });
+      assertOsError(r, 1,
+        new RegExp(`^error: cannot create ${escape(ro)}/env: read-only file system \\(EROFS\\)$`, "m"),
+        new RegExp(`^hint: ${escape(ro)} is on a file system mounted read-only`, "m"));
+      assert.deepEqual(readdirSync(ro), []);
+    });
+  });
+
+  test("create under /proc: an error, not an endless mkdir", (t) => {
+    if (!requireOrSkip(t, PY312 !== undefined, "pyenv 3.12 is needed")) return;
+    if (!requireOrSkip(t, existsSync("/proc/self"), "/proc is needed")) return;
+    const sb = makeSandbox(t);
+    const r = runCli(["create", "-p", PY312!, "--without-pip", "/proc/venvctl-test/env"], { cwd: sb.work, env: sb.env, timeoutMs: HANG_LIMIT_MS });
+    assertOsError(r, 1,
+      /^error: cannot create \/proc\/venvctl-test\/env: no such file or directory \(ENOENT\)$/m,
+      /^hint: \/proc does not take new directories \(a pseudo file system/m);
+  });
+});
