@@ -157,3 +157,70 @@ describe("create where the file system says no", () => {
       /^hint: \/proc does not take new directories \(a pseudo file system/m);
   });
 });
+
+describe("pseudo file systems: refused, never a hang", () => {
+  test("VENVCTL_CACHE_DIR or VENVCTL_ROOT under /proc or /sys: refused at once, naming the variable", (t) => {
+    if (!requireOrSkip(t, PY312 !== undefined, "pyenv 3.12 is needed")) return;
+    if (!requireOrSkip(t, existsSync("/proc/self"), "/proc is needed")) return;
+    const sb = makeSandbox(t);
+    const cases: Array<[string, string, string[], string]> = [
+      ["VENVCTL_CACHE_DIR", "/proc/venvctl-test/cache", ["create", "-p", PY312!, "env"], "proc"],
+      ["VENVCTL_ROOT", "/proc/venvctl-test/root", ["create", "-p", PY312!, "env"], "proc"],
+      ["VENVCTL_CACHE_DIR", "/sys/venvctl-test", ["version"], "sysfs"],
+    ];
+    for (const [variable, dir, args, fs] of cases) {
+      const r = runCli(args, { cwd: sb.work, env: { ...sb.env, [variable]: dir }, timeoutMs: HANG_LIMIT_MS });
+      assertOsError(r, 1,
+        new RegExp(`^error: venvctl's (cache|root) directory ${escape(dir)} \\(from ${variable}\\) is on the ${fs} pseudo file system`, "m"),
+        new RegExp(`^hint: set ${variable} to a directory on a disk$`, "m"));
+      assert.deepEqual(readdirSync(sb.work), [], `${variable}=${dir}: nothing made`);
+    }
+  });
+});
+
+describe("the working directory and the arguments", () => {
+  /** Runs the CLI from a shell whose working directory is removed first. */
+  const inDeletedDir = (sb: Sandbox, args: string[]): CliResult => {
+    const gone = join(sb.work, "gone");
+    mkdirSync(gone);
+    const r = spawnSync("/bin/sh", ["-c", 'cd "$1" && rmdir "$1" && shift && exec "$@"', "sh", gone, process.execPath, CLI, ...args], {
+      env: sb.env, encoding: "utf8", timeout: HANG_LIMIT_MS,
+    });
+    return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  test("any command in a deleted working directory: names it (from $PWD), says what to do", (t) => {
+    const sb = makeSandbox(t);
+    for (const args of [["version"], ["create", "env"], ["install", "requests"], ["freeze"]]) {
+      const r = inDeletedDir(sb, args);
+      assertOsError(r, 1,
+        new RegExp(`^error: cannot read the current directory ${escape(join(sb.work, "gone"))}: no such file or directory \\(ENOENT\\)$`, "m"),
+        /^hint: the directory was removed .*`cd` to one that exists/m);
+      assert.deepEqual(readdirSync(sb.work), [], `${args[0]}: nothing made`);
+    }
+  });
+
+  /** Runs the CLI with arguments given as shell printf formats (bytes Node cannot be handed directly). */
+  const withBytes = (sb: Sandbox, args: string[]): CliResult => {
+    const words = args.map((_, i) => `"$(printf '%b' "$${i + 3}")"`).join(" ");
+    const r = spawnSync("/bin/sh", ["-c", `exec "$1" "$2" ${words}`, "sh", process.execPath, CLI, ...args], {
+      cwd: sb.work, env: sb.env, encoding: "utf8", timeout: HANG_LIMIT_MS,
+    });
+    return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  test("a non-UTF-8 path or prompt: refused (exit 2), nothing made under another name", (t) => {
+    if (!requireOrSkip(t, PY312 !== undefined, "pyenv 3.12 is needed")) return;
+    const sb = makeSandbox(t);
+    const bad = withBytes(sb, ["create", "-p", PY312!, "--without-pip", "x\\0377"]);
+    assertOsError(bad, 2, /^error: argument \$'x\\xff' is not valid UTF-8$/m, /^hint: venvctl reads its arguments as UTF-8 and would act on another name/m);
+    const prompt = withBytes(sb, ["create", "-p", PY312!, "--without-pip", "--prompt", "caf\\0351", "env"]);
+    assertOsError(prompt, 2, /^error: argument \$'caf\\xe9' is not valid UTF-8$/m, /^hint: /m);
+    assert.deepEqual(readdirSync(sb.work), [], "neither x\\xff nor x\\uFFFD, nor env, was made");
+
+    // U+FFFD typed as UTF-8 is a name like any other.
+    const real = withBytes(sb, ["create", "-p", PY312!, "--without-pip", "y\\0357\\0277\\0275"]);
+    assert.equal(real.code, 0, describeResult(real));
+    assert.deepEqual(readdirSync(sb.work), ["y\uFFFD"]);
+  });
+});

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSyn
 import { join } from "node:path";
 import { isSystemError, osError, renderError, VenvctlError, withPath, type SystemError } from "../../src/errors.js";
 import { commandLineRequirement, emptyParse, readRequirementsFile } from "../../src/packages/requirements-file.js";
+import { pseudoFileSystemOf } from "../../src/util/dirs.js";
 import { ensureDir, removeOwnedTree } from "../../src/util/fs.js";
 import { makeSandbox } from "../helpers/hermetic.js";
 
@@ -100,4 +101,15 @@ test("removeOwnedTree: a path through a file does not exist, so there is nothing
   writeFileSync(join(sb.work, "afile"), "");
   removeOwnedTree(join(sb.work, "afile", ".env.venvctl-build-1"));
   assert.deepEqual(readdirSync(sb.work), ["afile"]);
+});
+
+test("pseudoFileSystemOf: /proc and /sys (also below a missing path), not a disk or /dev/shm", (t) => {
+  const sb = makeSandbox(t);
+  if (existsSync("/proc/self")) {
+    assert.equal(pseudoFileSystemOf("/proc"), "proc");
+    assert.equal(pseudoFileSystemOf("/proc/venvctl-test/cache"), "proc");
+  }
+  if (existsSync("/sys/kernel")) assert.equal(pseudoFileSystemOf("/sys/venvctl-test"), "sysfs");
+  assert.equal(pseudoFileSystemOf(join(sb.work, "missing", "cache")), undefined);
+  if (existsSync("/dev/shm")) assert.equal(pseudoFileSystemOf("/dev/shm/venvctl"), undefined);
 });
