@@ -224,3 +224,42 @@ describe("the working directory and the arguments", () => {
     assert.deepEqual(readdirSync(sb.work), ["y\uFFFD"]);
   });
 });
+
+describe("requirements whose paths cannot be looked at", () => {
+  /** A file in the way, a symlink loop, and a name longer than any file system takes. */
+  const paths = (sb: Sandbox) => {
+    writeFileSync(join(sb.work, "afile"), "");
+    symlinkSync("loop", join(sb.work, "loop"));
+    return [
+      { dir: "afile", code: "ENOTDIR", words: "not a directory" },
+      { dir: "loop", code: "ELOOP", words: "too many levels of symbolic links" },
+      { dir: "n".repeat(300), code: "ENAMETOOLONG", words: "file name too long" },
+    ];
+  };
+
+  test("a requirement naming such a path: a usage error with the cause, not a crash", (t) => {
+    const sb = makeSandbox(t);
+    for (const { dir, code, words } of paths(sb)) {
+      // (An archive name, pkg.whl, is pip's to try, as pip does with a missing file.)
+      for (const req of [`${dir}/pkg`, `./${dir}/pkg[extra]`]) {
+        const r = runCli(["install", req], { cwd: sb.work, env: sb.env, timeoutMs: HANG_LIMIT_MS });
+        assertOsError(r, 2,
+          new RegExp(`^error: Invalid requirement: '${escape(req)}'`, "m"),
+          new RegExp(`^hint: it looks like a path, which cannot be reached: ${words} \\(${code}\\)`, "m"));
+      }
+    }
+  });
+
+  test("a -r file (or one it includes) whose stat fails: the file, the cause, a hint", (t) => {
+    const sb = makeSandbox(t);
+    for (const { dir, code, words } of paths(sb)) {
+      const r = runCli(["install", "-r", `${dir}/r.txt`], { cwd: sb.work, env: sb.env, timeoutMs: HANG_LIMIT_MS });
+      assertOsError(r, 2,
+        new RegExp(`^error: ${escape(dir)}/r\\.txt: could not open requirements file ${escape(dir)}/r\\.txt: ${words} \\(${code}\\)$`, "m"),
+        /^hint: /m);
+      writeFileSync(join(sb.work, "top.txt"), `-r ${dir}/nested.txt\n`);
+      const nested = runCli(["install", "-r", "top.txt"], { cwd: sb.work, env: sb.env, timeoutMs: HANG_LIMIT_MS });
+      assertOsError(nested, 2, new RegExp(`^error: top\\.txt:1: could not open requirements file ${escape(dir)}/nested\\.txt: ${words}`, "m"), /^hint: /m);
+    }
+  });
+});

@@ -113,3 +113,35 @@ test("pseudoFileSystemOf: /proc and /sys (also below a missing path), not a disk
   assert.equal(pseudoFileSystemOf(join(sb.work, "missing", "cache")), undefined);
   if (existsSync("/dev/shm")) assert.equal(pseudoFileSystemOf("/dev/shm/venvctl"), undefined);
 });
+
+test("the requirements parser on random lines with unreachable paths: only its own errors, never a crash", (t) => {
+  // Fuzzing found 87 crashes here, all stat failing with ENOTDIR, ELOOP or
+  // ENAMETOOLONG where pip's os.path.isdir/isfile answer False.
+  const sb = makeSandbox(t);
+  writeFileSync(join(sb.work, "afile"), "");
+  symlinkSync("loop", join(sb.work, "loop"));
+  mkdirSync(join(sb.work, "d"));
+  const atoms = ["afile", "afile/x", "loop", "loop/x", "d", "n".repeat(300), "./", "../", ".whl", ".tar.gz", ".zip",
+    "[e]", "@", " ", "==1", ";", "-r ", "-c ", "-e ", "#", "\\", "foo", "file:", "/"];
+  let seed = 20261126;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const file = join(sb.work, "r.txt");
+  for (let i = 0; i < 3000; i++) {
+    let line = "";
+    for (let k = 1 + rnd(6); k > 0; k--) line += rnd(3) ? atoms[rnd(atoms.length)] : String.fromCharCode(32 + rnd(95));
+    writeFileSync(file, line + "\n");
+    for (const read of [
+      () => readRequirementsFile("r.txt", false, { cwd: sb.work, env: {} }, emptyParse()),
+      () => commandLineRequirement(line, false, sb.work),
+    ]) {
+      try {
+        read();
+      } catch (err) {
+        assert.ok(err instanceof VenvctlError, `${JSON.stringify(line)}: ${(err as Error).stack}`);
+      }
+    }
+  }
+});
