@@ -263,3 +263,43 @@ describe("requirements whose paths cannot be looked at", () => {
     }
   });
 });
+
+describe("the ZIP reader", () => {
+  test("a seed wheel whose entry inflates past its declared size: a bad wheel, nothing written", (t) => {
+    if (!requireOrSkip(t, PY312 !== undefined, "pyenv 3.12 is needed")) return;
+    const sb = makeSandbox(t);
+    const seeds = join(sb.dir, "seeds");
+    // 64 MiB of zeros deflate to 64 KiB; the headers will say 0 bytes.
+    const wheel = buildWheel(seeds, {
+      name: "pip",
+      version: "99.0",
+      files: { "pip/__init__.py": "", "pip/bomb.bin": Buffer.alloc(64 * 1024 * 1024) },
+    });
+    writeFileSync(wheel, declareSize(readFileSync(wheel), "pip/bomb.bin", 0));
+    const r = runCli(["create", "-p", PY312!, "--seed-dir", seeds, "env"], { cwd: sb.work, env: sb.env, timeoutMs: HANG_LIMIT_MS });
+    assertOsError(r, 1,
+      /^error: pip-99\.0-py3-none-any\.whl is not a valid wheel: bad ZIP archive: pip\/bomb\.bin: inflates to more than the 0 bytes the directory says$/m,
+      /^/m);
+    assert.deepEqual(readdirSync(sb.work), [], "no env, no build directory");
+    const wheels = join(sb.cache, "wheels");
+    assert.ok(!existsSync(wheels) || readdirSync(wheels).every((n) => n === "keys"), "no cache entry");
+  });
+});
+
+/** The archive with `name`'s uncompressed size set to `size` in its local and central headers (a lying header). */
+function declareSize(zip: Buffer, name: string, size: number): Buffer {
+  const out = Buffer.from(zip);
+  const bytes = Buffer.from(name, "utf8");
+  let patched = 0;
+  for (let at = out.indexOf(bytes); at >= 0; at = out.indexOf(bytes, at + 1)) {
+    // The name follows a local header's 30 bytes, or a central entry's 46.
+    for (const [header, signature, sizeField] of [[30, 0x04034b50, 22], [46, 0x02014b50, 24]] as const) {
+      if (at >= header && out.readUInt32LE(at - header) === signature) {
+        out.writeUInt32LE(size, at - header + sizeField);
+        patched++;
+      }
+    }
+  }
+  assert.equal(patched, 2, "both headers patched");
+  return out;
+}
