@@ -2,6 +2,7 @@
 // Only this module reads process.*; commands and tests receive a Context.
 import { isUtf8 } from "node:buffer";
 import { readFileSync, writeSync } from "node:fs";
+import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { errnoWords, isSystemError, UsageError, VenvctlError } from "./errors.js";
 import { refusePseudoFileSystems, resolveDirs, type Dirs } from "./util/dirs.js";
@@ -20,6 +21,8 @@ export interface Context {
   stderr: Output;
   /** Whether stderr is a terminal (for colour and progress). */
   isTTY: boolean;
+  /** Whether stdin is a terminal: whether a question (pip's "Proceed (Y/n)?") can be answered. */
+  stdinIsTTY: boolean;
   /** venvctl's own directories: root, cache, home. */
   dirs: Dirs;
   platform: NodeJS.Platform;
@@ -76,14 +79,21 @@ export function contextFromProcess(): Context {
     stdout: fdWriter(1),
     stderr: fdWriter(2),
     isTTY: false,
+    stdinIsTTY: false,
     dirs,
     platform: process.platform,
   };
   // Asked rarely, so loaded only when asked (tty brings net and streams).
+  // stdin is asked through isatty(0), not process.stdin: building that
+  // stream would make a pipe on fd 0 non-blocking for the children too.
   let tty: boolean | undefined;
-  Object.defineProperty(ctx, "isTTY", {
-    get: () => (tty ??= (process.stderr as { isTTY?: boolean }).isTTY === true),
-    enumerable: true,
+  let stdinTty: boolean | undefined;
+  Object.defineProperties(ctx, {
+    isTTY: { get: () => (tty ??= (process.stderr as { isTTY?: boolean }).isTTY === true), enumerable: true },
+    stdinIsTTY: {
+      get: () => (stdinTty ??= (createRequire(import.meta.url)("node:tty") as typeof import("node:tty")).isatty(0)),
+      enumerable: true,
+    },
   });
   return ctx;
 }

@@ -264,6 +264,23 @@ describe("requirements whose paths cannot be looked at", () => {
   });
 });
 
+describe("uninstall", () => {
+  test("without -y and no terminal on stdin: says -y is needed (exit 2); pip does not run", (t) => {
+    if (!requireOrSkip(t, PY312 !== undefined, "pyenv 3.12 is needed")) return;
+    const sb = makeSandbox(t);
+    const made = runCli(["create", "-p", PY312!, "env"], { cwd: sb.work, env: sb.env });
+    assert.equal(made.code, 0, describeResult(made));
+    const site = join(sb.work, "env", "lib", "python3.12", "site-packages");
+    const before = readdirSync(site).filter((n) => n.startsWith("pip"));
+    const r = runCli(["uninstall", "-p", "env", "pip"], { cwd: sb.work, env: sb.env, input: "" });
+    assertOsError(r, 2,
+      /^error: uninstall asks for confirmation, and stdin is not a terminal to answer on$/m,
+      /^hint: pass -y \(--yes\) to uninstall without asking$/m);
+    assert.doesNotMatch(r.stderr, /Traceback|EOFError|Uninstalling/);
+    assert.deepEqual(readdirSync(site).filter((n) => n.startsWith("pip")), before, "pip is still installed");
+  });
+});
+
 describe("the ZIP reader", () => {
   test("a seed wheel whose entry inflates past its declared size: a bad wheel, nothing written", (t) => {
     if (!requireOrSkip(t, PY312 !== undefined, "pyenv 3.12 is needed")) return;
