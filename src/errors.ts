@@ -1,6 +1,7 @@
 // Errors with structure: a message, an optional hint and cause, rendered once
 // at the top as `error:` / `Caused by:` / `hint:` (the shape uv uses).
 import { statSync } from "node:fs";
+import { isDirectory } from "./util/fs.js";
 
 export interface ErrorDetails {
   hint?: string | undefined;
@@ -98,7 +99,7 @@ const ERRNO: Record<string, ErrnoText> = {
       const parent = parentOf(path);
       // mkdir answering ENOENT under a directory that exists is a pseudo file
       // system (/proc, /sys), where only the kernel makes entries.
-      if (err.syscall === "mkdir" && existingDir(parent)) {
+      if (err.syscall === "mkdir" && isDirectory(parent)) {
         return `${parent} does not take new directories (a pseudo file system such as /proc or /sys); choose a place on a disk`;
       }
       return `check that ${path} exists (it may have been removed while venvctl ran)`;
@@ -232,15 +233,7 @@ function parentOf(path: string): string {
 /** The path itself, or its nearest ancestor that exists (for `df` and mount questions). */
 function nearestExisting(path: string): string {
   for (let p = path; ; p = parentOf(p)) {
-    if (existingDir(p) || p === "/") return p;
-  }
-}
-
-function existingDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
+    if (isDirectory(p) || p === "/") return p;
   }
 }
 

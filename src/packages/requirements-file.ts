@@ -9,6 +9,7 @@ import { isUtf8 } from "node:buffer";
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { errnoWords, isSystemError, osError, UsageError, type SystemError } from "../errors.js";
+import { isDirectory, isFile } from "../util/fs.js";
 import { parseMarker, MarkerSyntaxError, type MarkerNode } from "./markers.js";
 import { isArchiveFile, isUrl, looksLikePath } from "./requirement-line.js";
 import { parseRequirement, type Requirement } from "./requirement.js";
@@ -256,24 +257,6 @@ function requirementEntry(
   }
   entry.spec = { kind: "named", req: parsed.req };
   return entry;
-}
-
-// As Python's os.path.isdir and isfile, which pip asks: false when stat
-// fails for any reason (ENOTDIR, ELOOP, ENAMETOOLONG, EACCES), not a crash.
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** Why stat fails on `p`, for a hint; undefined when it does not. */

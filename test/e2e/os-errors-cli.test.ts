@@ -108,44 +108,39 @@ describe("create where the file system says no", () => {
     }
   });
 
-  test("a full file system (ENOSPC), in the middle of seeding pip: no partial env", (t) => {
-    if (!requireOrSkip(t, PY312 !== undefined, "pyenv 3.12 is needed")) return;
-    const sb = makeSandbox(t);
-    const small = join(sb.work, "small");
-    withTmpfs(t, small, "size=1m", () => {
-      const r = runCli(["create", "-p", PY312!, "small/env"], { cwd: sb.work, env: sb.env, timeoutMs: HANG_LIMIT_MS });
-      assertOsError(r, 1,
-        new RegExp(`^error: cannot create ${escape(small)}/env: no space left on device \\(ENOSPC\\)$`, "m"),
-        new RegExp(`^hint: the file system holding ${escape(small)} is full: .*df -h ${escape(small)}`, "m"));
-      assert.deepEqual(readdirSync(small), [], "the partial build is removed");
+  // A small tmpfs each: full in the middle of seeding pip, out of inodes, read-only.
+  const mounts: Array<{ what: string; options: string; words: string; hint: (dir: string) => RegExp }> = [
+    {
+      what: "a full file system (ENOSPC), in the middle of seeding pip",
+      options: "size=1m",
+      words: "no space left on device \\(ENOSPC\\)",
+      hint: (dir) => new RegExp(`^hint: the file system holding ${escape(dir)} is full: .*df -h ${escape(dir)}`, "m"),
+    },
+    {
+      what: "out of inodes (ENOSPC from nr_inodes)",
+      options: "size=64m,nr_inodes=24",
+      words: "no space left on device \\(ENOSPC\\)",
+      hint: () => /^hint: .*no space or no inodes left.*df -i/m,
+    },
+    {
+      what: "a read-only file system (EROFS)",
+      options: "ro,size=1m",
+      words: "read-only file system \\(EROFS\\)",
+      hint: (dir) => new RegExp(`^hint: ${escape(dir)} is on a file system mounted read-only`, "m"),
+    },
+  ];
+  for (const m of mounts) {
+    test(`${m.what}: names the env; no partial env left`, (t) => {
+      if (!requireOrSkip(t, PY312 !== undefined, "pyenv 3.12 is needed")) return;
+      const sb = makeSandbox(t);
+      const dir = join(sb.work, "mnt");
+      withTmpfs(t, dir, m.options, () => {
+        const r = runCli(["create", "-p", PY312!, "mnt/env"], { cwd: sb.work, env: sb.env, timeoutMs: HANG_LIMIT_MS });
+        assertOsError(r, 1, new RegExp(`^error: cannot create ${escape(dir)}/env: ${m.words}$`, "m"), m.hint(dir));
+        assert.deepEqual(readdirSync(dir), [], "the partial build is removed");
+      });
     });
-  });
-
-  test("out of inodes (ENOSPC from nr_inodes): no partial env", (t) => {
-    if (!requireOrSkip(t, PY312 !== undefined, "pyenv 3.12 is needed")) return;
-    const sb = makeSandbox(t);
-    const few = join(sb.work, "few");
-    withTmpfs(t, few, "size=64m,nr_inodes=24", () => {
-      const r = runCli(["create", "-p", PY312!, "few/env"], { cwd: sb.work, env: sb.env, timeoutMs: HANG_LIMIT_MS });
-      assertOsError(r, 1,
-        new RegExp(`^error: cannot create ${escape(few)}/env: no space left on device \\(ENOSPC\\)$`, "m"),
-        /^hint: .*no space or no inodes left.*df -i/m);
-      assert.deepEqual(readdirSync(few), []);
-    });
-  });
-
-  test("a read-only file system (EROFS)", (t) => {
-    if (!requireOrSkip(t, PY312 !== undefined, "pyenv 3.12 is needed")) return;
-    const sb = makeSandbox(t);
-    const ro = join(sb.work, "ro");
-    withTmpfs(t, ro, "ro,size=1m", () => {
-      const r = runCli(["create", "-p", PY312!, "ro/env"], { cwd: sb.work, env: sb.env, timeoutMs: HANG_LIMIT_MS });
-      assertOsError(r, 1,
-        new RegExp(`^error: cannot create ${escape(ro)}/env: read-only file system \\(EROFS\\)$`, "m"),
-        new RegExp(`^hint: ${escape(ro)} is on a file system mounted read-only`, "m"));
-      assert.deepEqual(readdirSync(ro), []);
-    });
-  });
+  }
 
   test("create under /proc: an error, not an endless mkdir", (t) => {
     if (!requireOrSkip(t, PY312 !== undefined, "pyenv 3.12 is needed")) return;
