@@ -1,8 +1,11 @@
 // The Context: everything a command may know about the process it runs in.
 // Only this module reads process.*; commands and tests receive a Context.
-import { writeSync } from "node:fs";
+import { isUtf8 } from "node:buffer";
+import { readFileSync, writeSync } from "node:fs";
+import { createRequire } from "node:module";
 import { homedir } from "node:os";
-import { resolveDirs, type Dirs } from "./util/dirs.js";
+import { errnoWords, isSystemError, UsageError, VenvctlError } from "./errors.js";
+import { refusePseudoFileSystems, resolveDirs, type Dirs } from "./util/dirs.js";
 
 /** Where a command writes: `write` takes whole strings, as the streams do. */
 export interface Output {
@@ -18,6 +21,8 @@ export interface Context {
   stderr: Output;
   /** Whether stderr is a terminal (for colour and progress). */
   isTTY: boolean;
+  /** Whether stdin is a terminal: whether a question (pip's "Proceed (Y/n)?") can be answered. */
+  stdinIsTTY: boolean;
   /** venvctl's own directories: root, cache, home. */
   dirs: Dirs;
   platform: NodeJS.Platform;
@@ -53,24 +58,121 @@ function fdWriter(fd: number): Output {
   };
 }
 
-/** Builds the Context of the running process. */
+/** Where the process writes its errors, for when no Context could be made. */
+export function processStderr(): Output {
+  return fdWriter(2);
+}
+
+/**
+ * Builds the Context of the running process. Throws VenvctlError when the
+ * process cannot run any command: its working directory is gone, or
+ * venvctl's own directories are on a pseudo file system.
+ */
 export function contextFromProcess(): Context {
   const env = process.env;
   const home = env.HOME || homedir();
+  const dirs = resolveDirs(env, home);
+  refusePseudoFileSystems(dirs, env);
   const ctx: Context = {
-    cwd: process.cwd(),
+    cwd: workingDirectory(env),
     env,
     stdout: fdWriter(1),
     stderr: fdWriter(2),
     isTTY: false,
-    dirs: resolveDirs(env, home),
+    stdinIsTTY: false,
+    dirs,
     platform: process.platform,
   };
   // Asked rarely, so loaded only when asked (tty brings net and streams).
+  // stdin is asked through isatty(0), not process.stdin: building that
+  // stream would make a pipe on fd 0 non-blocking for the children too.
   let tty: boolean | undefined;
-  Object.defineProperty(ctx, "isTTY", {
-    get: () => (tty ??= (process.stderr as { isTTY?: boolean }).isTTY === true),
-    enumerable: true,
+  let stdinTty: boolean | undefined;
+  Object.defineProperties(ctx, {
+    isTTY: { get: () => (tty ??= (process.stderr as { isTTY?: boolean }).isTTY === true), enumerable: true },
+    stdinIsTTY: {
+      get: () => (stdinTty ??= (createRequire(import.meta.url)("node:tty") as typeof import("node:tty")).isatty(0)),
+      enumerable: true,
+    },
   });
   return ctx;
+}
+
+/** process.cwd(), or an error that says the directory is gone (getcwd fails once it is deleted). */
+function workingDirectory(env: Record<string, string | undefined>): string {
+  try {
+    return process.cwd();
+  } catch (err) {
+    if (!isSystemError(err)) throw err;
+    // The shell's $PWD still names it, which is the best name there is.
+    const where = env.PWD ? ` ${env.PWD}` : "";
+    throw new VenvctlError(`cannot read the current directory${where}: ${errnoWords(err)}`, {
+      hint: err.code === "ENOENT"
+        ? `the directory was removed (or replaced) after this shell entered it; \`cd\` to one that exists and run again`
+        : `\`cd\` to a directory you can read and run again`,
+    });
+  }
+}
+
+/**
+ * Refuses arguments that were not valid UTF-8. Node decodes argv lossily,
+ * each bad byte becoming U+FFFD, so `create $'x\xff'` would act on another
+ * name (`x\uFFFD`), and two such names on one directory. Only an argument
+ * holding U+FFFD can be one; where /proc/self/cmdline gives the bytes, they
+ * decide (a real U+FFFD typed as UTF-8 is accepted). Without it, U+FFFD is
+ * taken as the sign: refusing a rare real one is safer than acting on
+ * another name.
+ */
+export function refuseUndecodableArguments(argv: readonly string[]): void {
+  const suspect = argv.findIndex((a) => a.includes("\uFFFD"));
+  if (suspect < 0) return;
+  let raw: Buffer[] | undefined;
+  try {
+    // NUL-terminated words; the last argv.length of them are ours.
+    const words = splitNul(readFileSync("/proc/self/cmdline"));
+    if (words.length >= argv.length) raw = words.slice(words.length - argv.length);
+  } catch {
+    raw = undefined;
+  }
+  for (let i = suspect; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.includes("\uFFFD")) continue;
+    const bytes = raw?.[i];
+    // The bytes must be this argument's: they decode (lossily) to it.
+    if (bytes && bytes.toString("utf8") === arg && isUtf8(bytes)) continue;
+    const shown = bytes && bytes.toString("utf8") === arg ? escapeBytes(bytes) : JSON.stringify(arg);
+    throw new UsageError(`argument ${shown} is not valid UTF-8`, {
+      hint: "venvctl reads its arguments as UTF-8 and would act on another name (each bad byte read as U+FFFD); " +
+        "rename the file or directory to a UTF-8 name, or give another",
+    });
+  }
+}
+
+function splitNul(buf: Buffer): Buffer[] {
+  const words: Buffer[] = [];
+  let start = 0;
+  for (let i = buf.indexOf(0); i >= 0; i = buf.indexOf(0, start)) {
+    words.push(buf.subarray(start, i));
+    start = i + 1;
+  }
+  return words;
+}
+
+/** The bytes as text, each byte that is not part of valid UTF-8 as \xNN (as bash's $'…' writes it). */
+function escapeBytes(bytes: Buffer): string {
+  let out = "";
+  let i = 0;
+  outer: while (i < bytes.length) {
+    for (let len = 1; len <= 4 && i + len <= bytes.length; len++) {
+      const piece = bytes.subarray(i, i + len);
+      if (isUtf8(piece)) {
+        out += piece.toString("utf8").replace(/[\\']/g, (c) => `\\${c}`);
+        i += len;
+        continue outer;
+      }
+    }
+    out += `\\x${bytes[i]!.toString(16).padStart(2, "0")}`;
+    i++;
+  }
+  return `$'${out}'`;
 }

@@ -1,6 +1,7 @@
 // `venvctl create [DIR...]`: one interpreter, one or more venvs.
 import { resolve } from "node:path";
 import type { Context } from "../context.js";
+import { withPath } from "../errors.js";
 import type { Source } from "../python/discovery.js";
 import { findInterpreter } from "../python/selection.js";
 import { parsePythonRequest } from "../python/request.js";
@@ -32,15 +33,21 @@ export async function create(opts: CreateOptions, ctx: Context): Promise<CreateR
   const envs: CreateVenvResult[] = [];
   const seedDir = opts.seedDir ?? (ctx.env.VENVCTL_SEED_DIR || undefined);
   for (const dir of opts.dirs) {
-    envs.push(await createVenv(ctx, found.interpreter, {
-      envDir: resolve(ctx.cwd, dir),
+    const envDir = resolve(ctx.cwd, dir);
+    // A failed system call is named by the directory the user gave, not by
+    // the build beside it where it happened (that one is the `Caused by:`).
+    const created = createVenv(ctx, found.interpreter, {
+      envDir,
       onExisting: opts.onExisting,
       systemSitePackages: opts.systemSitePackages,
       symlinks: opts.symlinks,
       prompt: opts.prompt,
       seed: opts.withPip ? { seedDir: seedDir ? resolve(ctx.cwd, seedDir) : undefined, linkMode: opts.linkMode } : undefined,
       upgradeDeps: opts.upgradeDeps,
-    }));
+    }).catch((err: unknown) => {
+      throw withPath(err, opts.onExisting === "upgrade" ? "upgrade" : "create", envDir);
+    });
+    envs.push(await created);
   }
   return { envs, source: found.source };
 }

@@ -32,6 +32,14 @@ export async function uninstall(opts: UninstallOptions, ctx: Context): Promise<U
     const e = commandLineRequirement(n, false, ctx.cwd);
     if (e.spec.kind !== "named") throw new UsageError(`uninstall takes project names: ${n}`);
   }
+  // pip asks "Proceed (Y/n)?" on stdin; with no terminal there it dies with
+  // an EOFError traceback (or takes whatever a pipe holds as the answer).
+  const yes = opts.yes || opts.pipArgs.includes("-y") || opts.pipArgs.includes("--yes");
+  if (!yes && !ctx.stdinIsTTY) {
+    throw new UsageError("uninstall asks for confirmation, and stdin is not a terminal to answer on", {
+      hint: "pass -y (--yes) to uninstall without asking",
+    });
+  }
   readInputs({ requirementFiles: opts.requirementFiles }, { cwd: ctx.cwd, env: ctx.env });
   const target = await resolveTargetToChange(ctx, opts.python, "uninstall", opts);
   const args = ["uninstall", ...(opts.yes ? ["--yes"] : []), ...opts.names];

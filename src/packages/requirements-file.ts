@@ -8,7 +8,8 @@
 import { isUtf8 } from "node:buffer";
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { UsageError } from "../errors.js";
+import { errnoWords, isSystemError, osError, UsageError, type SystemError } from "../errors.js";
+import { isDirectory, isFile } from "../util/fs.js";
 import { parseMarker, MarkerSyntaxError, type MarkerNode } from "./markers.js";
 import { isArchiveFile, isUrl, looksLikePath } from "./requirement-line.js";
 import { parseRequirement, type Requirement } from "./requirement.js";
@@ -126,8 +127,8 @@ export function readRequirementsFile(
   } catch (err) {
     if (err instanceof RequirementsFileError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "No such file or directory" : code === "EACCES" ? "Permission denied" : (err as Error).message;
-    return fail(`could not open requirements file ${file}: ${why}`, code === "ENOENT" ? "check the path (relative to the working directory, or to the file that includes it)" : undefined);
+    const why = code === "ENOENT" ? "No such file or directory" : code === "EACCES" ? "Permission denied" : isSystemError(err) ? errnoWords(err) : (err as Error).message;
+    return fail(`could not open requirements file ${file}: ${why}`, code === "ENOENT" ? "check the path (relative to the working directory, or to the file that includes it)" : isSystemError(err) ? osError(err).hint : undefined);
   }
   let real: string;
   try {
@@ -244,7 +245,12 @@ function requirementEntry(
   const parsed = parseRequirement(name);
   if (!parsed.ok) {
     let hint: string | undefined;
-    if (name.includes("/")) hint = "it looks like a path, and there is no such file or directory";
+    if (name.includes("/")) {
+      const err = statError(resolve(cwd, nameNoExtras));
+      hint = err && err.code !== "ENOENT"
+        ? `it looks like a path, which cannot be reached: ${errnoWords(err)}; ${osError(err).hint}`
+        : "it looks like a path, and there is no such file or directory";
+    }
     else if (name.includes("=") && !/[<>!~=]=|[<>]/.test(name)) hint = "= is not a valid operator. Did you mean == ?";
     const why = parsed.error.endsWith(`: ${name}`) ? parsed.error.slice(0, -(name.length + 2)) : parsed.error;
     return fail(`Invalid requirement: ${pyRepr(name)}: ${why}`, hint);
@@ -253,12 +259,14 @@ function requirementEntry(
   return entry;
 }
 
-function isDirectory(p: string): boolean {
-  return statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
-}
-
-function isFile(p: string): boolean {
-  return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
+/** Why stat fails on `p`, for a hint; undefined when it does not. */
+function statError(p: string): SystemError | undefined {
+  try {
+    statSync(p);
+    return undefined;
+  } catch (err) {
+    return isSystemError(err) ? err : undefined;
+  }
 }
 
 /** Python's repr of a str, for messages that quote requirements as pip does. */

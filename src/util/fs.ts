@@ -1,10 +1,10 @@
 // Atomic file-system operations: write beside, then rename into place.
 // Everything venvctl writes that another process may read goes through here.
 import {
-  closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, writeSync,
-  type Stats,
+  closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, statSync,
+  writeSync, type Stats,
 } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { uniqueSuffix } from "./hash.js";
 
 /** A unique name beside `target` that venvctl owns (dot-prefixed, tagged). */
@@ -65,14 +65,79 @@ export function lstatOrUndefined(path: string): Stats | undefined {
   }
 }
 
+/**
+ * Whether `path` is a directory (links followed), as Python's os.path.isdir
+ * answers, which pip asks: false when stat fails for any reason (ENOENT,
+ * ENOTDIR, ELOOP, ENAMETOOLONG, EACCES).
+ */
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `path` is a regular file (links followed), as Python's os.path.isfile: false when stat fails. */
+export function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** Whether a directory has no entries. */
 export function isEmptyDir(path: string): boolean {
   return readdirSync(path).length === 0;
 }
 
-/** mkdir -p. */
-export function ensureDir(path: string, mode?: number): void {
-  mkdirSync(path, { recursive: true, ...(mode === undefined ? {} : { mode }) });
+/**
+ * mkdir -p, one level at a time; answers the directories it made, outermost
+ * first. Node's recursive mkdir never returns where mkdir(2) answers ENOENT
+ * under a directory that exists (/proc: it retries the parent forever), so
+ * it is not used: here every failure is thrown, and what was made before it
+ * is removed again, so a failure leaves nothing behind.
+ */
+export function ensureDir(path: string, mode?: number): string[] {
+  const missing: string[] = [];
+  let d = resolve(path);
+  // stat, not lstat: a link to a directory is a directory. ENOTDIR, EACCES,
+  // ELOOP from here are thrown as they are.
+  while (!statSync(d, { throwIfNoEntry: false })) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+    d = dirname(d);
+  }
+  // An existing file where the directory should be: mkdir says EEXIST.
+  if (!missing.length && !statSync(d).isDirectory()) mkdirSync(d);
+  const made: string[] = [];
+  try {
+    for (const m of missing) {
+      try {
+        mkdirSync(m, mode === undefined ? undefined : { mode });
+        made.push(m);
+      } catch (err) {
+        // Made by another process meanwhile: as good as ours, but not ours to remove.
+        if (!isNodeError(err, "EEXIST") || !statSync(m).isDirectory()) throw err;
+      }
+    }
+  } catch (err) {
+    removeMadeDirs(made);
+    throw err;
+  }
+  return made;
+}
+
+/** Removes directories ensureDir made (innermost first), each only while it is still empty. */
+export function removeMadeDirs(made: readonly string[]): void {
+  for (const d of [...made].reverse()) {
+    try {
+      rmdirSync(d);
+    } catch {
+      // Not empty any more (someone else wrote there), or gone: leave it.
+    }
+  }
 }
 
 /**
@@ -80,7 +145,12 @@ export function ensureDir(path: string, mode?: number): void {
  * has renamed aside). Never call this on a path the user owns.
  */
 export function removeOwnedTree(path: string): void {
-  rmSync(path, { recursive: true, force: true, maxRetries: 3 });
+  try {
+    rmSync(path, { recursive: true, force: true, maxRetries: 3 });
+  } catch (err) {
+    // force ignores only ENOENT; a path through a file (ENOTDIR) cannot exist either.
+    if (!isNodeError(err, "ENOTDIR")) throw err;
+  }
 }
 
 /** Narrows an unknown error to a Node system error with the given code. */

@@ -1,15 +1,15 @@
 // Creating a venv, natively, as ordered steps: validate the target before
 // touching disk, build in a temporary sibling, then rename into place — so a
 // failure or Ctrl-C never leaves a half-made environment.
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmdirSync, symlinkSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, symlinkSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Context } from "../context.js";
-import { VenvctlError } from "../errors.js";
+import { errnoWords, isSystemError, VenvctlError } from "../errors.js";
 import { describeInterpreter, type Interpreter } from "../python/interpreter.js";
 import { formatVersion } from "../python/version.js";
 import { venvctlVersion } from "../util/assets.js";
-import { atomicWriteFile, writeNewFile, isEmptyDir, isNodeError, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
-import { debug } from "../util/log.js";
+import { atomicWriteFile, ensureDir, writeNewFile, isEmptyDir, isNodeError, lstatOrUndefined, removeMadeDirs, removeOwnedTree, siblingTempPath } from "../util/fs.js";
+import { debug, warn } from "../util/log.js";
 import { cshSingleQuoted, fishSingleQuoted, powershellSingleQuoted, renderActivators, shSingleQuoted } from "./activators.js";
 import { cfgPath, pyvenvCfgEntries, resolvePrompt, venvLayout, type VenvLayout } from "./layout.js";
 import { formatPyvenvCfg } from "./pyvenv-cfg.js";
@@ -136,17 +136,13 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
   const stage = (finalPath: string) => (finalPath === envDir || finalPath.startsWith(envDir + "/") ? buildDir + finalPath.slice(envDir.length) : finalPath);
 
   // Parents are made as venv makes them; remember which, to undo on failure.
-  const madeParents: string[] = [];
-  if (existing === "missing") {
-    for (let d = dirname(fsTarget); !existsSync(d); d = dirname(d)) madeParents.unshift(d);
-    if (madeParents.length) mkdirSync(dirname(fsTarget), { recursive: true });
-  }
+  const madeParents = existing === "missing" && !existsSync(dirname(fsTarget)) ? ensureDir(dirname(fsTarget)) : [];
 
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted = true;
     if (!inPlace) removeOwnedTree(buildDir);
-    removeMadeParents(madeParents);
+    removeMadeDirs(madeParents);
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
   process.on("SIGINT", onSignal);
@@ -208,8 +204,15 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
     // Step 7: into place.
     if (!inPlace) moveIntoPlace(buildDir, fsTarget, existing);
   } catch (err) {
-    if (!inPlace && !interrupted) removeOwnedTree(buildDir);
-    removeMadeParents(madeParents);
+    // A cleanup that fails is told, never thrown: it would hide why the build failed.
+    if (!inPlace && !interrupted) {
+      try {
+        removeOwnedTree(buildDir);
+      } catch (cleanupErr) {
+        warn(ctx, `could not remove the unfinished build ${buildDir}: ${isSystemError(cleanupErr) ? errnoWords(cleanupErr) : String(cleanupErr)}; remove it by hand`);
+      }
+    }
+    removeMadeDirs(madeParents);
     throw err;
   } finally {
     process.off("SIGINT", onSignal);
@@ -221,16 +224,6 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
     await upgradeDependencies(ctx, interpreter, layout);
   }
   return { envDir, interpreter, layout, previous: existing === "missing" ? "new" : existing, seeded, warnings };
-}
-
-function removeMadeParents(made: string[]): void {
-  for (const d of [...made].reverse()) {
-    try {
-      rmdirSync(d);
-    } catch {
-      // Not empty any more (someone else wrote there): leave it.
-    }
-  }
 }
 
 /** Writes the interpreter link (or copy) and its aliases, as venv's setup_python. */

@@ -30,6 +30,8 @@ const SIG_CENTRAL = 0x02014b50;
 const SIG_LOCAL = 0x04034b50;
 const MAX16 = 0xffff;
 const MAX32 = 0xffffffff;
+/** zlib's largest output (and Node's largest buffer on 64-bit machines): 4 GiB. */
+const MAX_ENTRY = 2 ** 32;
 
 /** A ZIP archive held in memory. */
 export class ZipArchive {
@@ -64,10 +66,18 @@ export class ZipArchive {
     if (entry.method === 0) {
       out = raw;
     } else if (entry.method === 8) {
+      if (entry.size > MAX_ENTRY) {
+        throw new ZipFormatError(`${entry.name}: ${entry.size} bytes is more than one buffer holds (a wheel is read in memory)`);
+      }
       try {
-        // maxOutputLength bounds what a lying size field could make us allocate.
-        out = entry.size === 0 ? zlib.inflateRawSync(raw) : zlib.inflateRawSync(raw, { maxOutputLength: entry.size });
+        // Inflating stops at the declared size, so a bomb behind a lying
+        // header costs no more memory than it admits to. (The cap must be at
+        // least 1: a declared 0 that inflates to 1 byte is caught by the size check.)
+        out = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(entry.size, 1) });
       } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+          throw new ZipFormatError(`${entry.name}: inflates to more than the ${entry.size} bytes the directory says`);
+        }
         throw new ZipFormatError(`${entry.name}: cannot inflate (${(err as Error).message})`);
       }
     } else {

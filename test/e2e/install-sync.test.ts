@@ -5,6 +5,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
+import { requireOrSkip, which } from "../helpers/require.js";
+import { CLI, spawnAsync } from "../helpers/run-cli.js";
 import { installed, makeEnv, pip, pythonStarts, show, venvctl, type TestEnv } from "../helpers/install-env.js";
 import { buildInstallWheels } from "../helpers/install-wheels.js";
 
@@ -84,14 +86,26 @@ describe("uninstall", () => {
     assert.ok(!existsSync(join(env.dir, "bin", "zeta-cmd")));
   });
 
-  test("without -y pip asks, reading our stdin", async () => {
+  test("without -y pip asks on the terminal; with no terminal on stdin, -y is asked for before pip", async (t) => {
     const env = makeEnv(sb, "uninstall-ask");
     await pipInstall(env, "leaf");
     const ask = { PIP_NO_INPUT: undefined };
-    const no = await venvctl(["uninstall", "-p", env.dir, "leaf"], sb, { input: "n\n", env: ask });
+    // No terminal: pip's question would meet EOF (a traceback) or whatever a pipe holds.
+    const piped = await venvctl(["uninstall", "-p", env.dir, "leaf"], sb, { input: "y\n", env: ask });
+    assert.equal(piped.code, 2, show(piped));
+    assert.match(piped.stderr, /^hint: pass -y \(--yes\) to uninstall without asking$/m);
+    assert.equal(installed(env.site).leaf, "1.0", show(piped));
+    // A terminal: script(1) runs venvctl on a pty and types what its stdin holds.
+    const script = which("script");
+    if (!requireOrSkip(t, script !== undefined, "script (util-linux) is needed to give venvctl a terminal")) return;
+    const env2: Record<string, string> = { ...sb.env };
+    delete env2.PIP_NO_INPUT;
+    const command = [process.execPath, CLI, "uninstall", "-p", env.dir, "leaf"].map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(" ");
+    const onTerminal = (answer: string) => spawnAsync(script!, ["-qec", command, "/dev/null"], { cwd: sb.work, env: env2, input: answer });
+    const no = await onTerminal("n\n");
     assert.equal(installed(env.site).leaf, "1.0", show(no));
-    assert.match(no.stderr, /Proceed \(Y\/n\)\?/);
-    const yes = await venvctl(["uninstall", "-p", env.dir, "leaf"], sb, { input: "y\n", env: ask });
+    assert.match(no.stdout, /Proceed \(Y\/n\)\?/);
+    const yes = await onTerminal("y\n");
     assert.equal(yes.code, 0, show(yes));
     assert.equal(installed(env.site).leaf, undefined);
   });

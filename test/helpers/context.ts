@@ -20,6 +20,7 @@ export function makeContext(sb: Sandbox, overrides: { cwd?: string; env?: Record
     stdout: { write: (s: string) => (out += s) },
     stderr: { write: (s: string) => (err += s) },
     isTTY: false,
+    stdinIsTTY: false,
     dirs: resolveDirs(env, env.HOME ?? sb.home),
     platform: process.platform,
     out: () => out,
