@@ -1,13 +1,13 @@
 // Probing interpreters: run probe.py once per interpreter and cache the answer
 // keyed by the interpreter's path, real path, size and mtime, so that later
 // calls with the same interpreter start no Python at all.
-import { mkdirSync, readFileSync, realpathSync, statSync, openSync, readSync, closeSync } from "node:fs";
+import { readFileSync, realpathSync, statSync, openSync, readSync, closeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import { assetPath } from "../util/assets.js";
 import { capture } from "../util/exec.js";
-import { atomicWriteFile, isNodeError } from "../util/fs.js";
+import { atomicWriteFile, ensureDir, isNodeError } from "../util/fs.js";
 import { quickHash } from "../util/hash.js";
 import { debug, tildify } from "../util/log.js";
 import { formatVersion, versionFromInfo, type PythonVersion } from "./version.js";
@@ -220,7 +220,7 @@ function readCache(ctx: Pick<Context, "dirs">, key: string): ProbeInfo | undefin
 function writeCache(ctx: Pick<Context, "dirs" | "env" | "stderr">, key: string, info: ProbeInfo): void {
   const file = cacheFile(ctx, key);
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    ensureDir(dirname(file));
     atomicWriteFile(file, JSON.stringify(info));
   } catch (err) {
     // The cache is an optimisation: an unwritable one costs speed, not correctness.

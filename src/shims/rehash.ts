@@ -17,7 +17,7 @@ import { buildInventory, type Inventory } from "../python/inventory.js";
 import { isExecutableFile, pyenvRoot, searchDirs, shimDirs } from "../python/path-search.js";
 import { VERSION_FILE_READ_BYTES } from "../python/version-file.js";
 import { shimTemplatesDir } from "../util/assets.js";
-import { isNodeError, lstatOrUndefined, removeOwnedTree, writeNewFile } from "../util/fs.js";
+import { ensureDir, isNodeError, lstatOrUndefined, removeOwnedTree, writeNewFile } from "../util/fs.js";
 import { debug, tildify } from "../util/log.js";
 import { BUNDLED } from "../util/vendor.js";
 import { shQuote } from "./posix-shell.js";
@@ -249,7 +249,7 @@ export async function rehashShims(ctx: Ctx, opts: RehashOptions = {}): Promise<R
   const kept: string[] = [];
   const blocked: string[] = [];
   try {
-    mkdirSync(ctx.dirs.root, { recursive: true });
+    ensureDir(ctx.dirs.root);
     mkdirSync(gen);
   } catch (err) {
     throw rootError(ctx, err);
