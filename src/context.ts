@@ -19,8 +19,6 @@ export interface Context {
   env: Record<string, string | undefined>;
   stdout: Output;
   stderr: Output;
-  /** Whether stderr is a terminal (for colour and progress). */
-  isTTY: boolean;
   /** Whether stdin is a terminal: whether a question (pip's "Proceed (Y/n)?") can be answered. */
   stdinIsTTY: boolean;
   /** venvctl's own directories: root, cache, home. */
@@ -78,7 +76,6 @@ export function contextFromProcess(): Context {
     env,
     stdout: fdWriter(1),
     stderr: fdWriter(2),
-    isTTY: false,
     stdinIsTTY: false,
     dirs,
     platform: process.platform,
@@ -86,10 +83,8 @@ export function contextFromProcess(): Context {
   // Asked rarely, so loaded only when asked (tty brings net and streams).
   // stdin is asked through isatty(0), not process.stdin: building that
   // stream would make a pipe on fd 0 non-blocking for the children too.
-  let tty: boolean | undefined;
   let stdinTty: boolean | undefined;
   Object.defineProperties(ctx, {
-    isTTY: { get: () => (tty ??= (process.stderr as { isTTY?: boolean }).isTTY === true), enumerable: true },
     stdinIsTTY: {
       get: () => (stdinTty ??= (createRequire(import.meta.url)("node:tty") as typeof import("node:tty")).isatty(0)),
       enumerable: true,

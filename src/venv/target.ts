@@ -255,11 +255,6 @@ export function envPipVersion(sysPath: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** The pip version the target would run (its sys.path built as site.py builds it), or undefined. */
-export function targetPipVersion(target: PackageTarget, ctx: Pick<Context, "env" | "cwd">): string | undefined {
-  return envPipVersion(targetSysPath(target, ctx));
-}
-
 /** "the virtual environment at ~/proj/.venv" / "CPython 3.12.1 at /usr/bin/python3", for messages. */
 export function describeTarget(target: PackageTarget, home: string): string {
   return target.kind === "venv"

@@ -19,7 +19,6 @@ export function makeContext(sb: Sandbox, overrides: { cwd?: string; env?: Record
     env,
     stdout: { write: (s: string) => (out += s) },
     stderr: { write: (s: string) => (err += s) },
-    isTTY: false,
     stdinIsTTY: false,
     dirs: resolveDirs(env, env.HOME ?? sb.home),
     platform: process.platform,
