@@ -14,6 +14,7 @@ import { cshSingleQuoted, fishSingleQuoted, powershellSingleQuoted, renderActiva
 import { cfgPath, pyvenvCfgEntries, resolvePrompt, venvLayout, type VenvLayout } from "./layout.js";
 import { formatPyvenvCfg } from "./pyvenv-cfg.js";
 import type { SeedOptions, SeededDistribution } from "./seed.js";
+import { whyNotAVenv } from "./venv-check.js";
 
 /** What to do when the target already exists (from --clear/--allow-existing/--upgrade). */
 export type OnExisting = "refuse" | "clear" | "allow" | "upgrade";
@@ -67,7 +68,18 @@ function inspectTarget(envDir: string, onExisting: OnExisting): Existing {
       hint: "choose another path; venvctl will not replace a file",
     });
   }
-  if (existsSync(cfgPath(envDir))) {
+  if (isEmptyDir(envDir)) {
+    if (onExisting === "upgrade") {
+      throw new VenvctlError(`cannot upgrade ${envDir}: it is not a virtual environment (it is empty)`, {
+        hint: "create it first, without --upgrade",
+      });
+    }
+    return "empty";
+  }
+  // Deleting (--clear) or rewriting (--upgrade) needs a venv, not merely
+  // something named pyvenv.cfg: see venv-check.ts.
+  const not = whyNotAVenv(realpathSync(envDir));
+  if (!not) {
     if (onExisting === "refuse") {
       throw new VenvctlError(`${envDir} is already a virtual environment`, {
         hint: "pass --clear to replace it, --upgrade to move it to this Python, or --allow-existing to write into it",
@@ -75,21 +87,33 @@ function inspectTarget(envDir: string, onExisting: OnExisting): Existing {
     }
     return "venv";
   }
-  if (isEmptyDir(envDir)) {
-    if (onExisting === "upgrade") {
-      throw new VenvctlError(`cannot upgrade ${envDir}: it is not a virtual environment (no pyvenv.cfg)`);
-    }
-    return "empty";
+  switch (onExisting) {
+    case "clear":
+      throw new VenvctlError(`refusing to clear ${envDir}: it is not a virtual environment (${not.reason}), and --clear only deletes venvs`, {
+        hint: not.cfg === "missing"
+          ? "choose an empty or new directory, or pass --allow-existing to add a venv beside its files"
+          : not.cfg === "ok"
+            ? "if it is a venv you keep other files in, move them out of it first; nothing was deleted"
+            : "choose an empty or new directory; nothing was deleted",
+      });
+    case "upgrade":
+      throw new VenvctlError(`cannot upgrade ${envDir}: it is not a virtual environment (${not.reason})`, {
+        hint: "--upgrade only moves a venv to another Python; nothing was changed",
+      });
+    case "allow":
+      // Its other files are kept; but a pyvenv.cfg that is not a venv's
+      // config would be replaced by the one written here.
+      if (not.cfg === "bad") {
+        throw new VenvctlError(`refusing to write a venv into ${envDir}: ${not.reason}, and the venv's own pyvenv.cfg would replace it`, {
+          hint: "move it away, or choose an empty or new directory",
+        });
+      }
+      return "dir";
+    default:
+      throw new VenvctlError(`${envDir} exists, is not empty, and is not a virtual environment (${not.reason})`, {
+        hint: "choose another directory, or pass --allow-existing to write the venv into it",
+      });
   }
-  if (onExisting === "clear") {
-    throw new VenvctlError(`refusing to clear ${envDir}: it is not a virtual environment (no pyvenv.cfg), and --clear only deletes venvs`, {
-      hint: "choose an empty or new directory, or pass --allow-existing to add a venv beside its files",
-    });
-  }
-  if (onExisting === "allow") return "dir";
-  throw new VenvctlError(`${envDir} exists, is not empty, and is not a virtual environment`, {
-    hint: "choose another directory, or pass --allow-existing to write the venv into it",
-  });
 }
 
 function safeIsDir(p: string): boolean {

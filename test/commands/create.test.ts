@@ -247,3 +247,74 @@ test("a symlink to a directory is followed, not replaced", async (t) => {
   assert.ok(lstatSync(join(sb.work, "link")).isSymbolicLink());
   assert.ok(existsSync(join(real, "pyvenv.cfg")));
 });
+
+/** A project: code and a git repository, the things --clear must never take. */
+function makeProject(dir: string): void {
+  mkdirSync(join(dir, "src"), { recursive: true });
+  mkdirSync(join(dir, ".git"));
+  writeFileSync(join(dir, "src", "main.py"), "code\n");
+  writeFileSync(join(dir, ".git", "HEAD"), "ref: refs/heads/main\n");
+}
+
+// Something named pyvenv.cfg does not make a venv (the issue's reproductions).
+const NOT_A_VENVS_CFG: { name: string; make(cfg: string): void; reason: RegExp }[] = [
+  { name: "a directory", make: (cfg) => mkdirSync(cfg), reason: /its pyvenv\.cfg is a directory/ },
+  { name: "an empty file", make: (cfg) => writeFileSync(cfg, ""), reason: /no `home =` line/ },
+  { name: "random bytes", make: (cfg) => writeFileSync(cfg, Buffer.from([0x9f, 0x00, 0xff, 0x3d, 0x0a, 0xc3, 0x28, 0x7f])), reason: /no `home =` line/ },
+  { name: "a symlink to /etc/hostname", make: (cfg) => symlinkSync("/etc/hostname", cfg), reason: /its pyvenv\.cfg is a symbolic link/ },
+];
+
+for (const c of NOT_A_VENVS_CFG) {
+  test(`a project whose pyvenv.cfg is ${c.name} is refused by --clear, --upgrade and --allow-existing, and untouched`, async (t) => {
+    const sb = makeSandbox(t);
+    const proj = join(sb.work, "proj");
+    makeProject(proj);
+    c.make(join(proj, "pyvenv.cfg"));
+    const before = snapshotTree(sb.work);
+    const e1 = await rejects(create(opts([proj], { onExisting: "clear" }), makeContext(sb)), /^refusing to clear .*proj: it is not a virtual environment/);
+    assert.match(e1.message, c.reason);
+    assert.match(e1.hint ?? "", /nothing was deleted/);
+    const e2 = await rejects(create(opts([proj], { onExisting: "upgrade" }), makeContext(sb)), /^cannot upgrade .*proj: it is not a virtual environment/);
+    assert.match(e2.message, c.reason);
+    assert.ok(e2.hint, "a hint");
+    const e3 = await rejects(create(opts([proj], { onExisting: "allow" }), makeContext(sb)), /^refusing to write a venv into .*proj: /);
+    assert.match(e3.message, c.reason);
+    assert.ok(e3.hint, "a hint");
+    const e4 = await rejects(create(opts([proj]), makeContext(sb)), /not empty, and is not a virtual environment/);
+    assert.match(e4.message, c.reason);
+    assert.deepEqual(snapshotTree(sb.work), before, "nothing changed, nothing left beside it");
+  });
+}
+
+test("a venv's pyvenv.cfg beside a project's files is not a venv: --clear and --upgrade refuse, naming what it holds", async (t) => {
+  const sb = makeSandbox(t);
+  const proj = join(sb.work, "proj");
+  makeProject(proj);
+  // `python -m venv .` in a project: a real venv's files, and the project's.
+  const r = spawnSync(PY312!, ["-m", "venv", "--without-pip", proj], { encoding: "utf8", env: sb.env });
+  assert.equal(r.status, 0, r.stderr);
+  const before = snapshotTree(sb.work);
+  const e1 = await rejects(create(opts([proj], { onExisting: "clear" }), makeContext(sb)), /refusing to clear/);
+  assert.match(e1.message, /it holds \.git, src, which a venv does not/);
+  assert.match(e1.hint ?? "", /move them out/);
+  await rejects(create(opts([proj], { onExisting: "upgrade" }), makeContext(sb)), /cannot upgrade .*it holds \.git, src/);
+  assert.deepEqual(snapshotTree(sb.work), before);
+  // --allow-existing writes into it and keeps the project.
+  await create(opts([proj], { onExisting: "allow" }), makeContext(sb));
+  assert.equal(readFileSync(join(proj, "src", "main.py"), "utf8"), "code\n");
+  assert.ok(existsSync(join(proj, ".git", "HEAD")), "the project's git repository is kept");
+});
+
+test("venvs that python -m venv made, with what pip and other tools add, are recognised and cleared", async (t) => {
+  const sb = makeSandbox(t);
+  const dir = join(sb.work, "env");
+  const r = spawnSync(PY312!, ["-m", "venv", "--without-pip", dir], { encoding: "utf8", env: sb.env });
+  assert.equal(r.status, 0, r.stderr);
+  mkdirSync(join(dir, "share", "man", "man1"), { recursive: true });
+  mkdirSync(join(dir, "etc", "jupyter"), { recursive: true });
+  writeFileSync(join(dir, "CACHEDIR.TAG"), "Signature: 8a477f597d28d172789f06886806bc55\n");
+  await create(opts([dir], { onExisting: "clear" }), makeContext(sb));
+  assert.match(cfgOf(dir), /^venvctl = /m);
+  assert.ok(!existsSync(join(dir, "share")) && !existsSync(join(dir, "etc")), "the old env's contents are gone");
+  assert.deepEqual(readdirSync(sb.work), ["env"]);
+});
