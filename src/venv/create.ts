@@ -208,7 +208,9 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
     put(stage(cfgPath(envDir)), cfg);
 
     if (!upgradeOnly) {
-      // Step 5: activation scripts, .gitignore.
+      // Step 5: activation scripts, and a .gitignore holding `*` — only in a
+      // directory that is all venv (one built here, or a venv written into):
+      // in a user's directory (--allow-existing) it would hide their files.
       for (const file of renderActivators({
         envDir,
         binName: layout.binName,
@@ -218,7 +220,7 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
         put(join(stage(layout.binDir), file.name), file.content, file.mode);
       }
       const gitignore = join(buildDir, ".gitignore");
-      if (!inPlace || !existsSync(gitignore)) put(gitignore, GITIGNORE);
+      if (!inPlace || (existing === "venv" && !existsSync(gitignore))) put(gitignore, GITIGNORE);
 
       // Step 6: seed pip from wheels, natively.
       if (opts.seed) {

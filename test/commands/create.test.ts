@@ -299,10 +299,11 @@ test("a venv's pyvenv.cfg beside a project's files is not a venv: --clear and --
   assert.match(e1.hint ?? "", /move them out/);
   await rejects(create(opts([proj], { onExisting: "upgrade" }), makeContext(sb)), /cannot upgrade .*it holds \.git, src/);
   assert.deepEqual(snapshotTree(sb.work), before);
-  // --allow-existing writes into it and keeps the project.
+  // --allow-existing writes into it, keeps the project, and hides nothing from git.
   await create(opts([proj], { onExisting: "allow" }), makeContext(sb));
   assert.equal(readFileSync(join(proj, "src", "main.py"), "utf8"), "code\n");
   assert.ok(existsSync(join(proj, ".git", "HEAD")), "the project's git repository is kept");
+  assert.ok(!existsSync(join(proj, ".gitignore")), "no .gitignore hiding the project from git");
 });
 
 test("venvs that python -m venv made, with what pip and other tools add, are recognised and cleared", async (t) => {
@@ -317,4 +318,32 @@ test("venvs that python -m venv made, with what pip and other tools add, are rec
   assert.match(cfgOf(dir), /^venvctl = /m);
   assert.ok(!existsSync(join(dir, "share")) && !existsSync(join(dir, "etc")), "the old env's contents are gone");
   assert.deepEqual(readdirSync(sb.work), ["env"]);
+});
+
+test("create --allow-existing . in a project writes no .gitignore; a directory venvctl builds gets one", async (t) => {
+  const sb = makeSandbox(t);
+  const proj = join(sb.work, "proj");
+  makeProject(proj);
+  writeFileSync(join(proj, "README.md"), "# proj\n");
+  await create(opts(["."], { onExisting: "allow" }), makeContext(sb, { cwd: proj }));
+  assert.match(cfgOf(proj), /^home = /m);
+  assert.ok(!existsSync(join(proj, ".gitignore")), "git would ignore the whole project");
+  assert.equal(readFileSync(join(proj, "src", "main.py"), "utf8"), "code\n");
+  // A project's own .gitignore is left as it was.
+  const proj2 = join(sb.work, "proj2");
+  makeProject(proj2);
+  writeFileSync(join(proj2, ".gitignore"), "__pycache__/\n");
+  await create(opts([proj2], { onExisting: "allow" }), makeContext(sb));
+  assert.equal(readFileSync(join(proj2, ".gitignore"), "utf8"), "__pycache__/\n");
+  // New, empty, and a venv written into: all venv, so `*` hides nothing else.
+  const empty = join(sb.work, "empty");
+  mkdirSync(empty);
+  await create(opts([join(sb.work, "new"), empty]), makeContext(sb));
+  assert.match(readFileSync(join(sb.work, "new", ".gitignore"), "utf8"), /^\*$/m);
+  assert.match(readFileSync(join(empty, ".gitignore"), "utf8"), /^\*$/m);
+  const venv = join(sb.work, "venv");
+  const r = spawnSync(PY311!, ["-m", "venv", "--without-pip", venv], { encoding: "utf8", env: sb.env });
+  assert.equal(r.status, 0, r.stderr);
+  await create(opts([venv], { onExisting: "allow" }), makeContext(sb));
+  assert.match(readFileSync(join(venv, ".gitignore"), "utf8"), /^\*$/m);
 });
