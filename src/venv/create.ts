@@ -1,6 +1,7 @@
 // Creating a venv, natively, as ordered steps: validate the target before
 // touching disk, build in a temporary sibling, then rename into place — so a
-// failure or Ctrl-C never leaves a half-made environment.
+// failure or Ctrl-C never leaves a half-made environment, and a kill leaves
+// nothing that the next run does not settle (replace.ts).
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmdirSync, symlinkSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Context } from "../context.js";
@@ -8,11 +9,13 @@ import { VenvctlError } from "../errors.js";
 import { describeInterpreter, type Interpreter } from "../python/interpreter.js";
 import { formatVersion } from "../python/version.js";
 import { venvctlVersion } from "../util/assets.js";
-import { atomicWriteFile, writeNewFile, isEmptyDir, isNodeError, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
+import { atomicWriteFile, writeNewFile, isEmptyDir, lstatOrUndefined, physicalPath, siblingTempPath } from "../util/fs.js";
 import { debug } from "../util/log.js";
+import { removeMarkedDir } from "../util/owned-dir.js";
 import { cshSingleQuoted, fishSingleQuoted, powershellSingleQuoted, renderActivators, shSingleQuoted } from "./activators.js";
 import { cfgPath, pyvenvCfgEntries, resolvePrompt, venvLayout, type VenvLayout } from "./layout.js";
 import { formatPyvenvCfg } from "./pyvenv-cfg.js";
+import { buildPathFor, makeBuildDir, moveIntoPlace, recoverInterrupted } from "./replace.js";
 import type { SeedOptions, SeededDistribution } from "./seed.js";
 import { whyNotAVenv } from "./venv-check.js";
 
@@ -147,6 +150,10 @@ function checkInterpreter(interpreter: Interpreter): void {
 export async function createVenv(ctx: Context, interpreter: Interpreter, opts: CreateVenvOptions): Promise<CreateVenvResult> {
   checkInterpreter(interpreter);
   const envDir = resolve(opts.envDir);
+  // First settle what a killed run left here, so that the target is seen as
+  // it was (an interrupted --clear is rolled back) and nothing is left beside.
+  const location = physicalPath(envDir);
+  recoverInterrupted(ctx, dirname(location), location);
   const existing = inspectTarget(envDir, opts.onExisting);
   const layout = venvLayout(interpreter, envDir);
   const prompt = resolvePrompt(opts.prompt, ctx.cwd);
@@ -156,7 +163,7 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
   const inPlace = (existing === "venv" && (opts.onExisting === "allow" || opts.onExisting === "upgrade")) || existing === "dir";
   const upgradeOnly = opts.onExisting === "upgrade";
   const fsTarget = existing === "missing" ? envDir : realpathSync(envDir);
-  const buildDir = inPlace ? fsTarget : siblingTempPath(fsTarget, "build");
+  const buildDir = inPlace ? fsTarget : buildPathFor(fsTarget);
   const stage = (finalPath: string) => (finalPath === envDir || finalPath.startsWith(envDir + "/") ? buildDir + finalPath.slice(envDir.length) : finalPath);
 
   // Parents are made as venv makes them; remember which, to undo on failure.
@@ -169,7 +176,7 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted = true;
-    if (!inPlace) removeOwnedTree(buildDir);
+    if (!inPlace) removeMarkedDir(buildDir);
     removeMadeParents(madeParents);
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
@@ -180,7 +187,7 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
   // atomic; only files written in place need their own atomic replace.
   const put = inPlace ? atomicWriteFile : writeNewFile;
   try {
-    if (!inPlace) mkdirSync(buildDir);
+    if (!inPlace) makeBuildDir(buildDir, fsTarget);
     debug(ctx, `building ${envDir}${inPlace ? " in place" : ` in ${buildDir}`}`);
 
     // Step 2: directories (bin, include, site-packages) and lib64 → lib.
@@ -232,9 +239,9 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
     }
 
     // Step 7: into place.
-    if (!inPlace) moveIntoPlace(buildDir, fsTarget, existing);
+    if (!inPlace) moveIntoPlace(buildDir, fsTarget, existing === "venv");
   } catch (err) {
-    if (!inPlace && !interrupted) removeOwnedTree(buildDir);
+    if (!inPlace && !interrupted) removeMarkedDir(buildDir);
     removeMadeParents(madeParents);
     throw err;
   } finally {
@@ -277,35 +284,6 @@ function writePythonLinks(layout: VenvLayout, stage: (p: string) => string, syml
     }
     if (tmp !== dest) renameSync(tmp, dest);
   }
-}
-
-/** Renames the finished build into place; with --clear, swaps out the old venv. */
-function moveIntoPlace(buildDir: string, target: string, existing: Existing): void {
-  if (existing !== "venv") {
-    try {
-      // Over a missing path, or an empty directory (rename(2) replaces it).
-      renameSync(buildDir, target);
-      return;
-    } catch (err) {
-      if (isNodeError(err, "ENOTEMPTY") || isNodeError(err, "EEXIST")) {
-        throw new VenvctlError(`${target} was filled by another process while the venv was being built`, {
-          hint: "nothing of it was changed; run again when it is settled",
-        });
-      }
-      throw err;
-    }
-  }
-  // --clear over a venv: old aside, new in, old removed. Only venvs (with
-  // pyvenv.cfg, checked before building) are ever removed here.
-  const aside = siblingTempPath(target, "old");
-  renameSync(target, aside);
-  try {
-    renameSync(buildDir, target);
-  } catch (err) {
-    renameSync(aside, target);
-    throw err;
-  }
-  removeOwnedTree(aside);
 }
 
 /** The command that activates `envDir` in the user's shell (from $SHELL), quoted for that shell. */

@@ -7,6 +7,7 @@
 import { lstatSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { isNodeError, lstatOrUndefined } from "../util/fs.js";
+import { OWNER_MARKER } from "../util/owned-dir.js";
 import { getCfgValue, parsePyvenvCfg } from "./pyvenv-cfg.js";
 
 /**
@@ -14,11 +15,11 @@ import { getCfgValue, parsePyvenvCfg } from "./pyvenv-cfg.js";
  * POSIX and Windows; share/, etc/ and man/ where pip installs data files
  * (jupyter's etc/jupyter, man pages); .gitignore (venv 3.13, virtualenv, uv,
  * venvctl); uv's CACHEDIR.TAG and .lock; pip-selfcheck.json, which old pip
- * wrote into sys.prefix; the Finder's .DS_Store.
+ * wrote into sys.prefix; the Finder's .DS_Store; venvctl's own marker.
  */
 const VENV_ENTRIES = new Set([
   "bin", "Scripts", "lib", "Lib", "lib64", "include", "Include", "share", "etc", "man",
-  "pyvenv.cfg", ".gitignore", "CACHEDIR.TAG", ".lock", "pip-selfcheck.json", ".DS_Store",
+  "pyvenv.cfg", ".gitignore", "CACHEDIR.TAG", ".lock", "pip-selfcheck.json", ".DS_Store", OWNER_MARKER,
 ]);
 
 /** pyvenv.cfg is a few hundred bytes; a large file by that name is something else. */

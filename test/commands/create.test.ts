@@ -347,3 +347,31 @@ test("create --allow-existing . in a project writes no .gitignore; a directory v
   await create(opts([venv], { onExisting: "allow" }), makeContext(sb));
   assert.match(readFileSync(join(venv, ".gitignore"), "utf8"), /^\*$/m);
 });
+
+test("what only looks like a killed run's leftovers beside the target is never touched", async (t) => {
+  const sb = makeSandbox(t);
+  // A pid that is gone: a process that has ended.
+  const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+  const host = (await import("node:os")).hostname();
+  const marker = (fields: object) => JSON.stringify({ pid: Number(dead), host, started: "2026-01-01T00:00:00Z", ...fields });
+  const keep = (name: string, files: Record<string, string>) => {
+    mkdirSync(join(sb.work, name));
+    for (const [f, text] of Object.entries(files)) writeFileSync(join(sb.work, name, f), text);
+  };
+  keep(`.env.venvctl-build-${dead}-1abcdef01`, { "data.txt": "no marker: not ours" });
+  keep(`.env.venvctl-old-${dead}-2abcdef01`, { ".venvctl-owner": marker({ role: "old", target: "other" }), "data.txt": "marked for another target" });
+  keep(`.env.venvctl-old-${dead}-3abcdef01`, { ".venvctl-owner": marker({ role: "build", target: "env" }), "data.txt": "marked with another role" });
+  keep(`.env.venvctl-build-${process.pid}-4abcdef01`, { ".venvctl-owner": marker({ role: "build", target: "env", pid: process.pid }), "data.txt": "a live run's" });
+  keep(`.env.venvctl-build-${dead}-5abcdef01`, { ".venvctl-owner": "{ half", "data.txt": "a marker that is not one" });
+  keep(".env.old", { "data.txt": "the user's" });
+  keep(".env.venvctl-build-notapid", { "data.txt": "the user's" });
+  keep("elsewhere", { ".venvctl-owner": marker({ role: "build", target: "env" }), "data.txt": "the user's" });
+  symlinkSync("elsewhere", join(sb.work, `.env.venvctl-build-${dead}-6abcdef01`));
+  const before = snapshotTree(sb.work);
+  // What a killed run does leave: a build directory made but not yet marked.
+  mkdirSync(join(sb.work, `.env.venvctl-build-${dead}-7abcdef01`));
+  await create(opts([join(sb.work, "env")]), makeContext(sb));
+  const after = snapshotTree(sb.work);
+  for (const [path, entry] of before) assert.deepEqual(after.get(path), entry, `${path} is untouched`);
+  assert.ok(!existsSync(join(sb.work, `.env.venvctl-build-${dead}-7abcdef01`)), "the killed run's empty build is removed");
+});
