@@ -42,6 +42,19 @@ function delays(totalMs: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => Math.round((i * totalMs * 1.3) / (count - 1)));
 }
 
+/**
+ * Makes work/env, the old env the --clear tests replace, with a file that
+ * tells it from the new one; answers both paths.
+ */
+function makeOldEnv(sb: Sandbox, seeded = false): { dir: string; marker: string } {
+  const dir = join(sb.work, "env");
+  const r = runCli(["create", ...(seeded ? [] : ["--without-pip"]), "-p", PY312, dir], { cwd: sb.work, env: sb.env });
+  assert.equal(r.code, 0, describeResult(r));
+  const marker = join(dir, "lib", "python3.12", "site-packages", "old-marker.py");
+  writeFileSync(marker, "# the old env\n");
+  return { dir, marker };
+}
+
 /** How long an uninterrupted run takes here (the machine is shared: measured, not assumed). */
 function measure(args: string[], sb: Sandbox): number {
   const start = Date.now();
@@ -82,11 +95,7 @@ test("Ctrl-C during create --clear leaves the old environment intact, or the new
   const sb = makeSandbox(t);
   measure(["create", "-p", PY312, "warm"], sb);
   const total = measure(["create", "-p", PY312, "warm2"], sb);
-  const dir = join(sb.work, "env");
-  const r = runCli(["create", "--without-pip", "-p", PY312, dir], { cwd: sb.work, env: sb.env });
-  assert.equal(r.code, 0, describeResult(r));
-  const marker = join(dir, "lib", "python3.12", "site-packages", "old-marker.py");
-  writeFileSync(marker, "# the old env\n");
+  const { dir, marker } = makeOldEnv(sb);
   let replaced = 0;
   for (const delay of delays(total, 16)) {
     await interruptAfter(["create", "--clear", "-p", PY312, dir], sb, delay);
@@ -115,6 +124,7 @@ function runWithFault(args: string[], sb: Sandbox, fault: Record<string, string>
   });
 }
 
+
 /** Entries beside the targets: anything hidden in the working directory. */
 function siblings(sb: Sandbox): string[] {
   return readdirSync(sb.work).filter((n) => n.startsWith("."));
@@ -122,11 +132,7 @@ function siblings(sb: Sandbox): string[] {
 
 test("SIGKILL before any change create --clear makes: the target is absent, old or new, and the next run restores it and leaves nothing beside it", (t) => {
   const sb = makeSandbox(t);
-  const dir = join(sb.work, "env");
-  const r0 = runCli(["create", "--without-pip", "-p", PY312, dir], { cwd: sb.work, env: sb.env });
-  assert.equal(r0.code, 0, describeResult(r0));
-  const marker = join(dir, "lib", "python3.12", "site-packages", "old-marker.py");
-  writeFileSync(marker, "# the old env\n");
+  const { dir, marker } = makeOldEnv(sb);
   const seen = { absent: 0, old: 0, new: 0 };
   let n = 1;
   for (; n < 500; n++) {
@@ -191,11 +197,7 @@ test("SIGKILL at any moment of create --clear (seeding pip): the next run leaves
   const sb = makeSandbox(t);
   measure(["create", "-p", PY312, "warm"], sb);
   const total = measure(["create", "-p", PY312, "warm2"], sb);
-  const dir = join(sb.work, "env");
-  const r = runCli(["create", "-p", PY312, dir], { cwd: sb.work, env: sb.env });
-  assert.equal(r.code, 0, describeResult(r));
-  const marker = join(dir, "lib", "python3.12", "site-packages", "old-marker.py");
-  writeFileSync(marker, "# the old env\n");
+  const { dir, marker } = makeOldEnv(sb, true);
   let replaced = 0;
   for (const delay of delays(total, 24)) {
     await killAfter(["create", "--clear", "-p", PY312, dir], sb, delay);
@@ -263,9 +265,7 @@ async function startStoppedAt(t: TestContext, args: string[], sb: Sandbox, op: s
 
 test("a venv that became something else while --clear built its replacement is not deleted", async (t) => {
   const sb = makeSandbox(t);
-  const dir = join(sb.work, "env");
-  const r0 = runCli(["create", "--without-pip", "-p", PY312, dir], { cwd: sb.work, env: sb.env });
-  assert.equal(r0.code, 0, describeResult(r0));
+  const { dir } = makeOldEnv(sb);
   // Stopped right before the old env is moved aside (so after it was checked
   // before the swap): the user's files arrive, the check after the move sees them.
   const run = await startStoppedAt(t, ["create", "--clear", "--without-pip", "-p", PY312, dir], sb, "renameSync", dir);
@@ -284,9 +284,7 @@ test("a venv that became something else while --clear built its replacement is n
 
 test("a live run's build and its old env are left alone by other runs", async (t) => {
   const sb = makeSandbox(t);
-  const dir = join(sb.work, "env");
-  const r0 = runCli(["create", "--without-pip", "-p", PY312, dir], { cwd: sb.work, env: sb.env });
-  assert.equal(r0.code, 0, describeResult(r0));
+  const { dir } = makeOldEnv(sb);
   const run = await startStoppedAt(t, ["create", "--clear", "--without-pip", "-p", PY312, dir], sb, "renameSync", dir);
   const before = siblings(sb);
   assert.equal(before.length, 1, `its build is beside the target: ${before.join(", ")}`);
