@@ -152,8 +152,13 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
   const envDir = resolve(opts.envDir);
   // First settle what a killed run left here, so that the target is seen as
   // it was (an interrupted --clear is rolled back) and nothing is left beside.
-  const location = physicalPath(envDir);
-  recoverInterrupted(ctx, dirname(location), location);
+  // Best effort: a path that cannot even be looked at is told by the checks below.
+  try {
+    const location = physicalPath(envDir);
+    recoverInterrupted(ctx, dirname(location), location);
+  } catch (err) {
+    debug(ctx, `did not look for what killed runs left beside ${envDir}: ${(err as Error).message}`);
+  }
   const existing = inspectTarget(envDir, opts.onExisting);
   const layout = venvLayout(interpreter, envDir);
   const prompt = resolvePrompt(opts.prompt, ctx.cwd);
