@@ -1,8 +1,8 @@
 // Atomic file-system operations: write beside, then rename into place.
 // Everything venvctl writes that another process may read goes through here.
 import {
-  closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, statSync,
-  writeSync, type Stats,
+  closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync,
+  statSync, writeSync, type Stats,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { uniqueSuffix } from "./hash.js";
@@ -10,6 +10,22 @@ import { uniqueSuffix } from "./hash.js";
 /** A unique name beside `target` that venvctl owns (dot-prefixed, tagged). */
 export function siblingTempPath(target: string, tag = "tmp"): string {
   return join(dirname(target), `.${basename(target)}.venvctl-${tag}-${uniqueSuffix()}`);
+}
+
+/** What a name made by siblingTempPath says: whose sibling, which tag, which process (the pid starts uniqueSuffix). */
+export interface SiblingTempName {
+  target: string;
+  tag: string;
+  pid: number;
+}
+
+const SIBLING_NAME = /^\.(.+)\.venvctl-([a-z]+)-(\d+)-\d+[0-9a-f]{8}$/;
+
+/** Reads a name siblingTempPath made back into its parts; undefined for any other name. */
+export function parseSiblingTempName(name: string): SiblingTempName | undefined {
+  const m = SIBLING_NAME.exec(name);
+  if (!m) return undefined;
+  return { target: m[1]!, tag: m[2]!, pid: Number(m[3]) };
 }
 
 /**
@@ -53,6 +69,22 @@ export function realpathOrSelf(path: string): string {
   } catch {
     return path;
   }
+}
+
+/**
+ * Where `path` is on disk: its parent with every link resolved, and a link in
+ * its last component followed too, even when what it names is missing.
+ */
+export function physicalPath(path: string): string {
+  let p = join(realpathOrSelf(dirname(path)), basename(path));
+  // 40 links, as the kernel's limit: a loop stops here, and is found when used.
+  for (let i = 0; i < 40; i++) {
+    const st = lstatOrUndefined(p);
+    if (!st?.isSymbolicLink()) return p;
+    const next = resolve(dirname(p), readlinkSync(p));
+    p = join(realpathOrSelf(dirname(next)), basename(next));
+  }
+  return p;
 }
 
 /** lstat that answers undefined for a missing path instead of throwing. */

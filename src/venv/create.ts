@@ -1,19 +1,23 @@
 // Creating a venv, natively, as ordered steps: validate the target before
 // touching disk, build in a temporary sibling, then rename into place — so a
-// failure or Ctrl-C never leaves a half-made environment.
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, symlinkSync } from "node:fs";
+// failure or Ctrl-C never leaves a half-made environment, and a kill leaves
+// nothing that the next run does not settle (replace.ts).
+import { chmodSync, copyFileSync, existsSync, mkdirSync, realpathSync, renameSync, symlinkSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Context } from "../context.js";
 import { errnoWords, isSystemError, VenvctlError } from "../errors.js";
 import { describeInterpreter, type Interpreter } from "../python/interpreter.js";
 import { formatVersion } from "../python/version.js";
 import { venvctlVersion } from "../util/assets.js";
-import { atomicWriteFile, ensureDir, writeNewFile, isEmptyDir, isNodeError, lstatOrUndefined, removeMadeDirs, removeOwnedTree, siblingTempPath } from "../util/fs.js";
+import { atomicWriteFile, ensureDir, writeNewFile, isDirectory, isEmptyDir, lstatOrUndefined, physicalPath, removeMadeDirs, siblingTempPath } from "../util/fs.js";
 import { debug, warn } from "../util/log.js";
+import { removeMarkedDir } from "../util/owned-dir.js";
 import { cshSingleQuoted, fishSingleQuoted, powershellSingleQuoted, renderActivators, shSingleQuoted } from "./activators.js";
 import { cfgPath, pyvenvCfgEntries, resolvePrompt, venvLayout, type VenvLayout } from "./layout.js";
 import { formatPyvenvCfg } from "./pyvenv-cfg.js";
+import { buildPathFor, makeBuildDir, moveIntoPlace, recoverInterrupted } from "./replace.js";
 import type { SeedOptions, SeededDistribution } from "./seed.js";
+import { whyNotAVenv } from "./venv-check.js";
 
 /** What to do when the target already exists (from --clear/--allow-existing/--upgrade). */
 export type OnExisting = "refuse" | "clear" | "allow" | "upgrade";
@@ -61,13 +65,24 @@ function inspectTarget(envDir: string, onExisting: OnExisting): Existing {
     }
     return "missing";
   }
-  const isDir = st.isDirectory() || (st.isSymbolicLink() && safeIsDir(envDir));
+  const isDir = st.isDirectory() || (st.isSymbolicLink() && isDirectory(envDir));
   if (!isDir) {
     throw new VenvctlError(`${envDir} exists and is not a directory`, {
       hint: "choose another path; venvctl will not replace a file",
     });
   }
-  if (existsSync(cfgPath(envDir))) {
+  if (isEmptyDir(envDir)) {
+    if (onExisting === "upgrade") {
+      throw new VenvctlError(`cannot upgrade ${envDir}: it is not a virtual environment (it is empty)`, {
+        hint: "create it first, without --upgrade",
+      });
+    }
+    return "empty";
+  }
+  // Deleting (--clear) or rewriting (--upgrade) needs a venv, not merely
+  // something named pyvenv.cfg: see venv-check.ts.
+  const not = whyNotAVenv(realpathSync(envDir));
+  if (!not) {
     if (onExisting === "refuse") {
       throw new VenvctlError(`${envDir} is already a virtual environment`, {
         hint: "pass --clear to replace it, --upgrade to move it to this Python, or --allow-existing to write into it",
@@ -75,28 +90,32 @@ function inspectTarget(envDir: string, onExisting: OnExisting): Existing {
     }
     return "venv";
   }
-  if (isEmptyDir(envDir)) {
-    if (onExisting === "upgrade") {
-      throw new VenvctlError(`cannot upgrade ${envDir}: it is not a virtual environment (no pyvenv.cfg)`);
-    }
-    return "empty";
-  }
-  if (onExisting === "clear") {
-    throw new VenvctlError(`refusing to clear ${envDir}: it is not a virtual environment (no pyvenv.cfg), and --clear only deletes venvs`, {
-      hint: "choose an empty or new directory, or pass --allow-existing to add a venv beside its files",
-    });
-  }
-  if (onExisting === "allow") return "dir";
-  throw new VenvctlError(`${envDir} exists, is not empty, and is not a virtual environment`, {
-    hint: "choose another directory, or pass --allow-existing to write the venv into it",
-  });
-}
-
-function safeIsDir(p: string): boolean {
-  try {
-    return realpathSync(p) !== "" && lstatSync(realpathSync(p)).isDirectory();
-  } catch {
-    return false;
+  switch (onExisting) {
+    case "clear":
+      throw new VenvctlError(`refusing to clear ${envDir}: it is not a virtual environment (${not.reason}), and --clear only deletes venvs`, {
+        hint: not.cfg === "missing"
+          ? "choose an empty or new directory, or pass --allow-existing to add a venv beside its files"
+          : not.cfg === "ok"
+            ? "if it is a venv you keep other files in, move them out of it first; nothing was deleted"
+            : "choose an empty or new directory; nothing was deleted",
+      });
+    case "upgrade":
+      throw new VenvctlError(`cannot upgrade ${envDir}: it is not a virtual environment (${not.reason})`, {
+        hint: "--upgrade only moves a venv to another Python; nothing was changed",
+      });
+    case "allow":
+      // Its other files are kept; but a pyvenv.cfg that is not a venv's
+      // config would be replaced by the one written here.
+      if (not.cfg === "bad") {
+        throw new VenvctlError(`refusing to write a venv into ${envDir}: ${not.reason}, and the venv's own pyvenv.cfg would replace it`, {
+          hint: "move it away, or choose an empty or new directory",
+        });
+      }
+      return "dir";
+    default:
+      throw new VenvctlError(`${envDir} exists, is not empty, and is not a virtual environment (${not.reason})`, {
+        hint: "choose another directory, or pass --allow-existing to write the venv into it",
+      });
   }
 }
 
@@ -123,6 +142,15 @@ function checkInterpreter(interpreter: Interpreter): void {
 export async function createVenv(ctx: Context, interpreter: Interpreter, opts: CreateVenvOptions): Promise<CreateVenvResult> {
   checkInterpreter(interpreter);
   const envDir = resolve(opts.envDir);
+  // First settle what a killed run left here, so that the target is seen as
+  // it was (an interrupted --clear is rolled back) and nothing is left beside.
+  // Best effort: a path that cannot even be looked at is told by the checks below.
+  try {
+    const location = physicalPath(envDir);
+    recoverInterrupted(ctx, dirname(location), location);
+  } catch (err) {
+    debug(ctx, `did not look for what killed runs left beside ${envDir}: ${(err as Error).message}`);
+  }
   const existing = inspectTarget(envDir, opts.onExisting);
   const layout = venvLayout(interpreter, envDir);
   const prompt = resolvePrompt(opts.prompt, ctx.cwd);
@@ -132,7 +160,7 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
   const inPlace = (existing === "venv" && (opts.onExisting === "allow" || opts.onExisting === "upgrade")) || existing === "dir";
   const upgradeOnly = opts.onExisting === "upgrade";
   const fsTarget = existing === "missing" ? envDir : realpathSync(envDir);
-  const buildDir = inPlace ? fsTarget : siblingTempPath(fsTarget, "build");
+  const buildDir = inPlace ? fsTarget : buildPathFor(fsTarget);
   const stage = (finalPath: string) => (finalPath === envDir || finalPath.startsWith(envDir + "/") ? buildDir + finalPath.slice(envDir.length) : finalPath);
 
   // Parents are made as venv makes them; remember which, to undo on failure.
@@ -141,7 +169,7 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted = true;
-    if (!inPlace) removeOwnedTree(buildDir);
+    if (!inPlace) removeMarkedDir(buildDir);
     removeMadeDirs(madeParents);
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
@@ -152,7 +180,7 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
   // atomic; only files written in place need their own atomic replace.
   const put = inPlace ? atomicWriteFile : writeNewFile;
   try {
-    if (!inPlace) mkdirSync(buildDir);
+    if (!inPlace) makeBuildDir(buildDir, fsTarget);
     debug(ctx, `building ${envDir}${inPlace ? " in place" : ` in ${buildDir}`}`);
 
     // Step 2: directories (bin, include, site-packages) and lib64 → lib.
@@ -180,7 +208,9 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
     put(stage(cfgPath(envDir)), cfg);
 
     if (!upgradeOnly) {
-      // Step 5: activation scripts, .gitignore.
+      // Step 5: activation scripts, and a .gitignore holding `*` — only in a
+      // directory that is all venv (one built here, or a venv written into):
+      // in a user's directory (--allow-existing) it would hide their files.
       for (const file of renderActivators({
         envDir,
         binName: layout.binName,
@@ -190,7 +220,7 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
         put(join(stage(layout.binDir), file.name), file.content, file.mode);
       }
       const gitignore = join(buildDir, ".gitignore");
-      if (!inPlace || !existsSync(gitignore)) put(gitignore, GITIGNORE);
+      if (!inPlace || (existing === "venv" && !existsSync(gitignore))) put(gitignore, GITIGNORE);
 
       // Step 6: seed pip from wheels, natively.
       if (opts.seed) {
@@ -202,12 +232,12 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
     }
 
     // Step 7: into place.
-    if (!inPlace) moveIntoPlace(buildDir, fsTarget, existing);
+    if (!inPlace) moveIntoPlace(buildDir, fsTarget, existing === "venv");
   } catch (err) {
     // A cleanup that fails is told, never thrown: it would hide why the build failed.
     if (!inPlace && !interrupted) {
       try {
-        removeOwnedTree(buildDir);
+        removeMarkedDir(buildDir);
       } catch (cleanupErr) {
         warn(ctx, `could not remove the unfinished build ${buildDir}: ${isSystemError(cleanupErr) ? errnoWords(cleanupErr) : String(cleanupErr)}; remove it by hand`);
       }
@@ -246,35 +276,6 @@ function writePythonLinks(layout: VenvLayout, stage: (p: string) => string, syml
   }
 }
 
-/** Renames the finished build into place; with --clear, swaps out the old venv. */
-function moveIntoPlace(buildDir: string, target: string, existing: Existing): void {
-  if (existing !== "venv") {
-    try {
-      // Over a missing path, or an empty directory (rename(2) replaces it).
-      renameSync(buildDir, target);
-      return;
-    } catch (err) {
-      if (isNodeError(err, "ENOTEMPTY") || isNodeError(err, "EEXIST")) {
-        throw new VenvctlError(`${target} was filled by another process while the venv was being built`, {
-          hint: "nothing of it was changed; run again when it is settled",
-        });
-      }
-      throw err;
-    }
-  }
-  // --clear over a venv: old aside, new in, old removed. Only venvs (with
-  // pyvenv.cfg, checked before building) are ever removed here.
-  const aside = siblingTempPath(target, "old");
-  renameSync(target, aside);
-  try {
-    renameSync(buildDir, target);
-  } catch (err) {
-    renameSync(aside, target);
-    throw err;
-  }
-  removeOwnedTree(aside);
-}
-
 /** The command that activates `envDir` in the user's shell (from $SHELL), quoted for that shell. */
 export function activationCommand(ctx: Pick<Context, "env" | "cwd">, layout: VenvLayout): string {
   const shell = basename(ctx.env.SHELL ?? "sh");
@@ -288,14 +289,5 @@ export function activationCommand(ctx: Pick<Context, "env" | "cwd">, layout: Ven
     case "pwsh":
     case "powershell": return `. ${quote(join(binShown, "Activate.ps1"), powershellSingleQuoted)}`;
     default: return `source ${quote(join(binShown, "activate"), shSingleQuoted)}`;
-  }
-}
-
-/** Reads an env's pyvenv.cfg text, or undefined. */
-export function readCfg(envDir: string): string | undefined {
-  try {
-    return readFileSync(cfgPath(envDir), "utf8");
-  } catch {
-    return undefined;
   }
 }

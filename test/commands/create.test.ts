@@ -266,3 +266,131 @@ test("a symlink to a directory is followed, not replaced", async (t) => {
   assert.ok(lstatSync(join(sb.work, "link")).isSymbolicLink());
   assert.ok(existsSync(join(real, "pyvenv.cfg")));
 });
+
+/** A project: code and a git repository, the things --clear must never take. */
+function makeProject(dir: string): void {
+  mkdirSync(join(dir, "src"), { recursive: true });
+  mkdirSync(join(dir, ".git"));
+  writeFileSync(join(dir, "src", "main.py"), "code\n");
+  writeFileSync(join(dir, ".git", "HEAD"), "ref: refs/heads/main\n");
+}
+
+// Something named pyvenv.cfg does not make a venv (the issue's reproductions).
+const NOT_A_VENVS_CFG: { name: string; make(cfg: string): void; reason: RegExp }[] = [
+  { name: "a directory", make: (cfg) => mkdirSync(cfg), reason: /its pyvenv\.cfg is a directory/ },
+  { name: "an empty file", make: (cfg) => writeFileSync(cfg, ""), reason: /no `home =` line/ },
+  { name: "random bytes", make: (cfg) => writeFileSync(cfg, Buffer.from([0x9f, 0x00, 0xff, 0x3d, 0x0a, 0xc3, 0x28, 0x7f])), reason: /no `home =` line/ },
+  { name: "a symlink to /etc/hostname", make: (cfg) => symlinkSync("/etc/hostname", cfg), reason: /its pyvenv\.cfg is a symbolic link/ },
+];
+
+for (const c of NOT_A_VENVS_CFG) {
+  test(`a project whose pyvenv.cfg is ${c.name} is refused by --clear, --upgrade and --allow-existing, and untouched`, async (t) => {
+    const sb = makeSandbox(t);
+    const proj = join(sb.work, "proj");
+    makeProject(proj);
+    c.make(join(proj, "pyvenv.cfg"));
+    const before = snapshotTree(sb.work);
+    const e1 = await rejects(create(opts([proj], { onExisting: "clear" }), makeContext(sb)), /^refusing to clear .*proj: it is not a virtual environment/);
+    assert.match(e1.message, c.reason);
+    assert.match(e1.hint ?? "", /nothing was deleted/);
+    const e2 = await rejects(create(opts([proj], { onExisting: "upgrade" }), makeContext(sb)), /^cannot upgrade .*proj: it is not a virtual environment/);
+    assert.match(e2.message, c.reason);
+    assert.ok(e2.hint, "a hint");
+    const e3 = await rejects(create(opts([proj], { onExisting: "allow" }), makeContext(sb)), /^refusing to write a venv into .*proj: /);
+    assert.match(e3.message, c.reason);
+    assert.ok(e3.hint, "a hint");
+    const e4 = await rejects(create(opts([proj]), makeContext(sb)), /not empty, and is not a virtual environment/);
+    assert.match(e4.message, c.reason);
+    assert.deepEqual(snapshotTree(sb.work), before, "nothing changed, nothing left beside it");
+  });
+}
+
+test("a venv's pyvenv.cfg beside a project's files is not a venv: --clear and --upgrade refuse, naming what it holds", async (t) => {
+  const sb = makeSandbox(t);
+  const proj = join(sb.work, "proj");
+  makeProject(proj);
+  // `python -m venv .` in a project: a real venv's files, and the project's.
+  const r = spawnSync(PY312!, ["-m", "venv", "--without-pip", proj], { encoding: "utf8", env: sb.env });
+  assert.equal(r.status, 0, r.stderr);
+  const before = snapshotTree(sb.work);
+  const e1 = await rejects(create(opts([proj], { onExisting: "clear" }), makeContext(sb)), /refusing to clear/);
+  assert.match(e1.message, /it holds \.git, src, which a venv does not/);
+  assert.match(e1.hint ?? "", /move them out/);
+  await rejects(create(opts([proj], { onExisting: "upgrade" }), makeContext(sb)), /cannot upgrade .*it holds \.git, src/);
+  assert.deepEqual(snapshotTree(sb.work), before);
+  // --allow-existing writes into it, keeps the project, and hides nothing from git.
+  await create(opts([proj], { onExisting: "allow" }), makeContext(sb));
+  assert.equal(readFileSync(join(proj, "src", "main.py"), "utf8"), "code\n");
+  assert.ok(existsSync(join(proj, ".git", "HEAD")), "the project's git repository is kept");
+  assert.ok(!existsSync(join(proj, ".gitignore")), "no .gitignore hiding the project from git");
+});
+
+test("venvs that python -m venv made, with what pip and other tools add, are recognised and cleared", async (t) => {
+  const sb = makeSandbox(t);
+  const dir = join(sb.work, "env");
+  const r = spawnSync(PY312!, ["-m", "venv", "--without-pip", dir], { encoding: "utf8", env: sb.env });
+  assert.equal(r.status, 0, r.stderr);
+  mkdirSync(join(dir, "share", "man", "man1"), { recursive: true });
+  mkdirSync(join(dir, "etc", "jupyter"), { recursive: true });
+  writeFileSync(join(dir, "CACHEDIR.TAG"), "Signature: 8a477f597d28d172789f06886806bc55\n");
+  await create(opts([dir], { onExisting: "clear" }), makeContext(sb));
+  assert.match(cfgOf(dir), /^venvctl = /m);
+  assert.ok(!existsSync(join(dir, "share")) && !existsSync(join(dir, "etc")), "the old env's contents are gone");
+  assert.deepEqual(readdirSync(sb.work), ["env"]);
+});
+
+test("create --allow-existing . in a project writes no .gitignore; a directory venvctl builds gets one", async (t) => {
+  const sb = makeSandbox(t);
+  const proj = join(sb.work, "proj");
+  makeProject(proj);
+  writeFileSync(join(proj, "README.md"), "# proj\n");
+  await create(opts(["."], { onExisting: "allow" }), makeContext(sb, { cwd: proj }));
+  assert.match(cfgOf(proj), /^home = /m);
+  assert.ok(!existsSync(join(proj, ".gitignore")), "git would ignore the whole project");
+  assert.equal(readFileSync(join(proj, "src", "main.py"), "utf8"), "code\n");
+  // A project's own .gitignore is left as it was.
+  const proj2 = join(sb.work, "proj2");
+  makeProject(proj2);
+  writeFileSync(join(proj2, ".gitignore"), "__pycache__/\n");
+  await create(opts([proj2], { onExisting: "allow" }), makeContext(sb));
+  assert.equal(readFileSync(join(proj2, ".gitignore"), "utf8"), "__pycache__/\n");
+  // New, empty, and a venv written into: all venv, so `*` hides nothing else.
+  const empty = join(sb.work, "empty");
+  mkdirSync(empty);
+  await create(opts([join(sb.work, "new"), empty]), makeContext(sb));
+  assert.match(readFileSync(join(sb.work, "new", ".gitignore"), "utf8"), /^\*$/m);
+  assert.match(readFileSync(join(empty, ".gitignore"), "utf8"), /^\*$/m);
+  const venv = join(sb.work, "venv");
+  const r = spawnSync(PY311!, ["-m", "venv", "--without-pip", venv], { encoding: "utf8", env: sb.env });
+  assert.equal(r.status, 0, r.stderr);
+  await create(opts([venv], { onExisting: "allow" }), makeContext(sb));
+  assert.match(readFileSync(join(venv, ".gitignore"), "utf8"), /^\*$/m);
+});
+
+test("what only looks like a killed run's leftovers beside the target is never touched", async (t) => {
+  const sb = makeSandbox(t);
+  // A pid that is gone: a process that has ended.
+  const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+  const host = (await import("node:os")).hostname();
+  const marker = (fields: object) => JSON.stringify({ pid: Number(dead), host, started: "2026-01-01T00:00:00Z", ...fields });
+  const keep = (name: string, files: Record<string, string>) => {
+    mkdirSync(join(sb.work, name));
+    for (const [f, text] of Object.entries(files)) writeFileSync(join(sb.work, name, f), text);
+  };
+  keep(`.env.venvctl-build-${dead}-1abcdef01`, { "data.txt": "no marker: not ours" });
+  keep(`.env.venvctl-old-${dead}-2abcdef01`, { ".venvctl-owner": marker({ role: "old", target: "other" }), "data.txt": "marked for another target" });
+  keep(`.env.venvctl-old-${dead}-3abcdef01`, { ".venvctl-owner": marker({ role: "build", target: "env" }), "data.txt": "marked with another role" });
+  keep(`.env.venvctl-build-${process.pid}-4abcdef01`, { ".venvctl-owner": marker({ role: "build", target: "env", pid: process.pid }), "data.txt": "a live run's" });
+  keep(`.env.venvctl-build-${dead}-5abcdef01`, { ".venvctl-owner": "{ half", "data.txt": "a marker that is not one" });
+  keep(".env.old", { "data.txt": "the user's" });
+  keep(".env.venvctl-build-notapid", { "data.txt": "the user's" });
+  keep("elsewhere", { ".venvctl-owner": marker({ role: "build", target: "env" }), "data.txt": "the user's" });
+  symlinkSync("elsewhere", join(sb.work, `.env.venvctl-build-${dead}-6abcdef01`));
+  const before = snapshotTree(sb.work);
+  // What a killed run does leave: a build directory made but not yet marked.
+  mkdirSync(join(sb.work, `.env.venvctl-build-${dead}-7abcdef01`));
+  await create(opts([join(sb.work, "env")]), makeContext(sb));
+  const after = snapshotTree(sb.work);
+  for (const [path, entry] of before) assert.deepEqual(after.get(path), entry, `${path} is untouched`);
+  assert.ok(!existsSync(join(sb.work, `.env.venvctl-build-${dead}-7abcdef01`)), "the killed run's empty build is removed");
+});

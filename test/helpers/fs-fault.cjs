@@ -1,0 +1,40 @@
+// Preloaded with `node --require` into the built CLI, to stop it at an exact
+// moment of its work instead of a moment in time: the bundle calls node:fs
+// through the module object, so wrapping its functions here sees every change
+// venvctl makes to the file system (each write to a file it opened counts as
+// one, so a kill can also land between creating a file and filling it).
+//   FS_FAULT_KILL_AT=N         SIGKILL itself right before its Nth change
+//   FS_FAULT_STOP_AT=OP:PATH   SIGSTOP itself right before the first OP (e.g.
+//                              renameSync) whose first argument is PATH; the
+//                              test looks, changes things, and sends SIGCONT
+//   FS_FAULT_COUNT=FILE        write the number of changes made to FILE at exit
+"use strict";
+const fs = require("node:fs");
+
+const killAt = Number(process.env.FS_FAULT_KILL_AT || 0);
+const [stopOp, ...stopPathParts] = (process.env.FS_FAULT_STOP_AT || "").split(":");
+const stopPath = stopPathParts.join(":");
+const countFile = process.env.FS_FAULT_COUNT;
+const realWriteFileSync = fs.writeFileSync;
+let changes = 0;
+let stopped = false;
+
+const CHANGES = ["mkdirSync", "renameSync", "rmSync", "rmdirSync", "unlinkSync", "symlinkSync", "linkSync", "copyFileSync", "chmodSync", "writeFileSync", "openSync", "writeSync"];
+for (const name of CHANGES) {
+  const real = fs[name];
+  fs[name] = function (...args) {
+    // openSync changes nothing unless it may create or truncate.
+    const isChange = name !== "openSync" || /[wa+]/.test(String(args[1] ?? "r"));
+    if (isChange) {
+      changes++;
+      if (changes === killAt) process.kill(process.pid, "SIGKILL");
+      if (!stopped && name === stopOp && String(args[0]) === stopPath) {
+        stopped = true;
+        process.kill(process.pid, "SIGSTOP");
+      }
+    }
+    return real.apply(this, args);
+  };
+}
+
+if (countFile) process.on("exit", () => realWriteFileSync(countFile, String(changes)));
