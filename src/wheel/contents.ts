@@ -48,7 +48,7 @@ export interface WheelInfo {
 
 /** A wheel file that cannot be installed: damaged, tampered with, or unsafe. */
 export class CorruptWheelError extends VenvctlError {
-  constructor(readonly wheel: string, reason: string, cause?: unknown) {
+  constructor(readonly wheel: string, readonly reason: string, cause?: unknown) {
     super(`${basename(wheel)} is not a valid wheel: ${reason}`, {
       hint: `nothing was installed from ${wheel}; it is damaged or was changed after it was built — replace it with a good copy`,
       cause,

@@ -6,17 +6,17 @@
 // copied), or straight from the verified wheel when the cache cannot be used;
 // the files that depend on the env (launchers, fixed scripts, RECORD,
 // INSTALLER) are always written, never linked.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { VenvctlError } from "../errors.js";
 import { isNodeError } from "../util/fs.js";
-import { CacheUnwritableError, WheelCache, type CacheEntry } from "./cache.js";
+import { CacheUnusableError, WheelCache, type CacheEntry } from "./cache.js";
 import { destinationOf, routeArchivePath, type InstallScheme, type WheelInfo } from "./contents.js";
 import { isEntryPointWrapper, launcherEntries, parseEntryPoints } from "./entry-points.js";
 import { fixScriptShebang, launcherScript } from "./launchers.js";
 import { FilePlacer, type EffectiveLinkMode, type LinkMode } from "./materialize.js";
 import { formatRecord, recordHash, type RecordRow } from "./record.js";
-import type { VerifiedWheel } from "./verify.js";
+import { readWheelBytes, verifyWheel, type VerifiedWheel, type WheelBytes } from "./verify.js";
 
 export type { InstallScheme } from "./contents.js";
 export type { LinkMode } from "./materialize.js";
@@ -58,68 +58,69 @@ export interface InstallResult {
   warnings: string[];
 }
 
-/** A cached file vanished while it was being placed (another process rebuilt the entry). */
-class CacheVanishedError extends Error {}
+/** A cached file vanished or was swapped while it was being placed (another process rebuilt the entry, or someone meddled). */
+class CacheChangedError extends Error {}
 
-type Source = { kind: "cache"; filesDir: string } | { kind: "wheel"; data: Map<string, Buffer> };
+type Source = { kind: "cache"; entry: CacheEntry } | { kind: "wheel"; data: Map<string, Buffer> };
 
-/** Installs `wheel` into the scheme; verifies it (or uses its verified cache entry) first. */
+/** Installs `wheel` into the scheme; verifies it (or checks its cache entry against it) first. */
 export async function installWheel(wheel: string, opts: InstallOptions): Promise<InstallResult> {
   const debug = opts.debug ?? (() => {});
   const warnings: string[] = [];
-  let st: Stats;
+  let bytes: WheelBytes;
   try {
-    st = statSync(wheel);
+    bytes = readWheelBytes(wheel);
   } catch (err) {
     throw new VenvctlError(`cannot read the wheel ${wheel}`, { cause: err });
   }
 
-  // 1. A sound cache entry, when the wheel's sha256 is remembered.
-  const cache = opts.cacheDir ? new WheelCache(opts.cacheDir, debug) : undefined;
+  // 1. A sound cache entry: found by the wheel's sha256, checked against the wheel.
+  let cache = opts.cacheDir ? new WheelCache(opts.cacheDir, debug) : undefined;
   let entry: CacheEntry | undefined;
   let state: InstallResult["cache"] = cache ? "hit" : "off";
   let damaged = false;
-  const look = (sha256: string) => {
-    const found = cache!.lookup(sha256);
-    if (found.status === "hit") entry = found.entry;
-    damaged = found.status === "damaged";
-    if (found.status === "damaged") debug(`the cache entry of ${basename(wheel)} is damaged (${found.reason}); rebuilding it`);
+  const unusable = (err: unknown) => {
+    if (!(err instanceof CacheUnusableError)) throw err;
+    warnings.push(`${err.message}; seeding straight from the wheels`);
+    state = "bypassed";
+    cache = undefined;
   };
-  const knownSha256 = cache?.knownSha256(wheel, st);
-  if (knownSha256) look(knownSha256);
+  if (cache) {
+    try {
+      const found = cache.lookup(bytes);
+      if (found.status === "hit") entry = found.entry;
+      damaged = found.status === "damaged";
+      if (found.status === "damaged") debug(`the cache entry of ${basename(wheel)} is damaged (${found.reason}); rebuilding it`);
+    } catch (err) {
+      unusable(err);
+    }
+  }
 
   let verified: VerifiedWheel | undefined;
-  const verify = async () => {
+  const verify = () => {
     if (!verified) {
-      const { readWheel } = await import("./verify.js");
-      verified = readWheel(wheel);
+      verified = verifyWheel(bytes);
       debug(`verified ${basename(wheel)}: ${verified.files.length} files, every RECORD hash matches`);
     }
     return verified;
   };
 
-  // 2. Otherwise the wheel is read and verified whole, then unpacked into
-  //    the cache (or its damaged entry rebuilt) — or, when the cache cannot
-  //    be written, installed straight from memory.
+  // 2. Otherwise the wheel is verified whole, then unpacked into the cache
+  //    (or its damaged entry rebuilt) — or, when the cache cannot be used,
+  //    installed straight from memory.
   if (!entry) {
-    const w = await verify();
+    const w = verify();
     if (cache) {
-      cache.rememberSha256(wheel, st, w.sha256);
-      if (w.sha256 !== knownSha256) look(w.sha256);
-      if (!entry) {
-        try {
-          entry = cache.fill(w, damaged);
-          state = !entry ? "bypassed" : damaged ? "rebuilt" : "filled";
-        } catch (err) {
-          if (!(err instanceof CacheUnwritableError)) throw err;
-          warnings.push(`${err.message}; seeding straight from the wheels`);
-          state = "bypassed";
-        }
+      try {
+        entry = cache.fill(w, damaged);
+        state = !entry ? "bypassed" : damaged ? "rebuilt" : "filled";
+      } catch (err) {
+        unusable(err);
       }
     }
   }
 
-  const source: Source = entry ? { kind: "cache", filesDir: entry.filesDir } : { kind: "wheel", data: verified!.data };
+  const source: Source = entry ? { kind: "cache", entry } : { kind: "wheel", data: verified!.data };
   const info: WheelInfo = entry ? entry.info : verified!;
   try {
     const placed = placeFiles(info, source, opts);
@@ -127,11 +128,11 @@ export async function installWheel(wheel: string, opts: InstallOptions): Promise
     if (entry) debug(`${info.name} ${info.version}: ${placed.files.length} files from the cache (${placed.linkMode ?? "none linked"})`);
     return { name: info.name, version: info.version, distInfo: info.distInfo, cache: state, linkMode: placed.linkMode, files: placed.files, warnings };
   } catch (err) {
-    if (!(err instanceof CacheVanishedError)) throw err;
-    // Another process swapped the entry out under us: what was placed so far
-    // is overwritten from the wheel itself.
+    if (!(err instanceof CacheChangedError)) throw err;
+    // The entry changed under us: what was placed so far is overwritten
+    // from the wheel itself.
     debug(`${err.message}; installing ${basename(wheel)} straight from the wheel`);
-    const w = await verify();
+    const w = verify();
     const placed = placeFiles(w, { kind: "wheel", data: w.data }, opts);
     return { name: w.name, version: w.version, distInfo: w.distInfo, cache: "bypassed", linkMode: undefined, files: placed.files, warnings };
   }
@@ -207,24 +208,18 @@ function placeFiles(info: WheelInfo, source: Source, opts: InstallOptions): { fi
 
   const installed = new Map<string, string>();
   const changed = new Map<string, [string, string]>();
-  const read = (path: string): Buffer =>
-    source.kind === "wheel" ? source.data.get(path)! : readFileSync(join(source.filesDir, path));
+  // Checked bytes only: a cache entry's were read and hashed by lookup().
+  const data = source.kind === "wheel" ? source.data : source.entry.data;
   for (const { file, dest, recordPath } of plan) {
     const mode = file.executable ? 0o777 : 0o666;
     if (file.placeholder) {
-      const fixed = fixScriptShebang(read(file.path), opts.python);
+      const fixed = fixScriptShebang(data.get(file.path)!, opts.python);
       writeFile(stage(dest), fixed, mode);
       changed.set(recordPath, [recordHash(fixed), String(fixed.length)]);
     } else if (source.kind === "wheel") {
-      writeFile(stage(dest), source.data.get(file.path)!, mode);
+      writeFile(stage(dest), data.get(file.path)!, mode);
     } else {
-      const src = `${source.filesDir}/${file.path}`;
-      try {
-        placer.place(src, stage(dest));
-      } catch (err) {
-        if (isNodeError(err, "ENOENT") && !existsSync(src)) throw new CacheVanishedError(`${src} vanished from the cache`);
-        throw err;
-      }
+      placeCached(placer, source.entry, file.path, stage(dest), mode);
     }
     installed.set(file.path, recordPath);
     files.push(dest);
@@ -264,6 +259,25 @@ function placeFiles(info: WheelInfo, source: Source, opts: InstallOptions): { fi
   files.push(recordFile);
 
   return { files, linkMode: source.kind === "cache" ? placer.effective : undefined, warnings: placer.warnings };
+}
+
+/**
+ * Places one cached file. A hardlink must land on the inode lookup() read and
+ * hashed: a file or directory swapped for a link (or another file) in the
+ * meantime would otherwise put a file from outside the cache into the env.
+ */
+function placeCached(placer: FilePlacer, entry: CacheEntry, path: string, dst: string, mode: number): void {
+  const src = `${entry.filesDir}/${path}`;
+  try {
+    placer.place(src, dst, { bytes: entry.data.get(path)!, mode });
+  } catch (err) {
+    if (isNodeError(err, "ENOENT") && !existsSync(src)) throw new CacheChangedError(`${src} vanished from the cache`);
+    throw err;
+  }
+  if (placer.effective !== "hardlink") return;
+  const checked = entry.inodes.get(path)!;
+  const st = lstatSync(dst);
+  if (st.ino !== checked.ino || st.dev !== checked.dev) throw new CacheChangedError(`${src} was replaced while it was being linked`);
 }
 
 function launcherNeeded(groups: ReturnType<typeof parseEntryPoints>): boolean {
