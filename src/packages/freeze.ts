@@ -154,9 +154,9 @@ export async function freeze(
         if (line.startsWith("-e") || line.startsWith("--editable")) {
           // pip goes on with the argument alone (and names it so in its messages).
           line = line.startsWith("-e") ? stripPy(line.slice(2)) : stripPy(line.slice("--editable".length)).replace(/^=+/, "");
-          named = nameOfEditable(line, ctx.cwd);
+          named = nameOfEditable(line, ctx.cwd, env.profile.grammar);
         } else {
-          named = nameOfLine(stripPy(stripComment(line)), ctx.cwd);
+          named = nameOfLine(stripPy(stripComment(line)), ctx.cwd, env.profile.grammar);
         }
         if ("error" in named) throw new VenvctlError(named.error);
         warnings.push(...named.warnings);

@@ -142,6 +142,7 @@ export function checkSatisfied(input: SatisfactionInput): Satisfaction {
     if (e.spec.kind === "editable") return no(`${where} is an editable requirement (-e ${e.text})`);
     if (e.spec.kind === "url") return no(`${where} is a URL (${e.spec.url})`);
     if (e.spec.kind === "path") return no(`${where} is a local path (${e.text})`);
+    if (e.pipDecides) return no(`${where}: ${e.pipDecides}`);
     const req = e.spec.req;
     if (req.url) return no(`${where} is a direct reference (${req.name} @ ${req.url})`);
     if (Object.keys(e.hashes).length) return no(`${where} has --hash (pip checks hashes)`);

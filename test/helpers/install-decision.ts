@@ -36,6 +36,21 @@ const dist = (name: string, version = "1.0", requires: string[] = []): HandDist 
 
 const SCENARIOS: Scenario[] = [
   {
+    // pip before 24.1 accepts it (packaging 21's LegacySpecifier); pip 24.1 refuses it: either way, pip says.
+    name: "a legacy (non-PEP 440) specifier is handed to pip, not refused",
+    dists: [A()],
+    requirements: "alpha==1.0.x\n",
+    expect: /not PEP 440, which pip before 24\.1 accepts/,
+  },
+  {
+    // pip 24.1 and later accept it (packaging 24's identifier names); older pips refuse it.
+    name: "a name ending in _ is handed to pip, not refused",
+    dists: [dist("alpha_")],
+    requirements: "alpha_==1.0\n",
+    expect: /alpha_ is one pip 24\.1 and later accept/,
+    pipChanges: false,
+  },
+  {
     name: "everything installed: dependencies, an extra, markers both ways",
     dists: [
       A(["beta>=1", 'gamma[fast]; python_version >= "3"', 'never-installed; python_version < "3"', 'opt; extra == "x"'], ["x"]),
