@@ -65,5 +65,5 @@ export function decideNoOp(
 ): Satisfaction {
   const doubt = inputsDoubt(inputs) ?? environmentDoubt(ctx, checked);
   if (doubt) return { satisfied: false, reason: doubt };
-  return checkSatisfied({ entries: inputs.entries, installed: checked.index, markers: checked.markers!, noDeps });
+  return checkSatisfied({ entries: inputs.entries, installed: checked.index, markers: checked.markers!, noDeps, grammar: checked.opened.profile.grammar });
 }

@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { parseMarker, MarkerSyntaxError, type MarkerNode } from "./markers.js";
 import { isArchiveFile, isUrl, looksLikePath } from "./requirement-line.js";
-import { parseRequirement, type ParsedRequirement, type Requirement } from "./requirement.js";
+import { parseRequirement, type Grammar, type ParsedRequirement, type Requirement } from "./requirement.js";
 import { splitlinesPy, stripPy } from "./python-text.js";
 
 /** Where a requirement or option came from: a file (named as pip names it) and a line. */
@@ -52,8 +52,12 @@ export interface RequirementEntry {
   configSettings: Record<string, string | string[]>;
   /** --global-option values. */
   globalOptions: string[];
-  /** Why only pip can tell what this requirement means (some pips accept it, others refuse it). */
-  pipDecides?: string | undefined;
+  /**
+   * The grammar this line needed beyond what every pip accepts (some pips
+   * take it, others refuse it): the no-op check decides it only where the
+   * target's pip reads it so too, and pip decides the rest.
+   */
+  readAs?: Grammar | undefined;
 }
 
 /** An option line's option, as pip's handle_option_line takes it. */
@@ -248,7 +252,7 @@ function requirementEntry(
     }
   }
   const parsed = parseRequirementAsSomePip(name);
-  if (parsed.ok && parsed.pipDecides) entry.pipDecides = parsed.pipDecides;
+  if (parsed.ok && parsed.readAs) entry.readAs = parsed.readAs;
   if (!parsed.ok) {
     let hint: string | undefined;
     if (name.includes("/")) hint = "it looks like a path, and there is no such file or directory";
@@ -261,19 +265,19 @@ function requirementEntry(
 }
 
 /**
- * What some pip venvctl may hand the line to accepts, and venvctl does not
- * check itself: legacy specifiers (pip before 24.1), names ending in `_`
- * (pip 24.1 and later). Refusing these would refuse a file the env's pip
- * takes; accepting one the env's pip refuses only costs pip's run, which then
- * says so. The error is the strict grammar's.
+ * What some pip venvctl may hand the line to accepts: legacy specifiers (pip
+ * before 24.1), names ending in `_` (pip 24.1 and later). Refusing these
+ * would refuse a file the env's pip takes; accepting one the env's pip
+ * refuses only costs pip's run, which then says so. The error is the strict
+ * grammar's.
  */
-function parseRequirementAsSomePip(text: string): ParsedRequirement & { pipDecides?: string } {
+function parseRequirementAsSomePip(text: string): ParsedRequirement & { readAs?: Grammar } {
   const strict = parseRequirement(text);
   if (strict.ok) return strict;
-  const older = parseRequirement(text, { legacySpecifiers: true });
-  if (older.ok) return { ...older, pipDecides: "its version specifier is not PEP 440, which pip before 24.1 accepts and pip decides" };
-  const newer = parseRequirement(text, { identifierNames: true });
-  if (newer.ok) return { ...newer, pipDecides: `its name ${newer.req.name} is one pip 24.1 and later accept, and pip decides` };
+  for (const readAs of [{ legacySpecifiers: true }, { identifierNames: true }]) {
+    const other = parseRequirement(text, readAs);
+    if (other.ok) return { ...other, readAs };
+  }
   return strict;
 }
 
