@@ -6,17 +6,17 @@
 // copied), or straight from the verified wheel when the cache cannot be used;
 // the files that depend on the env (launchers, fixed scripts, RECORD,
 // INSTALLER) are always written, never linked.
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { VenvctlError } from "../errors.js";
 import { isNodeError } from "../util/fs.js";
-import { CacheUnusableError, WheelCache, type CacheEntry } from "./cache.js";
-import { destinationOf, routeArchivePath, type InstallScheme, type WheelInfo } from "./contents.js";
+import { CacheUnusableError, fileStats, WheelCache, type CacheEntry, type FileStats } from "./cache.js";
+import { destinationOf, readWheelBytes, routeArchivePath, type InstallScheme, type WheelBytes, type WheelInfo } from "./contents.js";
 import { isEntryPointWrapper, launcherEntries, parseEntryPoints } from "./entry-points.js";
 import { fixScriptShebang, launcherScript } from "./launchers.js";
 import { FilePlacer, type EffectiveLinkMode, type LinkMode } from "./materialize.js";
 import { formatRecord, recordHash, type RecordRow } from "./record.js";
-import { readWheelBytes, verifyWheel, type VerifiedWheel, type WheelBytes } from "./verify.js";
+import type { VerifiedWheel } from "./verify.js";
 
 export type { InstallScheme } from "./contents.js";
 export type { LinkMode } from "./materialize.js";
@@ -63,7 +63,7 @@ class CacheChangedError extends Error {}
 
 type Source = { kind: "cache"; entry: CacheEntry } | { kind: "wheel"; data: Map<string, Buffer> };
 
-/** Installs `wheel` into the scheme; verifies it (or checks its cache entry against it) first. */
+/** Installs `wheel` into the scheme; verifies it (or checks its cache entry) first. */
 export async function installWheel(wheel: string, opts: InstallOptions): Promise<InstallResult> {
   const debug = opts.debug ?? (() => {});
   const warnings: string[] = [];
@@ -74,7 +74,7 @@ export async function installWheel(wheel: string, opts: InstallOptions): Promise
     throw new VenvctlError(`cannot read the wheel ${wheel}`, { cause: err });
   }
 
-  // 1. A sound cache entry: found by the wheel's sha256, checked against the wheel.
+  // 1. A sound cache entry, found by the wheel's sha256 (cache.ts says what is checked).
   let cache = opts.cacheDir ? new WheelCache(opts.cacheDir, debug) : undefined;
   let entry: CacheEntry | undefined;
   let state: InstallResult["cache"] = cache ? "hit" : "off";
@@ -97,22 +97,23 @@ export async function installWheel(wheel: string, opts: InstallOptions): Promise
   }
 
   let verified: VerifiedWheel | undefined;
-  const verify = () => {
+  const verify = async () => {
     if (!verified) {
-      verified = verifyWheel(bytes);
+      const { verifyWheelBytes } = await import("./verify.js");
+      verified = verifyWheelBytes(wheel, bytes.bytes, bytes.sha256);
       debug(`verified ${basename(wheel)}: ${verified.files.length} files, every RECORD hash matches`);
     }
     return verified;
   };
 
-  // 2. Otherwise the wheel is verified whole, then unpacked into the cache
-  //    (or its damaged entry rebuilt) — or, when the cache cannot be used,
-  //    installed straight from memory.
+  // 2. Otherwise the wheel is read and verified whole, then unpacked into
+  //    the cache (or its damaged entry rebuilt) — or, when the cache cannot
+  //    be used, installed straight from memory.
   if (!entry) {
-    const w = verify();
+    const w = await verify();
     if (cache) {
       try {
-        entry = cache.fill(w, damaged);
+        entry = cache.fill(w, bytes, damaged);
         state = !entry ? "bypassed" : damaged ? "rebuilt" : "filled";
       } catch (err) {
         unusable(err);
@@ -125,14 +126,18 @@ export async function installWheel(wheel: string, opts: InstallOptions): Promise
   try {
     const placed = placeFiles(info, source, opts);
     warnings.push(...placed.warnings);
-    if (entry) debug(`${info.name} ${info.version}: ${placed.files.length} files from the cache (${placed.linkMode ?? "none linked"})`);
+    if (entry) {
+      debug(`${info.name} ${info.version}: ${placed.files.length} files from the cache (${placed.linkMode ?? "none linked"})`);
+      // Hardlinks bumped the cached files' ctimes: recorded, the next use needs no hashing.
+      if (placed.linked) cache?.refresh(bytes.sha256, entry, placed.linked);
+    }
     return { name: info.name, version: info.version, distInfo: info.distInfo, cache: state, linkMode: placed.linkMode, files: placed.files, warnings };
   } catch (err) {
     if (!(err instanceof CacheChangedError)) throw err;
     // The entry changed under us: what was placed so far is overwritten
     // from the wheel itself.
     debug(`${err.message}; installing ${basename(wheel)} straight from the wheel`);
-    const w = verify();
+    const w = await verify();
     const placed = placeFiles(w, { kind: "wheel", data: w.data }, opts);
     return { name: w.name, version: w.version, distInfo: w.distInfo, cache: "bypassed", linkMode: undefined, files: placed.files, warnings };
   }
@@ -175,7 +180,11 @@ function writeFile(path: string, data: Uint8Array, mode: number): void {
 const toRecordPath = sep === "/" ? (p: string) => p : (p: string) => p.split(sep).join("/");
 
 /** Places every file and writes the generated ones: the per-env part of an install. */
-function placeFiles(info: WheelInfo, source: Source, opts: InstallOptions): { files: string[]; linkMode: EffectiveLinkMode | undefined; warnings: string[] } {
+function placeFiles(
+  info: WheelInfo,
+  source: Source,
+  opts: InstallOptions,
+): { files: string[]; linkMode: EffectiveLinkMode | undefined; linked: FileStats[] | undefined; warnings: string[] } {
   const stage = opts.stagePath ?? ((p: string) => p);
   const { scheme } = opts;
   const libDir = info.rootIsPurelib ? scheme.purelib : scheme.platlib;
@@ -208,18 +217,27 @@ function placeFiles(info: WheelInfo, source: Source, opts: InstallOptions): { fi
 
   const installed = new Map<string, string>();
   const changed = new Map<string, [string, string]>();
-  // Checked bytes only: a cache entry's were read and hashed by lookup().
-  const data = source.kind === "wheel" ? source.data : source.entry.data;
+  const read = (path: string): Buffer =>
+    source.kind === "wheel" ? source.data.get(path)! : readFileSync(join(source.entry.filesDir, path));
+  // After hardlinking, the cached files' stats as they are now (their ctimes moved).
+  const linked = source.kind === "cache" ? [...source.entry.stats] : undefined;
+  const indexOf = source.kind === "cache" ? new Map(info.files.map((f, i) => [f.path, i])) : undefined;
+  let relinked = false;
   for (const { file, dest, recordPath } of plan) {
     const mode = file.executable ? 0o777 : 0o666;
     if (file.placeholder) {
-      const fixed = fixScriptShebang(data.get(file.path)!, opts.python);
+      const fixed = fixScriptShebang(read(file.path), opts.python);
       writeFile(stage(dest), fixed, mode);
       changed.set(recordPath, [recordHash(fixed), String(fixed.length)]);
     } else if (source.kind === "wheel") {
-      writeFile(stage(dest), data.get(file.path)!, mode);
+      writeFile(stage(dest), source.data.get(file.path)!, mode);
     } else {
-      placeCached(placer, source.entry, file.path, stage(dest), mode);
+      const i = indexOf!.get(file.path)!;
+      const now = placeCached(placer, source.entry, file.path, source.entry.stats[i]!, stage(dest));
+      if (now) {
+        linked![i] = now;
+        relinked = true;
+      }
     }
     installed.set(file.path, recordPath);
     files.push(dest);
@@ -258,26 +276,32 @@ function placeFiles(info: WheelInfo, source: Source, opts: InstallOptions): { fi
   writeFile(stage(recordFile), Buffer.from(formatRecord(rows), "utf8"), 0o666);
   files.push(recordFile);
 
-  return { files, linkMode: source.kind === "cache" ? placer.effective : undefined, warnings: placer.warnings };
+  return {
+    files,
+    linkMode: source.kind === "cache" ? placer.effective : undefined,
+    linked: relinked ? linked : undefined,
+    warnings: placer.warnings,
+  };
 }
 
 /**
- * Places one cached file. A hardlink must land on the inode lookup() read and
- * hashed: a file or directory swapped for a link (or another file) in the
+ * Places one cached file. A hardlink must land on the inode that lookup()
+ * checked: a file or directory swapped for a link (or another file) in the
  * meantime would otherwise put a file from outside the cache into the env.
+ * Answers the file's stats after a hardlink (its ctime moved), else undefined.
  */
-function placeCached(placer: FilePlacer, entry: CacheEntry, path: string, dst: string, mode: number): void {
+function placeCached(placer: FilePlacer, entry: CacheEntry, path: string, checked: FileStats, dst: string): FileStats | undefined {
   const src = `${entry.filesDir}/${path}`;
   try {
-    placer.place(src, dst, { bytes: entry.data.get(path)!, mode });
+    placer.place(src, dst);
   } catch (err) {
     if (isNodeError(err, "ENOENT") && !existsSync(src)) throw new CacheChangedError(`${src} vanished from the cache`);
     throw err;
   }
-  if (placer.effective !== "hardlink") return;
-  const checked = entry.inodes.get(path)!;
+  if (placer.effective !== "hardlink") return undefined;
   const st = lstatSync(dst);
-  if (st.ino !== checked.ino || st.dev !== checked.dev) throw new CacheChangedError(`${src} was replaced while it was being linked`);
+  if (st.ino !== checked[1]) throw new CacheChangedError(`${src} was replaced while it was being linked`);
+  return fileStats(st);
 }
 
 function launcherNeeded(groups: ReturnType<typeof parseEntryPoints>): boolean {

@@ -1,7 +1,7 @@
 // Putting a cached file into an env: clone (copy-on-write), hardlink or copy.
 // `auto` takes the first that works, in that order, as uv does; an explicit
 // mode the file system cannot do falls back to copying, with one warning.
-import { constants, copyFileSync, linkSync, unlinkSync, writeFileSync } from "node:fs";
+import { constants, copyFileSync, linkSync, unlinkSync } from "node:fs";
 import { isNodeError } from "../util/fs.js";
 
 /** How seeded files get from the cache into the env (`--link-mode`). */
@@ -16,19 +16,8 @@ function cannot(err: unknown): boolean {
   return isNodeError(err) && CANNOT.has(err.code!);
 }
 
-/**
- * The bytes of `src` as they were checked, and the mode to give them: a copy
- * is written from these rather than read again from `src`, which may have
- * changed since (see cache.ts).
- */
-export interface CheckedContent {
-  bytes: Uint8Array;
-  mode: number;
-}
-
-function placeOnce(mode: EffectiveLinkMode, src: string, dst: string, checked: CheckedContent | undefined): void {
+function placeOnce(mode: EffectiveLinkMode, src: string, dst: string): void {
   if (mode === "hardlink") linkSync(src, dst);
-  else if (mode === "copy" && checked) writeFileSync(dst, checked.bytes, { flag: "wx", mode: checked.mode });
   else copyFileSync(src, dst, mode === "clone" ? constants.COPYFILE_FICLONE_FORCE | constants.COPYFILE_EXCL : constants.COPYFILE_EXCL);
 }
 
@@ -47,23 +36,23 @@ export class FilePlacer {
   }
 
   /** Places `src` at `dst`; an existing `dst` is replaced, as pip replaces files it installs. */
-  place(src: string, dst: string, checked?: CheckedContent): void {
+  place(src: string, dst: string): void {
     try {
-      this.placeSettled(src, dst, checked);
+      this.placeSettled(src, dst);
     } catch (err) {
       if (!isNodeError(err, "EEXIST")) throw err;
       unlinkSync(dst);
-      this.placeSettled(src, dst, checked);
+      this.placeSettled(src, dst);
     }
   }
 
-  private placeSettled(src: string, dst: string, checked: CheckedContent | undefined): void {
-    if (this.mode === "copy") return placeOnce("copy", src, dst, checked);
+  private placeSettled(src: string, dst: string): void {
+    if (this.mode === "copy") return placeOnce("copy", src, dst);
     if (this.mode === undefined) {
       // auto: clone, else hardlink, else copy.
       for (const mode of ["clone", "hardlink"] as const) {
         try {
-          placeOnce(mode, src, dst, checked);
+          placeOnce(mode, src, dst);
           this.mode = mode;
           return;
         } catch (err) {
@@ -71,10 +60,10 @@ export class FilePlacer {
         }
       }
       this.mode = "copy";
-      return placeOnce("copy", src, dst, checked);
+      return placeOnce("copy", src, dst);
     }
     try {
-      placeOnce(this.mode, src, dst, checked);
+      placeOnce(this.mode, src, dst);
     } catch (err) {
       if (!cannot(err)) throw err;
       const code = (err as NodeJS.ErrnoException).code;
@@ -84,7 +73,7 @@ export class FilePlacer {
           : `--link-mode hardlink: cannot hardlink from the cache into the environment (${code}); copying instead`,
       );
       this.mode = "copy";
-      placeOnce("copy", src, dst, checked);
+      placeOnce("copy", src, dst);
     }
   }
 }

@@ -2,13 +2,9 @@
 // (CRC-32 and size of every entry), one .dist-info matching the file name, a
 // WHEEL of version 1.x, every file listed in RECORD with a matching hash and
 // size, and no path that would land outside the install directories.
-// The same checks prove an unpack-cache entry sound: the file list and RECORD
-// come from the wheel, the bodies from the cache (see cache.ts).
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { basename } from "node:path";
+// Loaded only when a wheel is unpacked (it brings zlib and the ZIP reader).
 import {
-  canonicalizeName, CorruptWheelError, isSafeArchivePath, routeArchivePath, SCHEME_KEYS,
+  canonicalizeName, CorruptWheelError, parseWheelFileName, readWheelBytes, isSafeArchivePath, routeArchivePath, SCHEME_KEYS,
   type WheelFileInfo, type WheelInfo,
 } from "./contents.js";
 import { EntryPointError, launcherEntries, parseEntryPoints } from "./entry-points.js";
@@ -17,69 +13,35 @@ import { hashMatches, parseRecord, parseRecordHash, recordHash, type RecordRow }
 import { ZipArchive, ZipFormatError, type ZipEntry } from "./zip.js";
 import { parseHeaders } from "../packages/metadata.js";
 
-/** A wheel file read into memory: what every use of the unpack cache is checked against. */
-export interface WheelBytes {
+/** A verified wheel: its metadata, its files' bytes, and the file's sha256. */
+export interface VerifiedWheel extends WheelInfo {
   /** The wheel file. */
   wheel: string;
-  bytes: Buffer;
   /** sha256 of the wheel file (hex): the unpack cache's key. */
   sha256: string;
-}
-
-/** A verified wheel: its metadata, its files' bytes, and the file's sha256. */
-export interface VerifiedWheel extends WheelInfo, WheelBytes {
   /** File contents by archive path. */
   data: Map<string, Buffer>;
 }
 
-/** The parts of a wheel file name (name-ver(-build)?-py-abi-plat.whl), or undefined. */
-export function parseWheelFileName(file: string): { name: string; version: string } | undefined {
-  const m = /^([^-]+)-([^-]+)(?:-\d[^-]*)?-[^-]+-[^-]+-[^-]+\.whl$/.exec(basename(file));
-  return m ? { name: m[1]!, version: m[2]! } : undefined;
-}
-
-/** Reads a wheel file and hashes it (about 2 ms for pip's 2 MB). */
-export function readWheelBytes(wheel: string): WheelBytes {
-  const bytes = readFileSync(wheel);
-  return { wheel, bytes, sha256: createHash("sha256").update(bytes).digest("hex") };
-}
-
 /** Reads `wheel` and verifies all of it; throws CorruptWheelError naming what is wrong. */
 export function readWheel(wheel: string): VerifiedWheel {
-  return verifyWheel(readWheelBytes(wheel));
-}
-
-/** Opens a wheel's ZIP archive; a malformed one is a CorruptWheelError. */
-export function openWheelArchive(wheel: string, bytes: Buffer): ZipArchive {
-  try {
-    return new ZipArchive(bytes);
-  } catch (err) {
-    if (err instanceof ZipFormatError) throw new CorruptWheelError(wheel, `bad ZIP archive: ${err.message}`);
-    throw err;
-  }
+  const { bytes, sha256 } = readWheelBytes(wheel);
+  return verifyWheelBytes(wheel, bytes, sha256);
 }
 
 /** Verifies a wheel already read into memory. */
-export function verifyWheel(w: WheelBytes): VerifiedWheel {
-  const zip = openWheelArchive(w.wheel, w.bytes);
-  return { ...w, ...describeWheel(w.wheel, zip, (entry) => zip.read(entry)) };
-}
-
-/**
- * Checks a wheel and answers what it holds. The file list and RECORD are the
- * archive's; each other file's bytes come from `body` — the archive inflated,
- * or the unpack cache's copy — and must match its RECORD hash and size.
- * `body` is asked for RECORD and its signatures only with `fromArchive` set:
- * they carry no hash of their own, so they are always the archive's.
- */
-export function describeWheel(
-  wheel: string,
-  zip: ZipArchive,
-  body: (entry: ZipEntry, fromArchive: boolean) => Buffer,
-): WheelInfo & { data: Map<string, Buffer> } {
+export function verifyWheelBytes(wheel: string, bytes: Buffer, sha256: string): VerifiedWheel {
   const fail = (reason: string, cause?: unknown): never => {
     throw new CorruptWheelError(wheel, reason, cause);
   };
+
+  let zip: ZipArchive;
+  try {
+    zip = new ZipArchive(bytes);
+  } catch (err) {
+    if (err instanceof ZipFormatError) fail(`bad ZIP archive: ${err.message}`);
+    throw err;
+  }
 
   // Names: unique, safe, and a valid .data routing; no file that is also a directory.
   const files: ZipEntry[] = [];
@@ -110,13 +72,11 @@ export function describeWheel(
     fail(`its .dist-info directory ${distInfo} is not for ${fromName.name}`);
   }
 
-  // Every body: inflated (CRC-32 and sizes), or read from the cache.
-  const recordPath = `${distInfo}/RECORD`;
-  const unsigned = new Set([recordPath, `${recordPath}.jws`, `${recordPath}.p7s`]);
+  // Inflate everything: CRC-32 and sizes.
   const data = new Map<string, Buffer>();
   for (const entry of files) {
     try {
-      data.set(entry.name, body(entry, unsigned.has(entry.name)));
+      data.set(entry.name, zip.read(entry));
     } catch (err) {
       if (err instanceof ZipFormatError) fail(`bad ZIP archive: ${err.message}`);
       throw err;
@@ -135,6 +95,7 @@ export function describeWheel(
   const version = metadata.get("version")?.trim() || fail(`${distInfo}/METADATA has no Version`);
 
   // RECORD: every file is listed, with a hash and size that match.
+  const recordPath = `${distInfo}/RECORD`;
   const recordText = text("RECORD") ?? fail(`no ${recordPath}`);
   const record = parseRecord(recordText);
   const byPath = new Map<string, RecordRow>();
@@ -143,6 +104,7 @@ export function describeWheel(
     if (prior && (prior[1] !== row[1] || prior[2] !== row[2])) fail(`RECORD lists ${row[0]} twice, differently`);
     byPath.set(row[0], row);
   }
+  const unsigned = new Set([recordPath, `${recordPath}.jws`, `${recordPath}.p7s`]);
   const infos: WheelFileInfo[] = [];
   for (const entry of files) {
     const content = data.get(entry.name)!;
@@ -182,6 +144,8 @@ export function describeWheel(
   }
 
   return {
+    wheel,
+    sha256,
     name,
     version,
     distInfo,

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import {
-  appendFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync,
+  appendFileSync, chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync,
   utimesSync, writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -16,7 +16,7 @@ import { buildWheel, recordHash, type WheelSpec } from "../helpers/wheel-builder
 import { makeSandbox, PYENV_ROOT, type Sandbox } from "../helpers/hermetic.js";
 import { requireOrSkip } from "../helpers/require.js";
 import { PROJECT_ROOT } from "../helpers/run-cli.js";
-import { CorruptWheelError, type InstallScheme } from "../../src/wheel/contents.js";
+import { CorruptWheelError, readWheelBytes, type InstallScheme } from "../../src/wheel/contents.js";
 import { WheelCache } from "../../src/wheel/cache.js";
 import { installWheel, type InstallOptions, type InstallResult } from "../../src/wheel/install.js";
 import { parseRecord } from "../../src/wheel/record.js";
@@ -309,22 +309,50 @@ test("attack: a cached file replaced by a link to an outside copy is rebuilt, no
   }
 });
 
-test("attack: a same-size edit in place with its mtime put back is caught by content", async (t) => {
+test("attack: a same-size edit in place with its mtime put back is caught (its ctime moved)", async (t) => {
   const sb = makeSandbox(t);
   const wheel = simpleWheel(join(sb.work, "dist"));
   await installWheel(wheel, options(sb, join(sb.work, "a")));
   const cached = join(sb.cache, "wheels", readWheel(wheel).sha256, "files", "simple", "data.txt");
-  const before = statSync(cached);
-  const reference = join(sb.dir, "reference");
-  writeFileSync(reference, "");
-  spawnSync("touch", ["-r", cached, reference]); // nanoseconds, which utimes() with a Date would round
-  writeFileSync(cached, "z".repeat(1000)); // same inode, same size
-  spawnSync("touch", ["-r", reference, cached]);
-  assert.equal(statSync(cached).mtimeMs, before.mtimeMs);
-  assert.equal(statSync(cached).ino, before.ino);
-  const r = await installWheel(wheel, options(sb, join(sb.work, "b"), { linkMode: "copy" }));
-  assert.equal(r.cache, "rebuilt");
-  assert.equal(readFileSync(join(prefixScheme(join(sb.work, "b"), "").purelib, "simple", "data.txt"), "utf8"), "x".repeat(1000));
+  for (const linkMode of ["auto", "copy"] as const) {
+    const before = statSync(cached);
+    const reference = join(sb.dir, "reference");
+    writeFileSync(reference, "");
+    spawnSync("touch", ["-r", cached, reference]); // nanoseconds, which utimes() with a Date would round
+    writeFileSync(cached, "z".repeat(1000)); // same inode, same size
+    spawnSync("touch", ["-r", reference, cached]);
+    assert.equal(statSync(cached).mtimeMs, before.mtimeMs);
+    assert.equal(statSync(cached).ino, before.ino);
+    const root = join(sb.work, `b-${linkMode}`);
+    const r = await installWheel(wheel, options(sb, root, { linkMode }));
+    assert.equal(r.cache, "rebuilt", linkMode);
+    assert.equal(readFileSync(join(prefixScheme(root, "").purelib, "simple", "data.txt"), "utf8"), "x".repeat(1000), linkMode);
+  }
+});
+
+test("attack: cached files another user owns, or others may write, are not linked", (t) => {
+  if (!requireOrSkip(t, process.geteuid?.() === 0, "chown needs root (CI runs as root)")) return;
+  return (async () => {
+    const sb = makeSandbox(t);
+    const wheel = simpleWheel(join(sb.work, "dist"));
+    await installWheel(wheel, options(sb, join(sb.work, "a")));
+    const files = join(sb.cache, "wheels", readWheel(wheel).sha256, "files");
+    const cases: Array<[string, () => void]> = [
+      ["a file owned by nobody", () => chownSync(join(files, "simple", "data.txt"), 65534, 65534)],
+      ["a group-writable file", () => chmodSync(join(files, "simple", "__init__.py"), 0o664)],
+      ["a directory owned by nobody", () => chownSync(join(files, "simple"), 65534, 65534)],
+      ["a manifest owned by nobody", () => chownSync(join(files, "..", "manifest.json"), 65534, 65534)],
+    ];
+    for (const [what, meddle] of cases) {
+      meddle();
+      const root = join(sb.work, what.replace(/ /g, "-"));
+      const r = await installWheel(wheel, options(sb, root));
+      assert.equal(r.cache, "rebuilt", what);
+      const installed = statSync(join(prefixScheme(root, "").purelib, "simple", "data.txt"));
+      assert.equal(installed.uid, 0, `${what}: the env's file is the user's own`);
+      assert.equal(installed.mode & 0o022, 0, `${what}: and writable by no one else`);
+    }
+  })();
 });
 
 test("attack: an entry holding another wheel's files (its manifest edited to match) is rebuilt", async (t) => {
@@ -416,8 +444,8 @@ test("losing the race to fill an entry is success: the winner's entry is used", 
   const wheel = simpleWheel(join(sb.work, "dist"));
   const verified = readWheel(wheel);
   const cache = new WheelCache(join(sb.cache, "wheels"));
-  const won = cache.fill(verified, false)!;
-  const lost = cache.fill(verified, false);
+  const won = cache.fill(verified, readWheelBytes(wheel), false)!;
+  const lost = cache.fill(verified, readWheelBytes(wheel), false);
   assert.ok(lost, "the existing entry is answered");
   assert.equal(lost.filesDir, won.filesDir);
   assert.deepEqual(readdirSync(join(sb.cache, "wheels")).sort(), [verified.sha256], "no temporary directory left");
