@@ -13,8 +13,8 @@
 //   (lstat), the manifest is opened with O_NOFOLLOW;
 // - every directory, file and the manifest must belong to the user running
 //   venvctl, and no file or manifest may be writable by group or others
-//   (venvctl writes them 0644/0755 whatever the umask): another user can then
-//   neither edit them in place nor swap them without the swap showing;
+//   (venvctl never writes them so, whatever the umask): another user can
+//   then neither edit them in place nor swap them without the swap showing;
 // - every file must have the size, mtime, inode and ctime the manifest
 //   recorded. A file whose stats moved is hashed against its RECORD hash and
 //   only a mismatch means damage. ctime cannot be set back (utimes sets
@@ -78,6 +78,8 @@ const UNSAFE_PATH = /^\/|\/\/|(^|\/)\.\.?(\/|$)|\0|^$/;
 const UNWRITABLE = new Set(["EACCES", "EPERM", "EROFS", "ENOTDIR", "EEXIST", "ENOSPC", "EDQUOT", "ENOENT", "ELOOP", "ENAMETOOLONG"]);
 
 const EUID = process.geteuid?.() ?? -1;
+/** The umask, read once (Node reads it by setting it back at once: no other thread runs yet). */
+const UMASK = process.umask();
 
 /** Why a directory of an entry cannot be trusted, or undefined. */
 function untrustedDir(st: Stats | undefined): string | undefined {
@@ -194,7 +196,7 @@ export class WheelCache {
     const file = join(this.entryDir(sha256), "manifest.json");
     const tmp = siblingTempPath(file);
     try {
-      writeOwned(tmp, Buffer.from(JSON.stringify({ ...entry.info, format: FORMAT, sha256, stats })), 0o644);
+      writeOwned(tmp, Buffer.from(JSON.stringify({ ...entry.info, format: FORMAT, sha256, stats })), 0o666);
       renameSync(tmp, file);
     } catch {
       rmSync(tmp, { force: true });
@@ -225,7 +227,7 @@ export class WheelCache {
           mkdirSync(parent, { recursive: true });
           made.add(parent);
         }
-        stats.push(writeOwned(path, wheel.data.get(file.path)!, file.executable ? 0o755 : 0o644));
+        stats.push(writeOwned(path, wheel.data.get(file.path)!, file.executable ? 0o777 : 0o666));
       }
       const manifest: Manifest = {
         format: FORMAT,
@@ -239,7 +241,7 @@ export class WheelCache {
         files: wheel.files,
         stats,
       };
-      writeOwned(join(tmp, "manifest.json"), Buffer.from(JSON.stringify(manifest)), 0o644);
+      writeOwned(join(tmp, "manifest.json"), Buffer.from(JSON.stringify(manifest)), 0o666);
       if (replaceDamaged) {
         // Aside first (rename(2) will not replace a non-empty directory), then
         // in. A symbolic link put there is moved and removed itself, never followed.
@@ -305,14 +307,15 @@ function sameVersion(metadata: string, fromFileName: string): boolean {
 }
 
 /**
- * Writes a new file with exactly `mode` (the umask would make a file group-
- * writable for many users, which the checks refuse) and answers its stats
- * as written.
+ * Writes a new file with `mode` as the umask leaves it, but never writable by
+ * group or others (a umask of 002, common with per-user groups, would leave
+ * it so, and the checks refuse that), and answers its stats as written.
  */
 function writeOwned(path: string, data: Buffer, mode: number): FileStats {
-  const fd = openSync(path, "wx", mode);
+  const exact = mode & ~UMASK & ~0o022;
+  const fd = openSync(path, "wx", exact);
   try {
-    fchmodSync(fd, mode);
+    fchmodSync(fd, exact);
     let off = 0;
     while (off < data.length) off += writeSync(fd, data, off, data.length - off);
     return fileStats(fstatSync(fd));
