@@ -5,7 +5,7 @@ import type { Context } from "../context.js";
 import { UsageError, VenvctlError } from "../errors.js";
 import { NeedsPip } from "../packages/editable-vcs.js";
 import { openEnvironment, profileFor } from "../packages/environment.js";
-import { freeze as freezeEnv, type FrozenEntry } from "../packages/freeze.js";
+import { freeze as freezeEnv, FreezeFileLineError, type FrozenEntry } from "../packages/freeze.js";
 import { canonicalizeName } from "../packages/names.js";
 import { runEnvPip } from "../packages/run-pip.js";
 import { resolveTarget, targetSysPath, type PackageTarget } from "../venv/target.js";
@@ -76,6 +76,9 @@ export async function freeze(opts: FreezeOptions, ctx: Context): Promise<FreezeR
     return { kind: "output", lines: out.lines, entries: out.entries, warnings, target };
   } catch (err) {
     if (err instanceof NeedsPip) return delegate("an editable install is under a version control system other than Git");
+    if (err instanceof FreezeFileLineError && profile.pipVersion !== undefined) {
+      return delegate(`${err.file} has a line pip refuses, in words only pip prints exactly (${err.message})`);
+    }
     throw err;
   }
 }

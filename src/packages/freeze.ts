@@ -47,6 +47,19 @@ export interface FreezeOutput {
   entries: FrozenEntry[];
 }
 
+/**
+ * A -r line freeze cannot name. pip prints the lines before it and its
+ * warnings, then `ERROR: <its message>` (pip/_internal/operations/freeze.py
+ * yields line by line; the InstallationError ends the command): the command
+ * then belongs to the env's pip, whose message — packaging's own, caret and
+ * all, from 24.1 — only pip words exactly.
+ */
+export class FreezeFileLineError extends VenvctlError {
+  constructor(readonly file: string, message: string) {
+    super(message);
+  }
+}
+
 /** name==version, or name===version for a version that is not PEP 440. */
 function nameVersion(dist: InstalledDist): string {
   const v = dist.version;
@@ -154,11 +167,11 @@ export async function freeze(
         if (line.startsWith("-e") || line.startsWith("--editable")) {
           // pip goes on with the argument alone (and names it so in its messages).
           line = line.startsWith("-e") ? stripPy(line.slice(2)) : stripPy(line.slice("--editable".length)).replace(/^=+/, "");
-          named = nameOfEditable(line, ctx.cwd);
+          named = nameOfEditable(line, ctx.cwd, env.profile.grammar);
         } else {
-          named = nameOfLine(stripPy(stripComment(line)), ctx.cwd);
+          named = nameOfLine(stripPy(stripComment(line)), ctx.cwd, env.profile.grammar);
         }
-        if ("error" in named) throw new VenvctlError(named.error);
+        if ("error" in named) throw new FreezeFileLineError(file, named.error);
         warnings.push(...named.warnings);
         if (!named.name) {
           // pip logs this at INFO level, which goes to stdout, between the lines.

@@ -50,7 +50,7 @@ export function environmentDoubt(ctx: Pick<Context, "env" | "dirs" | "platform">
 
 /** What in the parsed files (beyond the requirements themselves) needs pip. */
 export function inputsDoubt(inputs: ParsedRequirements): string | undefined {
-  if (inputs.remote.length) return `the requirements file ${inputs.remote[0]} is a URL (pip fetches it)`;
+  if (inputs.unread.length) return `pip reads the requirements file ${inputs.unread[0]!.file}: ${inputs.unread[0]!.why}`;
   const hashes = inputs.options.find((o) => o.name === "--require-hashes");
   if (hashes) return `${hashes.source.file} line ${hashes.source.line} asks for --require-hashes`;
   return undefined;
@@ -65,5 +65,5 @@ export function decideNoOp(
 ): Satisfaction {
   const doubt = inputsDoubt(inputs) ?? environmentDoubt(ctx, checked);
   if (doubt) return { satisfied: false, reason: doubt };
-  return checkSatisfied({ entries: inputs.entries, installed: checked.index, markers: checked.markers!, noDeps });
+  return checkSatisfied({ entries: inputs.entries, installed: checked.index, markers: checked.markers!, noDeps, grammar: checked.opened.profile.grammar });
 }

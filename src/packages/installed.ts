@@ -499,10 +499,7 @@ export class InstalledEnvironment {
         key = dist.rawKey;
       }
     } catch (err) {
-      if (err instanceof MetadataDecodeError) {
-        warnings.push(`WARNING: Skipping ${dist.infoPath}: its metadata is not UTF-8 (pip would stop with UnicodeDecodeError)`);
-        return undefined;
-      }
+      if (err instanceof MetadataDecodeError) return this.undecodable(dist);
       throw err;
     }
     if (found.has(key)) return keys.includes(key) ? "collision" : undefined;
@@ -517,13 +514,24 @@ export class InstalledEnvironment {
       dist.headers(); // read now, so that a broken file is reported here, in order
     } catch (err) {
       if (err instanceof MetadataDecodeError) {
-        warnings.push(`WARNING: Skipping ${dist.infoPath}: its metadata is not UTF-8 (pip would stop with UnicodeDecodeError)`);
+        this.undecodable(dist);
         return key;
       }
       throw err;
     }
     dist.accepted = true;
     return key;
+  }
+
+  /**
+   * Metadata that is not UTF-8: pip's importlib.metadata reads the whole file
+   * as UTF-8 for every command, and stops with UnicodeDecodeError (exit 2,
+   * a traceback) in list, freeze and show alike. Every command then hands
+   * itself to pip, so that the answer is pip's whichever command it is.
+   */
+  private undecodable(dist: InstalledDist): undefined {
+    this.unsupported ??= `the metadata of ${dist.infoPath} is not UTF-8, which pip stops on (UnicodeDecodeError)`;
+    return undefined;
   }
 }
 

@@ -201,16 +201,17 @@ export function parseHeaders(text: string): Headers {
   return s.headers;
 }
 
-const CHUNK = 8192;
-// Name and Version end within the first ~100 bytes of every METADATA seen.
-const FIRST_SMALL = 256;
-let shared = Buffer.allocUnsafe(CHUNK * 2);
+let shared = Buffer.allocUnsafe(16384);
 
 /**
- * Reads the header section of a metadata file, stopping at its end or as
- * soon as the `wanted` fields (lower-case names) are complete. Answers
- * undefined when the file cannot be read (missing, a directory) or is empty,
- * where importlib.metadata's read_text answers None or "".
+ * Reads a metadata file and its header section, stopping the scan at the
+ * section's end or as soon as the `wanted` fields (lower-case names) are
+ * complete. The whole file is read and must be UTF-8, as importlib.metadata
+ * reads it (`read_text(encoding="utf-8")`, whatever part is wanted): a stray
+ * byte in a Summary or a description throws MetadataDecodeError for every
+ * command alike, where pip stops with UnicodeDecodeError. Answers undefined
+ * when the file cannot be read (missing, a directory) or is empty, where
+ * read_text answers None or "".
  */
 export function readMetadataHeaders(path: string, wanted?: readonly string[]): Headers | undefined {
   let fd: number;
@@ -220,32 +221,28 @@ export function readMetadataHeaders(path: string, wanted?: readonly string[]): H
     return undefined;
   }
   try {
-    const scanner = new HeaderScanner(wanted);
-    // Name and Version open nearly every file: a small first read does for them.
-    let size = wanted ? FIRST_SMALL : CHUNK;
     let have = 0;
     for (;;) {
-      if (have + size > shared.length) {
-        // The header section is longer than the buffer: grow it, keeping what was read.
-        const bigger = Buffer.allocUnsafe(Math.max(shared.length * 2, have + size));
+      if (have === shared.length) {
+        const bigger = Buffer.allocUnsafe(shared.length * 2);
         shared.copy(bigger, 0, 0, have);
         shared = bigger;
       }
       let n: number;
       try {
-        n = readSync(fd, shared, have, size, have);
+        n = readSync(fd, shared, have, shared.length - have, have);
       } catch {
         // EISDIR and the like: not a readable file.
         if (have === 0) return undefined;
         n = 0;
       }
-      if (have === 0 && n === 0) return undefined; // empty: no metadata
-      const final = n < size;
-      scanner.scan(shared, have, have + n, final);
+      if (n === 0) break;
       have += n;
-      if (final || scanner.done) break;
-      size = CHUNK;
     }
+    if (have === 0) return undefined; // empty: no metadata
+    if (!isUtf8(shared.subarray(0, have))) throw new MetadataDecodeError(`${path} is not valid UTF-8`);
+    const scanner = new HeaderScanner(wanted);
+    scanner.scan(shared, 0, have, true);
     if (!scanner.done) scanner.finish(shared);
     return scanner.headers;
   } finally {

@@ -179,6 +179,8 @@ export type SpecifierOp = "~=" | "==" | "!=" | "<=" | ">=" | "<" | ">" | "===";
 export interface Specifier {
   op: SpecifierOp;
   version: string;
+  /** A LegacySpecifier (packaging before 22, pip before 24.1): its version is not PEP 440, and only pip decides what it matches. */
+  legacy?: true;
 }
 
 /** Parses one specifier clause; undefined when packaging would raise InvalidSpecifier. */

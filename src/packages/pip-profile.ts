@@ -4,6 +4,7 @@
 // follows the pip installed in the environment, or the newest behaviour it
 // knows when there is none.
 import { comparePep440, parsePep440 } from "./pep440.js";
+import type { Grammar } from "./requirement.js";
 
 export interface PipProfile {
   /** The env's pip version, or undefined when pip is not installed. */
@@ -21,6 +22,8 @@ export interface PipProfile {
   rawVersions: boolean;
   /** 24.1: packaging 24 (pre-releases match in markers, extras normalized). */
   modernPackaging: boolean;
+  /** How this pip's packaging reads a requirement: legacy specifiers before 24.1, identifier names from 24.1. */
+  grammar: Grammar;
   /** 24.0: an .egg-link may be named after the raw project name too (setuptools 69). */
   eggLinkRawName: boolean;
   /** 24.1: show takes Home-page from a "Homepage" Project-URL when the field is empty. */
@@ -82,6 +85,7 @@ export function pipProfile(input: ProfileInput): PipProfile {
     infoDirNameFirst: atLeast(pv, "24.2"),
     rawVersions: atLeast(pv, "24.1"),
     modernPackaging: atLeast(pv, "24.1"),
+    grammar: atLeast(pv, "24.1") ? { identifierNames: true } : { legacySpecifiers: true },
     eggLinkRawName: atLeast(pv, "24.0"),
     homepageFromProjectUrls: atLeast(pv, "24.1"),
     dedupRequires: atLeast(pv, "24.1"),

@@ -4,7 +4,7 @@
 // name at all (a local directory, an archive).
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseRequirement } from "./requirement.js";
+import { parseRequirement, type Grammar } from "./requirement.js";
 
 /** pip's req_file.COMMENT_RE: a `#` at the start or after whitespace, to the end. */
 export function stripComment(line: string): string {
@@ -66,14 +66,18 @@ export function isInstallableDir(p: string): boolean {
   return isFile("pyproject.toml") || isFile("setup.py");
 }
 
-function nameFromReqString(text: string): LineName {
-  const parsed = parseRequirement(text);
+function nameFromReqString(text: string, grammar: Grammar): LineName {
+  const parsed = parseRequirement(text, grammar);
   if (!parsed.ok) return { error: `Invalid requirement: '${text}': ${parsed.error}` };
   return { name: parsed.req.name, warnings: [] };
 }
 
-/** The name a requirement line (comment already removed, stripped) installs. */
-export function nameOfLine(line: string, cwd: string): LineName {
+/**
+ * The name a requirement line (comment already removed, stripped) installs,
+ * read with the env's pip's grammar (pip-profile.ts); by default, what every
+ * pip accepts.
+ */
+export function nameOfLine(line: string, cwd: string, grammar: Grammar = {}): LineName {
   let name = line;
   const url = isUrl(name);
   const sep = url ? "; " : ";";
@@ -111,21 +115,21 @@ export function nameOfLine(line: string, cwd: string): LineName {
     }
     const egg = eggFragment(link);
     if (egg === undefined) return { name: undefined, warnings };
-    const r = nameFromReqString(egg);
+    const r = nameFromReqString(egg, grammar);
     return "error" in r ? r : { name: r.name, warnings };
   }
-  const r = nameFromReqString(name);
+  const r = nameFromReqString(name, grammar);
   return "error" in r ? r : { name: r.name, warnings };
 }
 
 /** The name an editable requirement (`-e ARG`) installs. */
-export function nameOfEditable(arg: string, cwd: string): LineName {
+export function nameOfEditable(arg: string, cwd: string, grammar: Grammar = {}): LineName {
   const m = /^(.+)(\[[^\]]+\])$/.exec(arg);
   let url = m ? m[1]! : arg;
   if (statSync(resolve(cwd, url), { throwIfNoEntry: false })?.isDirectory()) url = `file://${resolve(cwd, url)}`;
   if (url.toLowerCase().startsWith("file:")) {
     const egg = eggFragment(url);
-    return egg === undefined ? { name: undefined, warnings: [] } : nameFromReqString(egg);
+    return egg === undefined ? { name: undefined, warnings: [] } : nameFromReqString(egg, grammar);
   }
   let full = arg;
   for (const v of VCS) {
@@ -142,5 +146,5 @@ export function nameOfEditable(arg: string, cwd: string): LineName {
   }
   const egg = eggFragment(full);
   if (!egg) return { error: `Could not detect requirement name for '${arg}', please specify one with #egg=your_package_name` };
-  return nameFromReqString(egg);
+  return nameFromReqString(egg, grammar);
 }

@@ -17,13 +17,37 @@ export interface Requirement {
 
 export type ParsedRequirement = { ok: true; req: Requirement } | { ok: false; error: string };
 
+/**
+ * Where the `packaging` releases that pips vendor read requirements
+ * differently. By default, what both accept; each flag adds what one of them
+ * accepts besides.
+ */
+export interface Grammar {
+  /**
+   * packaging before 22 (pip before 24.1): a clause that is not PEP 440 is a
+   * LegacySpecifier — `==1.0.x`, `>=2.0-foo`, even `==` with no version
+   * (packaging 21.3's specifiers.py, LegacySpecifier._regex_str).
+   */
+  legacySpecifiers?: boolean;
+  /**
+   * packaging 22 and later (pip 24.1+): names and extras are its tokenizer's
+   * IDENTIFIER, `\b[a-zA-Z0-9][a-zA-Z0-9._-]*\b`, which may end in `_`
+   * (packaging/_tokenizer.py).
+   */
+  identifierNames?: boolean;
+}
+
+/** PEP 508's name, as packaging 21 matches it: a letter or digit at each end. */
 const NAME_RE = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/;
+const IDENTIFIER_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*\b/;
+const LEGACY_SPECIFIER_RE = /^(==|!=|<=|>=|<|>)\s*([^,;\s)]*)$/;
 
 /** Parses a requirement as packaging.requirements.Requirement does. */
-export function parseRequirement(text: string): ParsedRequirement {
+export function parseRequirement(text: string, grammar: Grammar = {}): ParsedRequirement {
   const fail = (why: string): ParsedRequirement => ({ ok: false, error: `${why}: ${text}` });
+  const NAME = grammar.identifierNames ? IDENTIFIER_RE : NAME_RE;
   let s = text.replace(/^\s+/, "");
-  const nameMatch = NAME_RE.exec(s);
+  const nameMatch = NAME.exec(s);
   if (!nameMatch) return fail("expected a package name");
   const name = nameMatch[0];
   s = s.slice(name.length).replace(/^\s+/, "");
@@ -36,7 +60,7 @@ export function parseRequirement(text: string): ParsedRequirement {
     if (inner) {
       for (const e of inner.split(",")) {
         const x = e.trim();
-        if (!NAME_RE.test(x) || NAME_RE.exec(x)![0] !== x) return fail(`invalid extra ${JSON.stringify(x)}`);
+        if (NAME.exec(x)?.[0] !== x) return fail(`invalid extra ${JSON.stringify(x)}`);
         extras.push(x);
       }
     }
@@ -68,8 +92,10 @@ export function parseRequirement(text: string): ParsedRequirement {
     if (specText) {
       for (const part of specText.split(",")) {
         const spec = parseSpecifier(part);
-        if (!spec) return fail(`invalid specifier ${JSON.stringify(part.trim())}`);
-        specifiers.push(spec);
+        const legacy = !spec && grammar.legacySpecifiers ? LEGACY_SPECIFIER_RE.exec(part.trim()) : null;
+        if (legacy) specifiers.push({ op: legacy[1] as Specifier["op"], version: legacy[2]!, legacy: true });
+        else if (!spec) return fail(`invalid specifier ${JSON.stringify(part.trim())}`);
+        else specifiers.push(spec);
       }
     }
   }

@@ -12,7 +12,7 @@ import { errnoWords, isSystemError, osError, UsageError, type SystemError } from
 import { isDirectory, isFile } from "../util/fs.js";
 import { parseMarker, MarkerSyntaxError, type MarkerNode } from "./markers.js";
 import { isArchiveFile, isUrl, looksLikePath } from "./requirement-line.js";
-import { parseRequirement, type Requirement } from "./requirement.js";
+import { parseRequirement, type Grammar, type ParsedRequirement, type Requirement } from "./requirement.js";
 import { splitlinesPy, stripPy } from "./python-text.js";
 
 /** Where a requirement or option came from: a file (named as pip names it) and a line. */
@@ -53,6 +53,12 @@ export interface RequirementEntry {
   configSettings: Record<string, string | string[]>;
   /** --global-option values. */
   globalOptions: string[];
+  /**
+   * The grammar this line needed beyond what every pip accepts (some pips
+   * take it, others refuse it): the no-op check decides it only where the
+   * target's pip reads it so too, and pip decides the rest.
+   */
+  readAs?: Grammar | undefined;
 }
 
 /** An option line's option, as pip's handle_option_line takes it. */
@@ -70,8 +76,8 @@ export interface ParsedRequirements {
   options: FileOption[];
   /** Every file read, as named. */
   files: string[];
-  /** Files that are URLs, which pip fetches and venvctl does not read. */
-  remote: string[];
+  /** Files venvctl leaves to pip, and why: a URL pip fetches, an encoding pip decodes. */
+  unread: Array<{ file: string; why: string }>;
   /** What pip would warn about while parsing (shown when pip does not run). */
   warnings: string[];
 }
@@ -88,7 +94,7 @@ export class RequirementsFileError extends UsageError {
 }
 
 export function emptyParse(): ParsedRequirements {
-  return { entries: [], options: [], files: [], remote: [], warnings: [] };
+  return { entries: [], options: [], files: [], unread: [], warnings: [] };
 }
 
 export interface ReadOptions {
@@ -112,7 +118,7 @@ export function readRequirementsFile(
   includedFrom?: { source: Source; stack: Array<{ real: string; name: string }> },
 ): void {
   if (SCHEME_RE.test(file)) {
-    into.remote.push(file);
+    into.unread.push({ file, why: "it is a URL, which pip fetches" });
     return;
   }
   const abs = resolve(opts.cwd, file);
@@ -143,6 +149,10 @@ export function readRequirementsFile(
     fail(`include cycle: ${chain}`, "remove one of the -r/-c lines that lead back to a file being read");
   }
   const text = decodeRequirementsFile(bytes);
+  if (typeof text !== "string" && "encoding" in text) {
+    into.unread.push({ file, why: `it is written in ${text.encoding}, which pip decodes` });
+    return;
+  }
   if (typeof text !== "string") throw new RequirementsFileError(file, undefined, `not a text file (${text.error})`);
   into.files.push(file);
   const nextStack = [...stack, { real, name: file }];
@@ -242,7 +252,8 @@ function requirementEntry(
       return entry;
     }
   }
-  const parsed = parseRequirement(name);
+  const parsed = parseRequirementAsSomePip(name);
+  if (parsed.ok && parsed.readAs) entry.readAs = parsed.readAs;
   if (!parsed.ok) {
     let hint: string | undefined;
     if (name.includes("/")) {
@@ -269,6 +280,23 @@ function statError(p: string): SystemError | undefined {
   }
 }
 
+/**
+ * What some pip venvctl may hand the line to accepts: legacy specifiers (pip
+ * before 24.1), names ending in `_` (pip 24.1 and later). Refusing these
+ * would refuse a file the env's pip takes; accepting one the env's pip
+ * refuses only costs pip's run, which then says so. The error is the strict
+ * grammar's.
+ */
+function parseRequirementAsSomePip(text: string): ParsedRequirement & { readAs?: Grammar } {
+  const strict = parseRequirement(text);
+  if (strict.ok) return strict;
+  for (const readAs of [{ legacySpecifiers: true }, { identifierNames: true }]) {
+    const other = parseRequirement(text, readAs);
+    if (other.ok) return { ...other, readAs };
+  }
+  return strict;
+}
+
 /** Python's repr of a str, for messages that quote requirements as pip does. */
 function pyRepr(s: string): string {
   return s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
@@ -276,54 +304,101 @@ function pyRepr(s: string): string {
 
 // ---- reading ----------------------------------------------------------------
 
+/** What decoding a requirements file gives: its text, a reason it is not text, or an encoding pip must decode. */
+export type DecodedFile = string | { error: string } | { encoding: string };
+
 /**
- * pip's auto_decode: a byte-order mark, else a PEP 263 `coding:` comment in
- * the first two lines, else UTF-8 (the locale's encoding on the machines we
- * support). A file that does not decode, or holds NUL bytes, is not text.
+ * pip's auto_decode (pip/_internal/utils/encoding.py): a byte-order mark,
+ * else a PEP 263 `coding:` comment in the first two lines, else UTF-8 (the
+ * locale's encoding on the machines we support). A NUL byte is text like any
+ * other (pip takes it; in a comment it is harmless). An encoding venvctl does
+ * not decode exactly as Python does answers `{ encoding }`: pip reads that file.
  */
-export function decodeRequirementsFile(bytes: Buffer): string | { error: string } {
+export function decodeRequirementsFile(bytes: Buffer): DecodedFile {
   let encoding = "utf-8";
   let body = bytes;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) body = bytes.subarray(3);
   else if (bytes[0] === 0xff && bytes[1] === 0xfe) {
-    encoding = "utf-16le";
+    encoding = "utf-16-le";
     body = bytes.subarray(2);
   } else if (bytes[0] === 0xfe && bytes[1] === 0xff) {
-    encoding = "utf-16be";
+    encoding = "utf-16-be";
     body = bytes.subarray(2);
+  } else if (bytes[0] === 0x00 && bytes[1] === 0x00 && bytes[2] === 0xfe && bytes[3] === 0xff) {
+    encoding = "utf-32-be"; // (pip takes ff fe 00 00 for UTF-16, as above: its UTF-16 mark comes first)
   } else {
-    for (const line of bytes.subarray(0, 4096).toString("latin1").split("\n").slice(0, 2)) {
+    // data.split(b"\n")[:2], each tested with ENCODING_RE if it starts with #.
+    let start = 0;
+    for (let n = 0; n < 2 && start <= bytes.length; n++) {
+      let end = bytes.indexOf(0x0a, start);
+      if (end < 0) end = bytes.length;
+      const line = bytes.subarray(start, end).toString("latin1");
       const m = line.startsWith("#") ? /coding[:=]\s*([-\w.]+)/.exec(line) : null;
       if (m) {
         encoding = m[1]!;
         break;
       }
+      start = end + 1;
     }
   }
-  let text: string;
-  try {
-    const label = whatwgEncoding(encoding);
-    if (label === "utf-8") {
-      // The usual case, without building a decoder.
-      if (!isUtf8(body)) return { error: "it is not valid utf-8" };
-      text = body.toString("utf8");
-    } else {
-      text = new TextDecoder(label, { fatal: true }).decode(body);
-    }
-  } catch (err) {
-    if (err instanceof RangeError) return { error: `unknown encoding ${encoding}` };
-    return { error: `it is not valid ${encoding}` };
-  }
-  if (text.includes("\0")) return { error: "it holds NUL bytes" };
-  return text;
+  const codec = CODECS.get(pythonCodecName(encoding));
+  if (!codec) return { encoding };
+  const text = codec(body);
+  return text === undefined ? { error: `it is not valid ${encoding}` } : text;
 }
 
-/** A Python codec name as TextDecoder knows it (Python spells some differently). */
-function whatwgEncoding(name: string): string {
-  const n = name.toLowerCase().replace(/_/g, "-");
-  if (n === "utf8" || n === "u8") return "utf-8";
-  if (["latin-1", "latin1", "l1", "iso-8859-1", "iso8859-1", "8859", "cp819"].includes(n)) return "latin1";
-  return n;
+/** encodings.normalize_encoding, lower-cased as codecs.lookup does, then encodings.aliases. */
+function pythonCodecName(name: string): string {
+  const n = name.toLowerCase().replace(/[^a-z0-9.]+/g, "_").replace(/^_+|_+$/g, "");
+  return CODEC_ALIASES[n] ?? n;
+}
+
+// The upper halves (0x80–0xff) of two single-byte codecs users declare, as
+// Python's tables have them (Lib/encodings/cp437.py, mac_roman.py): Node's
+// TextDecoder has no cp437, and its "macintosh" depends on how Node was built.
+const CP437_HIGH =
+  "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0";
+const MAC_ROMAN_HIGH =
+  "ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø¿¡¬√ƒ≈∆«»…\u00a0ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€‹›ﬁﬂ‡·‚„‰ÂÊÁËÈÍÎÏÌÓÔ\uf8ffÒÚÛÙıˆ˜¯˘˙˚¸˝˛ˇ";
+
+function singleByte(high: string): (b: Buffer) => string {
+  const table = [...Array.from({ length: 128 }, (_, i) => String.fromCharCode(i)), ...high];
+  return (b) => {
+    let out = "";
+    for (const byte of b) out += table[byte]!;
+    return out;
+  };
+}
+
+/** The codecs venvctl decodes exactly as Python does, by Python's name; undefined: invalid bytes. */
+const CODECS = new Map<string, (b: Buffer) => string | undefined>([
+  ["utf_8", (b) => (isUtf8(b) ? b.toString("utf8") : undefined)],
+  ["utf_16_le", (b) => (b.length % 2 === 0 ? decodeStrict("utf-16le", b) : undefined)],
+  ["utf_16_be", (b) => (b.length % 2 === 0 ? decodeStrict("utf-16be", b) : undefined)],
+  ["latin_1", (b) => b.toString("latin1")],
+  ["ascii", (b) => (b.every((x) => x < 0x80) ? b.toString("latin1") : undefined)],
+  ["cp437", singleByte(CP437_HIGH)],
+  ["mac_roman", singleByte(MAC_ROMAN_HIGH)],
+]);
+
+/** Python's encodings.aliases for those codecs. */
+const CODEC_ALIASES: Record<string, string> = {
+  utf8: "utf_8", u8: "utf_8", utf: "utf_8", cp65001: "utf_8", utf8_ucs2: "utf_8", utf8_ucs4: "utf_8",
+  utf_16le: "utf_16_le", utf_16be: "utf_16_be", unicodelittleunmarked: "utf_16_le", unicodebigunmarked: "utf_16_be",
+  latin1: "latin_1", latin: "latin_1", l1: "latin_1", "8859": "latin_1", cp819: "latin_1", csisolatin1: "latin_1",
+  ibm819: "latin_1", iso8859: "latin_1", iso8859_1: "latin_1", iso_8859_1: "latin_1", iso_8859_1_1987: "latin_1", iso_ir_100: "latin_1",
+  "646": "ascii", "ansi_x3.4_1968": "ascii", "ansi_x3.4_1986": "ascii", ansi_x3_4_1968: "ascii", cp367: "ascii", csascii: "ascii",
+  ibm367: "ascii", iso646_us: "ascii", "iso_646.irv_1991": "ascii", iso_ir_6: "ascii", us: "ascii", us_ascii: "ascii",
+  "437": "cp437", ibm437: "cp437", cspc8codepage437: "cp437",
+  macroman: "mac_roman", macintosh: "mac_roman",
+};
+
+function decodeStrict(label: string, b: Buffer): string | undefined {
+  try {
+    return new TextDecoder(label, { fatal: true }).decode(b);
+  } catch {
+    return undefined;
+  }
 }
 
 const COMMENT_RE = /(^|\s+)#.*$/;

@@ -15,7 +15,7 @@ import { normalizeVersion, specifierContains, type Specifier } from "./pep440.js
 import { STDLIB_PKGS } from "./pip-profile.js";
 import { stripPy } from "./python-text.js";
 import type { RequirementEntry } from "./requirements-file.js";
-import { parseRequirement, type Requirement } from "./requirement.js";
+import { parseRequirement, type Grammar, type Requirement } from "./requirement.js";
 
 /** pip's view of what is installed: the first distribution of each name on sys.path. */
 export class InstalledIndex {
@@ -97,6 +97,20 @@ export interface SatisfactionInput {
   markers: MarkerContext;
   /** --no-deps: pip looks at the named requirements only. */
   noDeps: boolean;
+  /** How the target's pip reads requirements (pip-profile.ts). */
+  grammar: Grammar;
+}
+
+/**
+ * Why a requirement read with `readAs` is pip's to decide on a pip reading
+ * with `target`, or undefined when venvctl can check it: a legacy specifier
+ * never (only packaging 21's LegacyVersion rules match it), a name ending in
+ * `_` where that pip reads such names too.
+ */
+function undecidable(readAs: Grammar, target: Grammar): string | undefined {
+  if (readAs.legacySpecifiers) return "its version specifier is not PEP 440 (which only pip before 24.1 accepts): pip decides";
+  if (readAs.identifierNames && !target.identifierNames) return "its name is one only pip 24.1 and later accept: pip decides";
+  return undefined;
 }
 
 export type Satisfaction =
@@ -142,6 +156,8 @@ export function checkSatisfied(input: SatisfactionInput): Satisfaction {
     if (e.spec.kind === "editable") return no(`${where} is an editable requirement (-e ${e.text})`);
     if (e.spec.kind === "url") return no(`${where} is a URL (${e.spec.url})`);
     if (e.spec.kind === "path") return no(`${where} is a local path (${e.text})`);
+    const pipDecides = e.readAs && undecidable(e.readAs, input.grammar);
+    if (pipDecides) return no(`${where}: ${pipDecides}`);
     const req = e.spec.req;
     if (req.url) return no(`${where} is a direct reference (${req.name} @ ${req.url})`);
     if (Object.keys(e.hashes).length) return no(`${where} has --hash (pip checks hashes)`);

@@ -3,34 +3,51 @@
 // filled in a temporary sibling and renamed into place — a process that
 // loses the race to another uses the winner's entry.
 //
-// Integrity, cheaply: the manifest records each file's size, mtime and inode
-// as written. Before an entry is used every file is lstat'ed (a few µs each);
-// a file missing, of another size or not a regular file means the entry is
-// damaged; a file whose mtime or inode moved (touched, restored from a backup,
-// edited in place through a hardlink) is hashed against its RECORD hash, and
-// only a mismatch means damage. A damaged entry is rebuilt, never linked.
-// Hashing every file on every use would cost more than the whole create.
-//
-// The wheel's sha256 is remembered by path, size, mtime and inode
-// (`keys/`), so a warm install does not read and hash the wheel either.
-import { createHash } from "node:crypto";
+// Whoever can write the cache could change it, so an entry is used only
+// after checking, every time, at the cost of a few stat calls per file:
+// - the wheel is read and hashed (2 ms for pip): its sha256 finds the entry,
+//   and the manifest must be for that sha256 and for the name and version in
+//   the wheel's file name (a sha256 remembered in the cache could be forged);
+// - no symbolic link is followed: the root, the entry and every directory in
+//   it are lstat'ed and must be real directories, every file a regular file
+//   (lstat), the manifest is opened with O_NOFOLLOW;
+// - every directory, file and the manifest must belong to the user running
+//   venvctl, and no file or manifest may be writable by group or others
+//   (venvctl never writes them so, whatever the umask): another user can
+//   then neither edit them in place nor swap them without the swap showing;
+// - every file must have the size, mtime, inode and ctime the manifest
+//   recorded. A file whose stats moved is hashed against its RECORD hash and
+//   only a mismatch means damage. ctime cannot be set back (utimes sets
+//   mtime, and bumps ctime), so an edit in place is noticed even with its
+//   size and mtime restored. A hardlink made or removed (an env created or
+//   deleted) bumps ctime too, with the link count: ctime and link count
+//   moving together is not hashed, and after linking the install records
+//   the stats it saw (refresh), so an edit after that shows.
+// - a hardlink must land on the inode that was checked (install.ts).
+// A damaged entry is rebuilt, never linked. Hashing every file at every use
+// would be sound without the ownership rules, but costs more than the whole
+// seeding (25 ms of 60 for pip, measured), so it is done only when stats move.
 import {
-  closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, type Stats,
+  closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, type Stats,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { atomicWriteFile, isNodeError, removeOwnedTree, siblingTempPath } from "../util/fs.js";
-import type { WheelInfo } from "./contents.js";
+import { isNodeError, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
+import { normalizeVersion } from "../packages/pep440.js";
+import { canonicalizeName, parseWheelFileName, type WheelBytes, type WheelInfo } from "./contents.js";
 import { hashMatches } from "./record.js";
 import type { VerifiedWheel } from "./verify.js";
 
 /** Bumped when the entry layout or manifest changes: older entries are then rebuilt. */
-const FORMAT = 1;
+const FORMAT = 2;
+
+/** What the manifest records of a file: [mtimeMs, inode, ctimeMs, link count]. */
+export type FileStats = [number, number, number, number];
 
 interface Manifest extends WheelInfo {
   format: number;
   sha256: string;
-  /** Per file, in `files` order: [mtimeMs, inode] as written. */
-  stats: Array<[number, number]>;
+  /** Per file, in `files` order. */
+  stats: FileStats[];
 }
 
 /** A usable cache entry. */
@@ -38,6 +55,8 @@ export interface CacheEntry {
   info: WheelInfo;
   /** Where the files are, at their archive paths. */
   filesDir: string;
+  /** The stats each file had when it was checked, in `info.files` order. */
+  stats: FileStats[];
 }
 
 export type Lookup =
@@ -45,10 +64,10 @@ export type Lookup =
   | { status: "missing" }
   | { status: "damaged"; reason: string };
 
-/** The cache cannot be written (read-only, not a directory, full). */
-export class CacheUnwritableError extends Error {
-  constructor(readonly dir: string, readonly code: string, cause: unknown) {
-    super(`cannot write the wheel cache at ${dir} (${code})`, { cause });
+/** The cache cannot be used: it cannot be written (read-only, not a directory, full), or its root is a symbolic link. */
+export class CacheUnusableError extends Error {
+  constructor(readonly dir: string, message: string, cause?: unknown) {
+    super(message, { cause });
   }
 }
 
@@ -58,6 +77,28 @@ const UNSAFE_PATH = /^\/|\/\/|(^|\/)\.\.?(\/|$)|\0|^$/;
 /** Errors that mean "this cache cannot be written", as opposed to bugs. */
 const UNWRITABLE = new Set(["EACCES", "EPERM", "EROFS", "ENOTDIR", "EEXIST", "ENOSPC", "EDQUOT", "ENOENT", "ELOOP", "ENAMETOOLONG"]);
 
+const EUID = process.geteuid?.() ?? -1;
+/** The umask, read once (Node reads it by setting it back at once: no other thread runs yet). */
+const UMASK = process.umask();
+
+/** Why a directory of an entry cannot be trusted, or undefined. */
+function untrustedDir(st: Stats | undefined): string | undefined {
+  if (!st) return "is missing";
+  if (st.isSymbolicLink()) return "is a symbolic link";
+  if (!st.isDirectory()) return "is not a directory";
+  if (EUID >= 0 && st.uid !== EUID) return `belongs to another user (uid ${st.uid})`;
+  return undefined;
+}
+
+/** Why a file of an entry cannot be trusted, or undefined. */
+function untrustedFile(st: Stats): string | undefined {
+  if (st.isSymbolicLink()) return "is a symbolic link";
+  if (!st.isFile()) return "is not a regular file";
+  if (EUID >= 0 && st.uid !== EUID) return `belongs to another user (uid ${st.uid})`;
+  if (st.mode & 0o022) return "is writable by others";
+  return undefined;
+}
+
 /** The unpack cache rooted at `root` (`$VENVCTL_CACHE_DIR/wheels`). */
 export class WheelCache {
   constructor(readonly root: string, private readonly debug: (message: string) => void = () => {}) {}
@@ -66,94 +107,119 @@ export class WheelCache {
     return join(this.root, sha256);
   }
 
-  private keyFile(wheel: string): string {
-    return join(this.root, "keys", `${createHash("sha256").update(wheel).digest("hex").slice(0, 32)}.json`);
-  }
-
-  /** The wheel's sha256 as remembered for this path, if the file has not changed since. */
-  knownSha256(wheel: string, st: Stats): string | undefined {
-    try {
-      const k = JSON.parse(readFileSync(this.keyFile(wheel), "utf8")) as Record<string, unknown>;
-      if (k.path === wheel && k.size === st.size && k.mtimeMs === st.mtimeMs && k.ino === st.ino && k.dev === st.dev &&
-        typeof k.sha256 === "string" && /^[0-9a-f]{64}$/.test(k.sha256)) {
-        return k.sha256;
-      }
-    } catch {
-      // No memo (or an unreadable one): the wheel will be hashed.
+  /**
+   * The root must be a real directory: through a symbolic link every entry
+   * would be outside the cache. Throws CacheUnusableError; false when there is no root yet.
+   */
+  private checkRoot(): boolean {
+    const st = lstatOrUndefined(this.root);
+    if (st && !st.isDirectory()) {
+      throw new CacheUnusableError(this.root, st.isSymbolicLink()
+        ? `the wheel cache at ${this.root} is a symbolic link, which venvctl does not follow`
+        : `cannot write the wheel cache at ${this.root} (ENOTDIR)`);
     }
-    return undefined;
+    return st !== undefined;
   }
 
-  /** Remembers the wheel's sha256 for its path; best effort. */
-  rememberSha256(wheel: string, st: Stats, sha256: string): void {
-    try {
-      const file = this.keyFile(wheel);
-      mkdirSync(dirname(file), { recursive: true });
-      atomicWriteFile(file, JSON.stringify({ path: wheel, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, dev: st.dev, sha256 }));
-    } catch {
-      // An unwritable cache is reported by fill(); the memo only saves time.
+  /**
+   * Finds the entry for a wheel and checks it (see the module comment).
+   * Throws CacheUnusableError when the root itself cannot be trusted.
+   */
+  lookup(wheel: WheelBytes): Lookup {
+    if (!this.checkRoot()) return { status: "missing" };
+    const dir = this.entryDir(wheel.sha256);
+    const dirSt = lstatOrUndefined(dir);
+    if (!dirSt) return { status: "missing" };
+    const damaged = (reason: string): Lookup => ({ status: "damaged", reason });
+    const filesDir = join(dir, "files");
+    for (const [path, label] of [[dir, "the entry directory"], [filesDir, "files/"]] as const) {
+      const why = untrustedDir(path === dir ? dirSt : lstatOrUndefined(path));
+      if (why) return damaged(`${label} ${why}`);
     }
-  }
-
-  /** Finds the entry for a wheel's sha256 and checks it is intact. */
-  lookup(sha256: string): Lookup {
-    const dir = this.entryDir(sha256);
     let manifest: Manifest;
     try {
-      manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Manifest;
+      manifest = JSON.parse(readManifest(join(dir, "manifest.json"))) as Manifest;
     } catch (err) {
-      if (isNodeError(err, "ENOENT") && !lstatOrUndefined(dir)) return { status: "missing" };
-      return { status: "damaged", reason: "its manifest is missing or unreadable" };
+      return damaged(err instanceof UntrustedError ? err.message : "its manifest is missing or unreadable");
     }
-    if (manifest.format !== FORMAT || manifest.sha256 !== sha256 || !Array.isArray(manifest.files) ||
+    if (manifest.format !== FORMAT || manifest.sha256 !== wheel.sha256 || !Array.isArray(manifest.files) ||
       !Array.isArray(manifest.stats) || manifest.stats.length !== manifest.files.length) {
-      return { status: "damaged", reason: "its manifest is of another format" };
+      return damaged("its manifest is of another format or for another wheel");
     }
-    const filesDir = join(dir, "files");
+    // The manifest must be for this wheel: another wheel's entry put here
+    // (its manifest edited) would install another project.
+    const named = parseWheelFileName(wheel.wheel);
+    if (named && (canonicalizeName(manifest.name) !== canonicalizeName(named.name) || !sameVersion(manifest.version, named.version))) {
+      return damaged(`its manifest is for ${manifest.name} ${manifest.version}, not ${named.name} ${named.version}`);
+    }
+    const checkedDirs = new Set<string>();
     let refreshed = false;
     for (let i = 0; i < manifest.files.length; i++) {
       const file = manifest.files[i]!;
-      const [mtimeMs, ino] = manifest.stats[i]!;
       // Paths were checked when the wheel was verified; a manifest changed
       // since must not lead a link outside the env.
-      if (UNSAFE_PATH.test(file.path)) return { status: "damaged", reason: `its manifest names an unsafe path` };
+      if (UNSAFE_PATH.test(file.path)) return damaged("its manifest names an unsafe path");
+      for (let at = file.path.indexOf("/"); at >= 0; at = file.path.indexOf("/", at + 1)) {
+        const sub = file.path.slice(0, at);
+        if (checkedDirs.has(sub)) continue;
+        const why = untrustedDir(lstatOrUndefined(`${filesDir}/${sub}`));
+        if (why) return damaged(`${sub}/ ${why}`);
+        checkedDirs.add(sub);
+      }
       const path = `${filesDir}/${file.path}`;
       const st = lstatOrUndefined(path);
-      if (!st) return { status: "damaged", reason: `${file.path} is missing` };
-      if (!st.isFile() || st.size !== file.size) return { status: "damaged", reason: `${file.path} was changed` };
-      if (st.mtimeMs !== mtimeMs || st.ino !== ino) {
-        if (!hashMatches(readFileSync(path), file.hash)) return { status: "damaged", reason: `${file.path} was changed` };
-        manifest.stats[i] = [st.mtimeMs, st.ino];
+      if (!st) return damaged(`${file.path} is missing`);
+      const why = untrustedFile(st);
+      if (why) return damaged(`${file.path} ${why}`);
+      if (st.size !== file.size) return damaged(`${file.path} was changed`);
+      const [mtimeMs, ino, ctimeMs, nlink] = manifest.stats[i]!;
+      // A new or removed hardlink (an env made or deleted) moves ctime and the
+      // link count together; an edit moves ctime alone.
+      if (st.mtimeMs !== mtimeMs || st.ino !== ino || (st.ctimeMs !== ctimeMs && st.nlink === nlink)) {
+        if (!hashMatches(readFileSync(path), file.hash)) return damaged(`${file.path} was changed`);
+        manifest.stats[i] = fileStats(st);
         refreshed = true;
       }
     }
-    if (refreshed) {
-      // Intact, but moved or touched: remember the new stats so the next use is cheap again.
-      try {
-        atomicWriteFile(join(dir, "manifest.json"), JSON.stringify(manifest));
-      } catch {
-        // A read-only cache is still usable.
-      }
+    const entry: CacheEntry = { info: manifest, filesDir, stats: manifest.stats };
+    // Intact, but touched or linked: remember the new stats so the next use is cheap again.
+    if (refreshed) this.refresh(wheel.sha256, entry, manifest.stats);
+    return { status: "hit", entry };
+  }
+
+  /**
+   * Records the stats the entry's files have now (after hardlinking bumped
+   * their ctimes); best effort — a read-only cache is still usable, and stats
+   * recorded wrongly by a race only cost a hash at the next use.
+   */
+  refresh(sha256: string, entry: CacheEntry, stats: FileStats[]): void {
+    const file = join(this.entryDir(sha256), "manifest.json");
+    const tmp = siblingTempPath(file);
+    try {
+      writeOwned(tmp, Buffer.from(JSON.stringify({ ...entry.info, format: FORMAT, sha256, stats })), 0o666);
+      renameSync(tmp, file);
+    } catch {
+      rmSync(tmp, { force: true });
     }
-    return { status: "hit", entry: { info: manifest, filesDir } };
   }
 
   /**
    * Unpacks a verified wheel into a new entry, atomically; replaces a damaged
    * one. Answers the entry in place afterwards — ours, or another process's
-   * that got there first. Throws CacheUnwritableError when the cache cannot
-   * be written.
+   * that got there first and passes the same checks. Throws CacheUnusableError
+   * when the cache cannot be written or its root is a symbolic link.
    */
-  fill(wheel: VerifiedWheel, replaceDamaged: boolean): CacheEntry | undefined {
+  fill(wheel: VerifiedWheel, bytes: WheelBytes, replaceDamaged: boolean): CacheEntry | undefined {
     const final = this.entryDir(wheel.sha256);
     let tmp: string | undefined;
     try {
       mkdirSync(this.root, { recursive: true });
+      this.checkRoot();
       tmp = siblingTempPath(final, "fill");
       const filesDir = join(tmp, "files");
       mkdirSync(filesDir, { recursive: true });
       const made = new Set<string>();
-      const stats: Array<[number, number]> = [];
+      const stats: FileStats[] = [];
       for (const file of wheel.files) {
         const path = join(filesDir, file.path);
         const parent = dirname(path);
@@ -161,7 +227,7 @@ export class WheelCache {
           mkdirSync(parent, { recursive: true });
           made.add(parent);
         }
-        stats.push(writeAndStat(path, wheel.data.get(file.path)!, file.executable ? 0o777 : 0o666));
+        stats.push(writeOwned(path, wheel.data.get(file.path)!, file.executable ? 0o777 : 0o666));
       }
       const manifest: Manifest = {
         format: FORMAT,
@@ -175,9 +241,10 @@ export class WheelCache {
         files: wheel.files,
         stats,
       };
-      writeAndStat(join(tmp, "manifest.json"), Buffer.from(JSON.stringify(manifest)), 0o666);
+      writeOwned(join(tmp, "manifest.json"), Buffer.from(JSON.stringify(manifest)), 0o666);
       if (replaceDamaged) {
-        // Aside first (rename(2) will not replace a non-empty directory), then in.
+        // Aside first (rename(2) will not replace a non-empty directory), then
+        // in. A symbolic link put there is moved and removed itself, never followed.
         const aside = siblingTempPath(final, "damaged");
         try {
           renameSync(final, aside);
@@ -190,16 +257,18 @@ export class WheelCache {
         renameSync(tmp, final);
         tmp = undefined;
         this.debug(`unpacked ${wheel.name} ${wheel.version} into the cache (${final})`);
-        return { info: manifest, filesDir: join(final, "files") };
+        return { info: manifest, filesDir: join(final, "files"), stats };
       } catch (err) {
         if (!isNodeError(err, "ENOTEMPTY") && !isNodeError(err, "EEXIST")) throw err;
       }
       // Another process filled it first: that is success, if its entry is sound.
       this.debug(`another process unpacked ${wheel.name} ${wheel.version} into the cache first; using its entry`);
-      const theirs = this.lookup(wheel.sha256);
+      const theirs = this.lookup(bytes);
       return theirs.status === "hit" ? theirs.entry : undefined;
     } catch (err) {
-      if (isNodeError(err) && UNWRITABLE.has(err.code!)) throw new CacheUnwritableError(this.root, err.code!, err);
+      if (isNodeError(err) && UNWRITABLE.has(err.code!)) {
+        throw new CacheUnusableError(this.root, `cannot write the wheel cache at ${this.root} (${err.code})`, err);
+      }
       throw err;
     } finally {
       if (tmp) removeOwnedTree(tmp);
@@ -207,23 +276,55 @@ export class WheelCache {
   }
 }
 
-function lstatOrUndefined(path: string): Stats | undefined {
-  try {
-    return lstatSync(path, { throwIfNoEntry: false });
-  } catch {
-    return undefined; // ENOTDIR: a parent was replaced by a file
-  }
-}
+/** A manifest that is a link, or not the user's own, or writable by others. */
+class UntrustedError extends Error {}
 
-/** Writes a new file and answers its [mtimeMs, inode] as written. */
-function writeAndStat(path: string, data: Buffer, mode: number): [number, number] {
-  const fd = openSync(path, "wx", mode);
+/** Reads the manifest without following a link; it must be the user's, writable by no one else. */
+function readManifest(path: string): string {
+  let fd: number;
   try {
-    let off = 0;
-    while (off < data.length) off += writeSync(fd, data, off, data.length - off);
-    const st = fstatSync(fd);
-    return [st.mtimeMs, st.ino];
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (err) {
+    if (isNodeError(err, "ELOOP")) throw new UntrustedError("its manifest is a symbolic link");
+    throw err;
+  }
+  try {
+    const why = untrustedFile(fstatSync(fd));
+    if (why) throw new UntrustedError(`its manifest ${why}`);
+    return readFileSync(fd, "utf8");
   } finally {
     closeSync(fd);
   }
+}
+
+/** Versions as a wheel's file name spells them (PEP 427 escapes `-` as `_`) and as its METADATA does. */
+function sameVersion(metadata: string, fromFileName: string): boolean {
+  const a = normalizeVersion(metadata);
+  const b = normalizeVersion(fromFileName);
+  if (a !== undefined && b !== undefined) return a === b;
+  const norm = (v: string) => v.toLowerCase().replace(/-/g, "_");
+  return norm(metadata) === norm(fromFileName);
+}
+
+/**
+ * Writes a new file with `mode` as the umask leaves it, but never writable by
+ * group or others (a umask of 002, common with per-user groups, would leave
+ * it so, and the checks refuse that), and answers its stats as written.
+ */
+function writeOwned(path: string, data: Buffer, mode: number): FileStats {
+  const exact = mode & ~UMASK & ~0o022;
+  const fd = openSync(path, "wx", exact);
+  try {
+    fchmodSync(fd, exact);
+    let off = 0;
+    while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+    return fileStats(fstatSync(fd));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A cached file's stats as the manifest records them. */
+export function fileStats(st: Stats): FileStats {
+  return [st.mtimeMs, st.ino, st.ctimeMs, st.nlink];
 }

@@ -1,6 +1,8 @@
 // What a verified wheel holds, and where each of its files goes (PEP 427's
 // install scheme: the root to purelib or platlib, `{name}.data/{key}/` to
 // that key's directory). Shared by the verifier, the cache and the installer.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { VenvctlError } from "../errors.js";
 import type { RecordRow } from "./record.js";
@@ -44,6 +46,25 @@ export interface WheelInfo {
   /** entry_points.txt ("" when absent). */
   entryPoints: string;
   files: WheelFileInfo[];
+}
+
+/** The parts of a wheel file name (name-ver(-build)?-py-abi-plat.whl), or undefined. */
+export function parseWheelFileName(file: string): { name: string; version: string } | undefined {
+  const m = /^([^-]+)-([^-]+)(?:-\d[^-]*)?-[^-]+-[^-]+-[^-]+\.whl$/.exec(basename(file));
+  return m ? { name: m[1]!, version: m[2]! } : undefined;
+}
+
+/** A wheel file read into memory, with its sha256 (the unpack cache's key). */
+export interface WheelBytes {
+  wheel: string;
+  bytes: Buffer;
+  sha256: string;
+}
+
+/** Reads a wheel file and hashes it (about 2 ms for pip's 2 MB). */
+export function readWheelBytes(wheel: string): WheelBytes {
+  const bytes = readFileSync(wheel);
+  return { wheel, bytes, sha256: createHash("sha256").update(bytes).digest("hex") };
 }
 
 /** A wheel file that cannot be installed: damaged, tampered with, or unsafe. */

@@ -6,12 +6,12 @@
 // copied), or straight from the verified wheel when the cache cannot be used;
 // the files that depend on the env (launchers, fixed scripts, RECORD,
 // INSTALLER) are always written, never linked.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { VenvctlError } from "../errors.js";
 import { isNodeError } from "../util/fs.js";
-import { CacheUnwritableError, WheelCache, type CacheEntry } from "./cache.js";
-import { destinationOf, routeArchivePath, type InstallScheme, type WheelInfo } from "./contents.js";
+import { CacheUnusableError, fileStats, WheelCache, type CacheEntry, type FileStats } from "./cache.js";
+import { destinationOf, readWheelBytes, routeArchivePath, type InstallScheme, type WheelBytes, type WheelInfo } from "./contents.js";
 import { isEntryPointWrapper, launcherEntries, parseEntryPoints } from "./entry-points.js";
 import { fixScriptShebang, launcherScript } from "./launchers.js";
 import { FilePlacer, type EffectiveLinkMode, type LinkMode } from "./materialize.js";
@@ -58,41 +58,49 @@ export interface InstallResult {
   warnings: string[];
 }
 
-/** A cached file vanished while it was being placed (another process rebuilt the entry). */
-class CacheVanishedError extends Error {}
+/** A cached file vanished or was swapped while it was being placed (another process rebuilt the entry, or someone meddled). */
+class CacheChangedError extends Error {}
 
-type Source = { kind: "cache"; filesDir: string } | { kind: "wheel"; data: Map<string, Buffer> };
+type Source = { kind: "cache"; entry: CacheEntry } | { kind: "wheel"; data: Map<string, Buffer> };
 
-/** Installs `wheel` into the scheme; verifies it (or uses its verified cache entry) first. */
+/** Installs `wheel` into the scheme; verifies it (or checks its cache entry) first. */
 export async function installWheel(wheel: string, opts: InstallOptions): Promise<InstallResult> {
   const debug = opts.debug ?? (() => {});
   const warnings: string[] = [];
-  let st: Stats;
+  let bytes: WheelBytes;
   try {
-    st = statSync(wheel);
+    bytes = readWheelBytes(wheel);
   } catch (err) {
     throw new VenvctlError(`cannot read the wheel ${wheel}`, { cause: err });
   }
 
-  // 1. A sound cache entry, when the wheel's sha256 is remembered.
-  const cache = opts.cacheDir ? new WheelCache(opts.cacheDir, debug) : undefined;
+  // 1. A sound cache entry, found by the wheel's sha256 (cache.ts says what is checked).
+  let cache = opts.cacheDir ? new WheelCache(opts.cacheDir, debug) : undefined;
   let entry: CacheEntry | undefined;
   let state: InstallResult["cache"] = cache ? "hit" : "off";
   let damaged = false;
-  const look = (sha256: string) => {
-    const found = cache!.lookup(sha256);
-    if (found.status === "hit") entry = found.entry;
-    damaged = found.status === "damaged";
-    if (found.status === "damaged") debug(`the cache entry of ${basename(wheel)} is damaged (${found.reason}); rebuilding it`);
+  const unusable = (err: unknown) => {
+    if (!(err instanceof CacheUnusableError)) throw err;
+    warnings.push(`${err.message}; seeding straight from the wheels`);
+    state = "bypassed";
+    cache = undefined;
   };
-  const knownSha256 = cache?.knownSha256(wheel, st);
-  if (knownSha256) look(knownSha256);
+  if (cache) {
+    try {
+      const found = cache.lookup(bytes);
+      if (found.status === "hit") entry = found.entry;
+      damaged = found.status === "damaged";
+      if (found.status === "damaged") debug(`the cache entry of ${basename(wheel)} is damaged (${found.reason}); rebuilding it`);
+    } catch (err) {
+      unusable(err);
+    }
+  }
 
   let verified: VerifiedWheel | undefined;
   const verify = async () => {
     if (!verified) {
-      const { readWheel } = await import("./verify.js");
-      verified = readWheel(wheel);
+      const { verifyWheelBytes } = await import("./verify.js");
+      verified = verifyWheelBytes(wheel, bytes.bytes, bytes.sha256);
       debug(`verified ${basename(wheel)}: ${verified.files.length} files, every RECORD hash matches`);
     }
     return verified;
@@ -100,36 +108,34 @@ export async function installWheel(wheel: string, opts: InstallOptions): Promise
 
   // 2. Otherwise the wheel is read and verified whole, then unpacked into
   //    the cache (or its damaged entry rebuilt) — or, when the cache cannot
-  //    be written, installed straight from memory.
+  //    be used, installed straight from memory.
   if (!entry) {
     const w = await verify();
     if (cache) {
-      cache.rememberSha256(wheel, st, w.sha256);
-      if (w.sha256 !== knownSha256) look(w.sha256);
-      if (!entry) {
-        try {
-          entry = cache.fill(w, damaged);
-          state = !entry ? "bypassed" : damaged ? "rebuilt" : "filled";
-        } catch (err) {
-          if (!(err instanceof CacheUnwritableError)) throw err;
-          warnings.push(`${err.message}; seeding straight from the wheels`);
-          state = "bypassed";
-        }
+      try {
+        entry = cache.fill(w, bytes, damaged);
+        state = !entry ? "bypassed" : damaged ? "rebuilt" : "filled";
+      } catch (err) {
+        unusable(err);
       }
     }
   }
 
-  const source: Source = entry ? { kind: "cache", filesDir: entry.filesDir } : { kind: "wheel", data: verified!.data };
+  const source: Source = entry ? { kind: "cache", entry } : { kind: "wheel", data: verified!.data };
   const info: WheelInfo = entry ? entry.info : verified!;
   try {
     const placed = placeFiles(info, source, opts);
     warnings.push(...placed.warnings);
-    if (entry) debug(`${info.name} ${info.version}: ${placed.files.length} files from the cache (${placed.linkMode ?? "none linked"})`);
+    if (entry) {
+      debug(`${info.name} ${info.version}: ${placed.files.length} files from the cache (${placed.linkMode ?? "none linked"})`);
+      // Hardlinks bumped the cached files' ctimes: recorded, the next use needs no hashing.
+      if (placed.linked) cache?.refresh(bytes.sha256, entry, placed.linked);
+    }
     return { name: info.name, version: info.version, distInfo: info.distInfo, cache: state, linkMode: placed.linkMode, files: placed.files, warnings };
   } catch (err) {
-    if (!(err instanceof CacheVanishedError)) throw err;
-    // Another process swapped the entry out under us: what was placed so far
-    // is overwritten from the wheel itself.
+    if (!(err instanceof CacheChangedError)) throw err;
+    // The entry changed under us: what was placed so far is overwritten
+    // from the wheel itself.
     debug(`${err.message}; installing ${basename(wheel)} straight from the wheel`);
     const w = await verify();
     const placed = placeFiles(w, { kind: "wheel", data: w.data }, opts);
@@ -174,7 +180,11 @@ function writeFile(path: string, data: Uint8Array, mode: number): void {
 const toRecordPath = sep === "/" ? (p: string) => p : (p: string) => p.split(sep).join("/");
 
 /** Places every file and writes the generated ones: the per-env part of an install. */
-function placeFiles(info: WheelInfo, source: Source, opts: InstallOptions): { files: string[]; linkMode: EffectiveLinkMode | undefined; warnings: string[] } {
+function placeFiles(
+  info: WheelInfo,
+  source: Source,
+  opts: InstallOptions,
+): { files: string[]; linkMode: EffectiveLinkMode | undefined; linked: FileStats[] | undefined; warnings: string[] } {
   const stage = opts.stagePath ?? ((p: string) => p);
   const { scheme } = opts;
   const libDir = info.rootIsPurelib ? scheme.purelib : scheme.platlib;
@@ -208,7 +218,11 @@ function placeFiles(info: WheelInfo, source: Source, opts: InstallOptions): { fi
   const installed = new Map<string, string>();
   const changed = new Map<string, [string, string]>();
   const read = (path: string): Buffer =>
-    source.kind === "wheel" ? source.data.get(path)! : readFileSync(join(source.filesDir, path));
+    source.kind === "wheel" ? source.data.get(path)! : readFileSync(join(source.entry.filesDir, path));
+  // After hardlinking, the cached files' stats as they are now (their ctimes moved).
+  const linked = source.kind === "cache" ? [...source.entry.stats] : undefined;
+  const indexOf = source.kind === "cache" ? new Map(info.files.map((f, i) => [f.path, i])) : undefined;
+  let relinked = false;
   for (const { file, dest, recordPath } of plan) {
     const mode = file.executable ? 0o777 : 0o666;
     if (file.placeholder) {
@@ -218,12 +232,11 @@ function placeFiles(info: WheelInfo, source: Source, opts: InstallOptions): { fi
     } else if (source.kind === "wheel") {
       writeFile(stage(dest), source.data.get(file.path)!, mode);
     } else {
-      const src = `${source.filesDir}/${file.path}`;
-      try {
-        placer.place(src, stage(dest));
-      } catch (err) {
-        if (isNodeError(err, "ENOENT") && !existsSync(src)) throw new CacheVanishedError(`${src} vanished from the cache`);
-        throw err;
+      const i = indexOf!.get(file.path)!;
+      const now = placeCached(placer, source.entry, file.path, source.entry.stats[i]!, stage(dest));
+      if (now) {
+        linked![i] = now;
+        relinked = true;
       }
     }
     installed.set(file.path, recordPath);
@@ -263,7 +276,32 @@ function placeFiles(info: WheelInfo, source: Source, opts: InstallOptions): { fi
   writeFile(stage(recordFile), Buffer.from(formatRecord(rows), "utf8"), 0o666);
   files.push(recordFile);
 
-  return { files, linkMode: source.kind === "cache" ? placer.effective : undefined, warnings: placer.warnings };
+  return {
+    files,
+    linkMode: source.kind === "cache" ? placer.effective : undefined,
+    linked: relinked ? linked : undefined,
+    warnings: placer.warnings,
+  };
+}
+
+/**
+ * Places one cached file. A hardlink must land on the inode that lookup()
+ * checked: a file or directory swapped for a link (or another file) in the
+ * meantime would otherwise put a file from outside the cache into the env.
+ * Answers the file's stats after a hardlink (its ctime moved), else undefined.
+ */
+function placeCached(placer: FilePlacer, entry: CacheEntry, path: string, checked: FileStats, dst: string): FileStats | undefined {
+  const src = `${entry.filesDir}/${path}`;
+  try {
+    placer.place(src, dst);
+  } catch (err) {
+    if (isNodeError(err, "ENOENT") && !existsSync(src)) throw new CacheChangedError(`${src} vanished from the cache`);
+    throw err;
+  }
+  if (placer.effective !== "hardlink") return undefined;
+  const st = lstatSync(dst);
+  if (st.ino !== checked[1]) throw new CacheChangedError(`${src} was replaced while it was being linked`);
+  return fileStats(st);
 }
 
 function launcherNeeded(groups: ReturnType<typeof parseEntryPoints>): boolean {

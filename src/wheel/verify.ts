@@ -3,11 +3,8 @@
 // WHEEL of version 1.x, every file listed in RECORD with a matching hash and
 // size, and no path that would land outside the install directories.
 // Loaded only when a wheel is unpacked (it brings zlib and the ZIP reader).
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { basename } from "node:path";
 import {
-  canonicalizeName, CorruptWheelError, isSafeArchivePath, routeArchivePath, SCHEME_KEYS,
+  canonicalizeName, CorruptWheelError, parseWheelFileName, readWheelBytes, isSafeArchivePath, routeArchivePath, SCHEME_KEYS,
   type WheelFileInfo, type WheelInfo,
 } from "./contents.js";
 import { EntryPointError, launcherEntries, parseEntryPoints } from "./entry-points.js";
@@ -26,16 +23,9 @@ export interface VerifiedWheel extends WheelInfo {
   data: Map<string, Buffer>;
 }
 
-/** The parts of a wheel file name (name-ver(-build)?-py-abi-plat.whl), or undefined. */
-export function parseWheelFileName(file: string): { name: string; version: string } | undefined {
-  const m = /^([^-]+)-([^-]+)(?:-\d[^-]*)?-[^-]+-[^-]+-[^-]+\.whl$/.exec(basename(file));
-  return m ? { name: m[1]!, version: m[2]! } : undefined;
-}
-
 /** Reads `wheel` and verifies all of it; throws CorruptWheelError naming what is wrong. */
 export function readWheel(wheel: string): VerifiedWheel {
-  const bytes = readFileSync(wheel);
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const { bytes, sha256 } = readWheelBytes(wheel);
   return verifyWheelBytes(wheel, bytes, sha256);
 }
 

@@ -4,7 +4,8 @@
 // entry), an unwritable cache, and --allow-existing over a seeded env.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { create, type CreateOptions } from "../../src/commands/create.js";
 import { CorruptWheelError } from "../../src/wheel/contents.js";
@@ -132,4 +133,26 @@ test("Python 3.11 gets pip and setuptools, each with its launchers", async (t) =
   const bin = readdirSync(join(env, "bin")).filter((n) => !/^(python|activate|Activate)/.test(n)).sort();
   assert.deepEqual(bin, ["pip", "pip3", "pip3.11"]);
   assert.ok(existsSync(join(sitePackages(env, "3.11"), "setuptools", "__init__.py")));
+});
+
+test("attack: a forged sha256 memo (keys/*.json) cannot make a 3.12 env seed setuptools instead of pip", async (t) => {
+  const sb = makeSandbox(t);
+  const ctx = makeContext(sb);
+  // A 3.11 env puts pip and setuptools into the cache.
+  const r311 = await create(opts([join(sb.work, "env311")], { python: PY311 }), ctx);
+  const setuptools = r311.envs[0]!.seeded.find((s) => s.name === "setuptools")!;
+  const setuptoolsSha = createHash("sha256").update(readFileSync(setuptools.wheel)).digest("hex");
+  // The memo venvctl once kept beside the entries ("this path, with these
+  // stats, hashes to …"), forged for 3.12's pip wheel.
+  const pipWheel = (await create(opts([join(sb.work, "first312")]), ctx)).envs[0]!.seeded[0]!.wheel;
+  const st = statSync(pipWheel);
+  const keys = join(sb.cache, "wheels", "keys");
+  mkdirSync(keys, { recursive: true });
+  writeFileSync(join(keys, `${createHash("sha256").update(pipWheel).digest("hex").slice(0, 32)}.json`),
+    JSON.stringify({ path: pipWheel, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, dev: st.dev, sha256: setuptoolsSha }));
+  const env = join(sb.work, "env312");
+  const r = await create(opts([env]), ctx);
+  assert.deepEqual(r.envs[0]!.seeded.map((s) => s.name), ["pip"]);
+  assert.ok(existsSync(join(sitePackages(env), "pip", "__init__.py")));
+  assert.ok(!existsSync(join(sitePackages(env), "setuptools")));
 });

@@ -2,19 +2,21 @@
 // (`.data/*`, `#!python` scripts, gui_scripts, a name needing normalization)
 // installed exactly as pip installs them; broken or hostile wheels refused
 // before anything is written; and the unpack cache — hits, damaged entries
-// rebuilt, an unwritable cache, link modes, and a fill raced by processes.
+// rebuilt, attacks by whoever can write it, an unwritable cache, link modes,
+// and a fill raced by processes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import {
-  appendFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync,
+  appendFileSync, chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync,
+  utimesSync, writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
 import { buildWheel, recordHash, type WheelSpec } from "../helpers/wheel-builder.js";
 import { makeSandbox, PYENV_ROOT, type Sandbox } from "../helpers/hermetic.js";
 import { requireOrSkip } from "../helpers/require.js";
 import { PROJECT_ROOT } from "../helpers/run-cli.js";
-import { CorruptWheelError, type InstallScheme } from "../../src/wheel/contents.js";
+import { CorruptWheelError, readWheelBytes, type InstallScheme } from "../../src/wheel/contents.js";
 import { WheelCache } from "../../src/wheel/cache.js";
 import { installWheel, type InstallOptions, type InstallResult } from "../../src/wheel/install.js";
 import { parseRecord } from "../../src/wheel/record.js";
@@ -252,6 +254,139 @@ test("a damaged cache entry is rebuilt, not linked: a file changed, a file missi
   assert.deepEqual(readdirSync(join(sb.cache, "wheels")).filter((n) => n.startsWith(".")), [], "no temporary or damaged entries left");
 });
 
+// Someone with write access to the cache (a shared cache, another user's
+// process) attacks it; a new env must get the wheel's own files, in inodes of
+// the cache's own, or the cache is not used.
+test("attack: a directory of an entry replaced by a link to an outside copy is rebuilt, not followed", async (t) => {
+  const sb = makeSandbox(t);
+  const wheel = simpleWheel(join(sb.work, "dist"));
+  await installWheel(wheel, options(sb, join(sb.work, "a")));
+  const files = join(sb.cache, "wheels", readWheel(wheel).sha256, "files");
+  const outside = join(sb.dir, "outside-simple");
+  cpSync(join(files, "simple"), outside, { recursive: true });
+  rmSync(join(files, "simple"), { recursive: true });
+  symlinkSync(outside, join(files, "simple"));
+  const r = await installWheel(wheel, options(sb, join(sb.work, "b")));
+  assert.equal(r.cache, "rebuilt");
+  const installed = statSync(join(prefixScheme(join(sb.work, "b"), "").purelib, "simple", "data.txt"));
+  assert.notEqual(installed.ino, statSync(join(outside, "data.txt")).ino, "no inode shared with the outside copy");
+  assert.ok(lstatSync(join(files, "simple")).isDirectory(), "the entry holds a real directory again");
+  assert.equal(readFileSync(join(outside, "data.txt"), "utf8"), "x".repeat(1000), "the outside copy is left alone");
+});
+
+test("attack: an entry directory replaced by a link to an outside copy is rebuilt, not followed", async (t) => {
+  const sb = makeSandbox(t);
+  const wheel = simpleWheel(join(sb.work, "dist"));
+  await installWheel(wheel, options(sb, join(sb.work, "a")));
+  const entry = join(sb.cache, "wheels", readWheel(wheel).sha256);
+  const outside = join(sb.dir, "outside-entry");
+  cpSync(entry, outside, { recursive: true });
+  rmSync(entry, { recursive: true });
+  symlinkSync(outside, entry);
+  const r = await installWheel(wheel, options(sb, join(sb.work, "b")));
+  assert.equal(r.cache, "rebuilt");
+  const installed = statSync(join(prefixScheme(join(sb.work, "b"), "").purelib, "simple", "data.txt"));
+  assert.notEqual(installed.ino, statSync(join(outside, "files", "simple", "data.txt")).ino);
+  assert.ok(lstatSync(entry).isDirectory());
+  assert.ok(existsSync(join(outside, "files", "simple", "data.txt")), "the link was removed, not what it pointed at");
+});
+
+test("attack: a cached file replaced by a link to an outside copy is rebuilt, not followed", async (t) => {
+  const sb = makeSandbox(t);
+  const wheel = simpleWheel(join(sb.work, "dist"));
+  await installWheel(wheel, options(sb, join(sb.work, "a")));
+  const cached = join(sb.cache, "wheels", readWheel(wheel).sha256, "files", "simple", "data.txt");
+  const outside = join(sb.dir, "outside-data.txt");
+  writeFileSync(outside, "x".repeat(1000));
+  rmSync(cached);
+  symlinkSync(outside, cached);
+  for (const linkMode of ["hardlink", "copy"] as const) {
+    const root = join(sb.work, linkMode);
+    await installWheel(wheel, options(sb, root, { linkMode }));
+    const installed = join(prefixScheme(root, "").purelib, "simple", "data.txt");
+    assert.ok(lstatSync(installed).isFile(), `${linkMode}: a regular file`);
+    assert.notEqual(statSync(installed).ino, statSync(outside).ino, `${linkMode}: not the outside file`);
+  }
+});
+
+test("attack: a same-size edit in place with its mtime put back is caught (its ctime moved)", async (t) => {
+  const sb = makeSandbox(t);
+  const wheel = simpleWheel(join(sb.work, "dist"));
+  await installWheel(wheel, options(sb, join(sb.work, "a")));
+  const cached = join(sb.cache, "wheels", readWheel(wheel).sha256, "files", "simple", "data.txt");
+  for (const linkMode of ["auto", "copy"] as const) {
+    const before = statSync(cached);
+    const reference = join(sb.dir, "reference");
+    writeFileSync(reference, "");
+    spawnSync("touch", ["-r", cached, reference]); // nanoseconds, which utimes() with a Date would round
+    writeFileSync(cached, "z".repeat(1000)); // same inode, same size
+    spawnSync("touch", ["-r", reference, cached]);
+    assert.equal(statSync(cached).mtimeMs, before.mtimeMs);
+    assert.equal(statSync(cached).ino, before.ino);
+    const root = join(sb.work, `b-${linkMode}`);
+    const r = await installWheel(wheel, options(sb, root, { linkMode }));
+    assert.equal(r.cache, "rebuilt", linkMode);
+    assert.equal(readFileSync(join(prefixScheme(root, "").purelib, "simple", "data.txt"), "utf8"), "x".repeat(1000), linkMode);
+  }
+});
+
+test("attack: cached files another user owns, or others may write, are not linked", (t) => {
+  if (!requireOrSkip(t, process.geteuid?.() === 0, "chown needs root (CI runs as root)")) return;
+  return (async () => {
+    const sb = makeSandbox(t);
+    const wheel = simpleWheel(join(sb.work, "dist"));
+    await installWheel(wheel, options(sb, join(sb.work, "a")));
+    const files = join(sb.cache, "wheels", readWheel(wheel).sha256, "files");
+    const cases: Array<[string, () => void]> = [
+      ["a file owned by nobody", () => chownSync(join(files, "simple", "data.txt"), 65534, 65534)],
+      ["a group-writable file", () => chmodSync(join(files, "simple", "__init__.py"), 0o664)],
+      ["a directory owned by nobody", () => chownSync(join(files, "simple"), 65534, 65534)],
+      ["a manifest owned by nobody", () => chownSync(join(files, "..", "manifest.json"), 65534, 65534)],
+    ];
+    for (const [what, meddle] of cases) {
+      meddle();
+      const root = join(sb.work, what.replace(/ /g, "-"));
+      const r = await installWheel(wheel, options(sb, root));
+      assert.equal(r.cache, "rebuilt", what);
+      const installed = statSync(join(prefixScheme(root, "").purelib, "simple", "data.txt"));
+      assert.equal(installed.uid, 0, `${what}: the env's file is the user's own`);
+      assert.equal(installed.mode & 0o022, 0, `${what}: and writable by no one else`);
+    }
+  })();
+});
+
+test("attack: an entry holding another wheel's files (its manifest edited to match) is rebuilt", async (t) => {
+  const sb = makeSandbox(t);
+  const wheel = simpleWheel(join(sb.work, "dist"));
+  const other = buildWheel(join(sb.work, "dist"), { name: "other", version: "6.6", files: { "other/__init__.py": "print('not simple')\n" } });
+  await installWheel(wheel, options(sb, join(sb.work, "a")));
+  await installWheel(other, options(sb, join(sb.work, "a")));
+  const entry = join(sb.cache, "wheels", readWheel(wheel).sha256);
+  const otherEntry = join(sb.cache, "wheels", readWheel(other).sha256);
+  rmSync(entry, { recursive: true });
+  cpSync(otherEntry, entry, { recursive: true });
+  const manifest = join(entry, "manifest.json"); // what venvctl before this check trusted
+  if (existsSync(manifest)) writeFileSync(manifest, readFileSync(manifest, "utf8").replaceAll(readWheel(other).sha256, readWheel(wheel).sha256));
+  const r = await installWheel(wheel, options(sb, join(sb.work, "b")));
+  assert.deepEqual([r.name, r.version, r.cache], ["simple", "1.0", "rebuilt"]);
+  assert.ok(existsSync(join(prefixScheme(join(sb.work, "b"), "").purelib, "simple", "__init__.py")));
+  assert.ok(!existsSync(join(prefixScheme(join(sb.work, "b"), "").purelib, "other")));
+});
+
+test("attack: the cache's wheels directory replaced by a link: not used, one warning", async (t) => {
+  const sb = makeSandbox(t);
+  const wheel = simpleWheel(join(sb.work, "dist"));
+  const outside = join(sb.dir, "outside-wheels");
+  mkdirSync(outside);
+  mkdirSync(sb.cache, { recursive: true });
+  symlinkSync(outside, join(sb.cache, "wheels"));
+  const r = await installWheel(wheel, options(sb, join(sb.work, "env")));
+  assert.equal(r.cache, "bypassed");
+  assert.deepEqual(r.warnings, [`the wheel cache at ${join(sb.cache, "wheels")} is a symbolic link, which venvctl does not follow; seeding straight from the wheels`]);
+  assert.deepEqual(readdirSync(outside), [], "nothing written through the link");
+  checkRecord(prefixScheme(join(sb.work, "env"), "").purelib, "simple-1.0.dist-info");
+});
+
 test("an unwritable cache: installed straight from the wheel, with one warning", async (t) => {
   const sb = makeSandbox(t);
   const wheel = simpleWheel(join(sb.work, "dist"));
@@ -309,8 +444,8 @@ test("losing the race to fill an entry is success: the winner's entry is used", 
   const wheel = simpleWheel(join(sb.work, "dist"));
   const verified = readWheel(wheel);
   const cache = new WheelCache(join(sb.cache, "wheels"));
-  const won = cache.fill(verified, false)!;
-  const lost = cache.fill(verified, false);
+  const won = cache.fill(verified, readWheelBytes(wheel), false)!;
+  const lost = cache.fill(verified, readWheelBytes(wheel), false);
   assert.ok(lost, "the existing entry is answered");
   assert.equal(lost.filesDir, won.filesDir);
   assert.deepEqual(readdirSync(join(sb.cache, "wheels")).sort(), [verified.sha256], "no temporary directory left");

@@ -158,6 +158,16 @@ describe("install: errors", () => {
     });
   }
 
+  test("a file only some pips accept (a legacy specifier, a cp437 coding line, a NUL in a comment) goes to pip, not refused", async () => {
+    // pip 23.2.1 (Python 3.12) reads every line: it looks for alpha 1.0.x, and finds none.
+    write({ "legacy.txt": Buffer.from("# -*- coding: cp437 -*-\nalpha==1.0.x  # caf\x82 \0\n", "latin1") });
+    const r = await venvctl(["install", "-p", env.dir, "--no-index", "-f", wheels, "-r", "legacy.txt"], sb);
+    assert.equal(r.code, 1, show(r));
+    assert.doesNotMatch(r.stderr, /^error:/m);
+    assert.match(r.stderr, /ERROR: No matching distribution found for alpha==1\.0\.x/);
+    assert.ok(pipRan(pythonStarts(env)), "pip ran");
+  });
+
   test("pip failing: its output and its exit code", async () => {
     const r = await venvctl(["install", "-p", env.dir, "--no-index", "-f", wheels, "no-such-project"], sb);
     assert.equal(r.code, 1, show(r));

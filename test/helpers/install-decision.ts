@@ -27,6 +27,8 @@ interface Scenario {
   env?: Record<string, string>;
   /** true: satisfied; a RegExp: handed to pip, with a reason matching it. */
   expect: true | RegExp;
+  /** `expect` where the env's pip (by its label, "pip 24.2") answers otherwise. */
+  expectWithPip?: Record<string, true | RegExp>;
   /** For a handed-over case: pip itself would change something (checked with --dry-run). Default true. */
   pipChanges?: boolean;
 }
@@ -35,6 +37,24 @@ const A = (requires: string[] = [], extras: string[] = []): HandDist => ({ name:
 const dist = (name: string, version = "1.0", requires: string[] = []): HandDist => ({ name, version, requires });
 
 const SCENARIOS: Scenario[] = [
+  {
+    // pip before 24.1 accepts it (packaging 21's LegacySpecifier); pip 24.1 refuses it: either way, pip says.
+    name: "a legacy (non-PEP 440) specifier is handed to pip, not refused",
+    dists: [A()],
+    requirements: "alpha==1.0.x\n",
+    expect: /not PEP 440 \(which only pip before 24\.1 accepts\)/,
+  },
+  {
+    // pip 24.1 and later accept it (packaging 24's identifier names), and
+    // venvctl checks it for them: like pip 24.2, it finds no valid
+    // distribution alpha- (pip ignores a dist-info of that name as invalid).
+    // Older pips refuse the line, and say so.
+    name: "a name ending in _: checked where the env's pip reads it, else handed to pip, never refused",
+    dists: [dist("alpha_")],
+    requirements: "alpha_==1.0\n",
+    expect: /its name is one only pip 24\.1 and later accept/,
+    expectWithPip: { "pip 24.2": /alpha- is not installed/ },
+  },
   {
     name: "everything installed: dependencies, an extra, markers both ways",
     dists: [
@@ -255,7 +275,8 @@ export function decisionSuite(python: string, pipLabel: string, oracle: "all" | 
       return decideNoOp(ctx, openForCheck(ctx, target), inputs, Boolean(s.noDeps));
     };
 
-    for (const s of SCENARIOS) {
+    for (const scenario of SCENARIOS) {
+      const s = { ...scenario, expect: scenario.expectWithPip?.[pipLabel] ?? scenario.expect };
       test(s.name, async () => {
         const d = await decide(s);
         if (s.expect === true) {

@@ -117,8 +117,26 @@ describe("requirements file: lines", () => {
     assert.equal(decodeRequirementsFile(Buffer.from("\ufefffoo\n", "utf8")), "foo\n");
     assert.equal(decodeRequirementsFile(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("foo\n", "utf16le")])), "foo\n");
     assert.equal(decodeRequirementsFile(Buffer.from("# -*- coding: latin-1 -*-\ncaf\xe9\n", "latin1")), "# -*- coding: latin-1 -*-\ncafé\n");
-    assert.deepEqual(decodeRequirementsFile(Buffer.from([0x66, 0x00, 0x6f])), { error: "it holds NUL bytes" });
     assert.deepEqual(decodeRequirementsFile(Buffer.from([0x66, 0xff, 0xfe, 0x80])), { error: "it is not valid utf-8" });
+  });
+
+  test("decoding as pip's auto_decode does: cp437, mac-roman, a NUL in a comment; other codecs are pip's to decode", () => {
+    // Python: b"\x82\x8e\xdb".decode("cp437") == "éÄ█", .decode("mac_roman") == "Çé€"
+    assert.equal(decodeRequirementsFile(Buffer.from("# -*- coding: cp437 -*-\nfoo # \x82\x8e\xdb\n", "latin1")), "# -*- coding: cp437 -*-\nfoo # éÄ█\n");
+    assert.equal(decodeRequirementsFile(Buffer.from("# vim: set fileencoding=mac-roman :\nfoo # \x82\x8e\xdb\n", "latin1")), "# vim: set fileencoding=mac-roman :\nfoo # Çé€\n");
+    assert.equal(decodeRequirementsFile(Buffer.from("\n# coding: IBM437\n\x82\n", "latin1")), "\n# coding: IBM437\né\n", "the second line counts too");
+    assert.equal(decodeRequirementsFile(Buffer.from("foo # a\0b\n")), "foo # a\0b\n");
+    assert.deepEqual(decodeRequirementsFile(Buffer.from("# coding: cp1252\nfoo\n")), { encoding: "cp1252" });
+    assert.deepEqual(decodeRequirementsFile(Buffer.from("# coding: ascii\nfoo \xe9\n", "latin1")), { error: "it is not valid ascii" });
+    assert.deepEqual(decodeRequirementsFile(Buffer.from([0, 0, 0xfe, 0xff, 0, 0, 0, 0x66])), { encoding: "utf-32-be" });
+  });
+
+  test("a file in an encoding venvctl does not decode is left to pip, not refused", (t) => {
+    const sb = makeSandbox(t);
+    write(sb.work, { "r.txt": Buffer.from("# -*- coding: cp1252 -*-\nfoo==1.0 # caf\xe9\n", "latin1") });
+    const p = parse(sb.work, "r.txt");
+    assert.deepEqual(p.unread, [{ file: "r.txt", why: "it is written in cp1252, which pip decodes" }]);
+    assert.deepEqual(p.entries, []);
   });
 });
 
@@ -188,7 +206,7 @@ describe("requirements file: requirements", () => {
       "--index-url", "--extra-index-url", "--find-links", "--no-index", "--pre", "--trusted-host", "--prefer-binary",
       "--only-binary", "--no-binary", "--require-hashes", "--hash",
     ]);
-    assert.deepEqual(p.remote, ["https://example.invalid/more.txt"]);
+    assert.deepEqual(p.unread, [{ file: "https://example.invalid/more.txt", why: "it is a URL, which pip fetches" }]);
     assert.deepEqual(p.warnings, ["WARNING: r.txt line 11 has --hash but no requirement, and will be ignored."]);
   });
 
@@ -208,15 +226,34 @@ describe("requirements file: requirements", () => {
   });
 });
 
+describe("requirements file: what only some pips accept is pip's to decide", () => {
+  test("a legacy specifier (pip before 24.1) and a name ending in _ (pip 24.1 and later) are read, marked for pip", (t) => {
+    const sb = makeSandbox(t);
+    write(sb.work, { "r.txt": "foo==1.0.x\nbar>=2.0-custom,<3\nbaz_==1.0\nplain==1.0\n" });
+    const p = parse(sb.work, "r.txt");
+    assert.deepEqual(p.entries.map((e) => [named(e)?.name, named(e)?.specifiers.map((x) => `${x.op}${x.version}`).join(","), e.readAs]), [
+      ["foo", "==1.0.x", { legacySpecifiers: true }], ["bar", ">=2.0-custom,<3", { legacySpecifiers: true }],
+      ["baz_", "==1.0", { identifierNames: true }], ["plain", "==1.0", undefined],
+    ]);
+  });
+
+  test("what no pip accepts is still refused at its line", (t) => {
+    const sb = makeSandbox(t);
+    write(sb.work, { "r.txt": "ok\nfoo_==1.0.x\n" });
+    assert.match(parseError(sb.work, "r.txt").message, /^r\.txt:2: Invalid requirement: 'foo_==1\.0\.x'/);
+  });
+});
+
 describe("requirements file: errors are FILE:LINE, exit 2", () => {
   const cases: Array<[string, Record<string, string | Buffer>, RegExp]> = [
-    ["a malformed requirement", { "r.txt": "ok\n\nfoo==\n" }, /^r\.txt:3: Invalid requirement: 'foo=='/],
+    // (Not `foo==`: pip before 24.1 reads it as a legacy specifier.)
+    ["a malformed requirement", { "r.txt": "ok\n\nfoo>=1 2\n" }, /^r\.txt:3: Invalid requirement: 'foo>=1 2'/],
     ["a bad marker", { "r.txt": "foo ; python_version >>> '3'\n" }, /^r\.txt:1: Invalid requirement: /],
     ["an unknown option", { "r.txt": "# c\n--frobnicate\n" }, /^r\.txt:2: no such option: --frobnicate$/],
     ["an option missing its value", { "r.txt": "-i\n" }, /^r\.txt:1: -i option requires 1 argument$/],
     ["a bad --hash", { "r.txt": "foo --hash=md5:00\n" }, /^r\.txt:1: Allowed hash algorithms/],
     ["an unclosed quote", { "r.txt": "foo --hash 'sha256:a\n" }, /^r\.txt:1: could not split options/],
-    ["a continuation joins into an error on the first line", { "r.txt": "good\nfoo \\\n  >=\n" }, /^r\.txt:2: Invalid requirement/],
+    ["a continuation joins into an error on the first line", { "r.txt": "good\nfoo \\\n  >=1 \\\n 2\n" }, /^r\.txt:2: Invalid requirement/],
     ["an error in a nested file names that file", { "r.txt": "-r sub/s.txt\n", "sub/s.txt": "x\ny z\n" }, /^r\.txt:1: |^sub\/s\.txt:2: Invalid requirement: 'y z'/],
     ["a missing nested file names the including line", { "r.txt": "fine\n-r missing.txt\n" }, /^r\.txt:2: could not open requirements file missing\.txt: No such file or directory$/],
     ["an include cycle", { "r.txt": "-r a.txt\n", "a.txt": "x\n-c b.txt\n", "b.txt": "-r ./a.txt\n" }, /^b\.txt:1: include cycle: a\.txt -> b\.txt -> \.\/a\.txt$/],
@@ -265,7 +302,7 @@ interface OracleResult {
 /** Marker text in one spelling: no spaces, double quotes (pip prints str(Marker)). */
 const normMarker = (m: string | null | undefined) => (m ? m.replace(/\s+/g, "").replace(/'/g, '"') : null);
 
-const DIFFERENTIAL_FILES: Record<string, string> = {
+const DIFFERENTIAL_FILES: Record<string, string | Buffer> = {
   "basic.txt": [
     "# a comment",
     "",
@@ -294,6 +331,13 @@ const DIFFERENTIAL_FILES: Record<string, string> = {
   "constraints.txt": "limited<2\n-r nested-from-c.txt\n",
   "nested-from-c.txt": "from-c\n",
   // (Not `foo==`: pip 23's packaging 21 takes it as a legacy specifier; pip 24 and venvctl refuse it.)
+  // What one pip accepts and another refuses: read (for pip to decide), never refused.
+  "legacy.txt": "foo==1.0.x\nbar>=2.0-custom,<3\n",
+  "underscore.txt": "foo_==1.0\nbar_[x_]>=1\n",
+  // Encodings pip's auto_decode takes from a coding comment; a NUL in a comment.
+  "cp437.txt": Buffer.from("# -*- coding: cp437 -*-\nfoo==1.0 # caf\x82 \xdb\nbar ; platform_release != '\x8e'\n", "latin1"),
+  "macroman.txt": Buffer.from("# -*- coding: mac-roman -*-\nfoo==1.0 # caf\x8e \xdb\n", "latin1"),
+  "nul.txt": Buffer.from("foo==1.0 # a\0b\nbar\n", "latin1"),
   "err-requirement.txt": "ok\nfoo==1.0 bar\n",
   "err-bracket.txt": "foo[bar\n",
   "err-equals.txt": "foo=1\n",
@@ -344,10 +388,14 @@ for (const [label, version] of [["pip 24.2 (Python 3.13.0)", "3.13.0"], ["pip 23
       const theirs = oracle[i]!;
       const mine = ours(dir, file, env, file === "constraints.txt");
       const where = `${file} (pip: ${JSON.stringify(theirs.error ?? "")}, ours: ${JSON.stringify(mine.error ?? "")})`;
-      // An error for pip (while parsing, or building the requirement) is an error for us, and the other way round.
+      // We refuse only what pip refuses (while parsing, or building the
+      // requirement); what pip refuses we refuse too, or mark for pip to decide.
       const pipFailed = theirs.error !== undefined || (theirs.requirements ?? []).some((r) => r.ireq_error && !/does not exist|not installable/.test(r.ireq_error));
-      assert.equal(mine.error !== undefined, pipFailed, where);
-      if (pipFailed) continue;
+      if (mine.error !== undefined) assert.ok(pipFailed, `refused what pip accepts: ${where}`);
+      if (pipFailed) {
+        assert.ok(mine.error !== undefined || mine.requirements!.some((e) => e.readAs), `accepted, and not left to pip: ${where}`);
+        continue;
+      }
       const mineReqs = mine.requirements!;
       const theirReqs = theirs.requirements!;
       assert.equal(mineReqs.length, theirReqs.length, `${file}: number of requirements`);
