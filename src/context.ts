@@ -171,3 +171,43 @@ function escapeBytes(bytes: Buffer): string {
   }
   return `$'${out}'`;
 }
+
+/**
+ * The running process, for the few modules below the command line that must
+ * touch it (markers naming their owner, signal handlers that clean up, the
+ * cache's ownership checks). Kept here so that this module stays the only
+ * one that reads `process`: what a command may know of it is one file away.
+ */
+export const thisProcess = {
+  /** This process's id. */
+  pid: process.pid,
+  /** The effective user id (-1 where there is none, as on Windows). */
+  euid(): number {
+    return process.geteuid?.() ?? -1;
+  },
+  /** The file mode creation mask (read by setting it back at once: no other thread runs). */
+  umask(): number {
+    return process.umask();
+  },
+  /** Whether a process with this pid runs on this machine (EPERM: it does, as another user). */
+  isAlive(pid: number): boolean {
+    if (pid === process.pid) return true;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code !== "ESRCH";
+    }
+  },
+  /** Calls `handler` on these signals until the returned function is called. */
+  onSignals(signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void {
+    for (const s of signals) process.on(s, handler);
+    return () => {
+      for (const s of signals) process.off(s, handler);
+    };
+  },
+  /** Ends the process now, with this exit code (after a signal's cleanup). */
+  exit(code: number): never {
+    process.exit(code);
+  },
+};

@@ -1,7 +1,7 @@
 // Errors with structure: a message, an optional hint and cause, rendered once
 // at the top as `error:` / `Caused by:` / `hint:` (the shape uv uses).
 import { statSync } from "node:fs";
-import { isDirectory } from "./util/fs.js";
+import { isDirectory } from "./util/stat.js";
 
 export interface ErrorDetails {
   hint?: string | undefined;

@@ -1,6 +1,6 @@
 // Spawning processes: the only importer of execa, imported lazily so that
 // commands that start no process never pay for loading it.
-import type { Context } from "../context.js";
+import { thisProcess, type Context } from "../context.js";
 import { constants } from "node:os";
 import { importVendor } from "./vendor.js";
 
@@ -61,8 +61,7 @@ export async function runInherited(
   opts: ExecOptions = {},
 ): Promise<number> {
   const { execa } = await importVendor<Execa>("execa");
-  const onSigint = () => {};
-  process.on("SIGINT", onSigint);
+  const stopIgnoring = thisProcess.onSignals(["SIGINT"], () => {});
   try {
     const result = await execa(file, args, {
       cwd: opts.cwd ?? ctx.cwd,
@@ -74,7 +73,7 @@ export async function runInherited(
     if (result.exitCode !== undefined) return result.exitCode;
     return result.signal ? signalExitCode(result.signal) : 127;
   } finally {
-    process.off("SIGINT", onSigint);
+    stopIgnoring();
   }
 }
 

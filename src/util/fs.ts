@@ -97,27 +97,8 @@ export function lstatOrUndefined(path: string): Stats | undefined {
   }
 }
 
-/**
- * Whether `path` is a directory (links followed), as Python's os.path.isdir
- * answers, which pip asks: false when stat fails for any reason (ENOENT,
- * ENOTDIR, ELOOP, ENAMETOOLONG, EACCES).
- */
-export function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** Whether `path` is a regular file (links followed), as Python's os.path.isfile: false when stat fails. */
-export function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
+// isDirectory and isFile live in stat.ts, which imports nothing (errors.ts uses them).
+export { isDirectory, isFile } from "./stat.js";
 
 /** Whether a directory has no entries. */
 export function isEmptyDir(path: string): boolean {

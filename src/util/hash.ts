@@ -2,6 +2,7 @@
 // loading node:crypto (~3 ms: it brings Node's stream machinery with it)
 // would cost more than the work it serves. Never for integrity: wheel and
 // RECORD hashes are sha256, from node:crypto.
+import { thisProcess } from "../context.js";
 
 /**
  * 64 bits of hash (as 16 hex digits) over a string: two 32-bit lanes of a
@@ -26,5 +27,5 @@ let counter = 0;
 export function uniqueSuffix(): string {
   counter++;
   const random = Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, "0");
-  return `${process.pid}-${counter}${random}`;
+  return `${thisProcess.pid}-${counter}${random}`;
 }

@@ -8,6 +8,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { isNodeError, lstatOrUndefined, writeNewFile } from "./fs.js";
 import { uniqueSuffix } from "./hash.js";
+import { thisProcess } from "../context.js";
 
 /** The marker's file name inside an owned directory. */
 export const OWNER_MARKER = ".venvctl-owner";
@@ -41,7 +42,7 @@ function bootId(): string | undefined {
  * file system has no hard links it is written in place.
  */
 export function writeOwnerMarker(dir: string, role: string, target: string, stagingDir = dir): void {
-  const marker: OwnerMarker = { role, target, pid: process.pid, host: hostname(), boot: bootId(), started: new Date().toISOString() };
+  const marker: OwnerMarker = { role, target, pid: thisProcess.pid, host: hostname(), boot: bootId(), started: new Date().toISOString() };
   const text = JSON.stringify(marker) + "\n";
   const staged = join(stagingDir, `${OWNER_MARKER}-${uniqueSuffix()}`);
   writeNewFile(staged, text);
@@ -79,13 +80,7 @@ export function readOwnerMarker(dir: string): OwnerMarker | undefined {
 
 /** Whether a process with this pid runs on this machine (EPERM: it does, as another user). */
 export function pidIsAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return !isNodeError(err, "ESRCH");
-  }
+  return thisProcess.isAlive(pid);
 }
 
 /**

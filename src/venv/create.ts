@@ -4,7 +4,7 @@
 // nothing that the next run does not settle (replace.ts).
 import { chmodSync, copyFileSync, existsSync, mkdirSync, realpathSync, renameSync, symlinkSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import type { Context } from "../context.js";
+import { thisProcess, type Context } from "../context.js";
 import { errnoWords, isSystemError, VenvctlError } from "../errors.js";
 import { describeInterpreter, type Interpreter } from "../python/interpreter.js";
 import { formatVersion } from "../python/version.js";
@@ -171,10 +171,9 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
     interrupted = true;
     if (!inPlace) removeMarkedDir(buildDir);
     removeMadeDirs(madeParents);
-    process.exit(signal === "SIGINT" ? 130 : 143);
+    thisProcess.exit(signal === "SIGINT" ? 130 : 143);
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const stopHandling = thisProcess.onSignals(["SIGINT", "SIGTERM"], onSignal);
   let seeded: SeededDistribution[] = [];
   // A fresh build dir is private until the rename, which is what makes it
   // atomic; only files written in place need their own atomic replace.
@@ -245,8 +244,7 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
     removeMadeDirs(madeParents);
     throw err;
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stopHandling();
   }
 
   if (opts.upgradeDeps) {

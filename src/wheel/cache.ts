@@ -28,10 +28,11 @@
 // would be sound without the ownership rules, but costs more than the whole
 // seeding (25 ms of 60 for pip, measured), so it is done only when stats move.
 import {
-  closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, type Stats,
+  closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync, renameSync, rmSync, writeSync, type Stats,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { isNodeError, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
+import { thisProcess } from "../context.js";
+import { ensureDir, isNodeError, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
 import { normalizeVersion } from "../packages/pep440.js";
 import { canonicalizeName, parseWheelFileName, type WheelBytes, type WheelInfo } from "./contents.js";
 import { hashMatches } from "./record.js";
@@ -77,9 +78,9 @@ const UNSAFE_PATH = /^\/|\/\/|(^|\/)\.\.?(\/|$)|\0|^$/;
 /** Errors that mean "this cache cannot be written", as opposed to bugs. */
 const UNWRITABLE = new Set(["EACCES", "EPERM", "EROFS", "ENOTDIR", "EEXIST", "ENOSPC", "EDQUOT", "ENOENT", "ELOOP", "ENAMETOOLONG"]);
 
-const EUID = process.geteuid?.() ?? -1;
+const EUID = thisProcess.euid();
 /** The umask, read once (Node reads it by setting it back at once: no other thread runs yet). */
-const UMASK = process.umask();
+const UMASK = thisProcess.umask();
 
 /** Why a directory of an entry cannot be trusted, or undefined. */
 function untrustedDir(st: Stats | undefined): string | undefined {
@@ -213,18 +214,18 @@ export class WheelCache {
     const final = this.entryDir(wheel.sha256);
     let tmp: string | undefined;
     try {
-      mkdirSync(this.root, { recursive: true });
+      ensureDir(this.root);
       this.checkRoot();
       tmp = siblingTempPath(final, "fill");
       const filesDir = join(tmp, "files");
-      mkdirSync(filesDir, { recursive: true });
+      ensureDir(filesDir);
       const made = new Set<string>();
       const stats: FileStats[] = [];
       for (const file of wheel.files) {
         const path = join(filesDir, file.path);
         const parent = dirname(path);
         if (!made.has(parent)) {
-          mkdirSync(parent, { recursive: true });
+          ensureDir(parent);
           made.add(parent);
         }
         stats.push(writeOwned(path, wheel.data.get(file.path)!, file.executable ? 0o777 : 0o666));

@@ -9,7 +9,7 @@
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { VenvctlError } from "../errors.js";
-import { isNodeError } from "../util/fs.js";
+import { ensureDir, isNodeError } from "../util/fs.js";
 import { CacheUnusableError, fileStats, WheelCache, type CacheEntry, type FileStats } from "./cache.js";
 import { destinationOf, readWheelBytes, routeArchivePath, type InstallScheme, type WheelBytes, type WheelInfo } from "./contents.js";
 import { isEntryPointWrapper, launcherEntries, parseEntryPoints } from "./entry-points.js";
@@ -154,7 +154,7 @@ function makeDirs(dirs: string[]): void {
     } catch (err) {
       if (isNodeError(err, "EEXIST")) continue;
       if (!isNodeError(err, "ENOENT")) throw err;
-      mkdirSync(d, { recursive: true });
+      ensureDir(d);
     }
   }
 }
