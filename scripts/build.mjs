@@ -83,8 +83,8 @@ const common = {
   supported: { "dynamic-import": false },
   define: {
     __VENVCTL_VERSION__: JSON.stringify(pkg.version),
-    // Keys the probe cache (src/python/interpreter.ts): known now, not hashed at each start.
-    __VENVCTL_PROBE_HASH__: JSON.stringify(createHash("sha256").update(readFileSync(join(root, "src/python/probe.py"))).digest("hex").slice(0, 16)),
+    // Keys the probe cache (src/interpreters/interpreter.ts): known now, not hashed at each start.
+    __VENVCTL_PROBE_HASH__: JSON.stringify(createHash("sha256").update(readFileSync(join(root, "src/interpreters/probe.py"))).digest("hex").slice(0, 16)),
     // The sources are ES modules (tests run them through tsx); in the bundle
     // import.meta.url is the URL of the file it ended up in.
     "import.meta.url": "__venvctlImportMetaUrl",
@@ -140,7 +140,7 @@ await Promise.all([
 ]);
 
 const copyTree = (from, to) => cpSync(join(root, from), join(staging, "assets", to), { recursive: true });
-copyTree("src/python/probe.py", "python/probe.py");
+copyTree("src/interpreters/probe.py", "interpreters/probe.py");
 copyTree("src/venv/activators", "venv/activators");
 if (existsSync(join(root, "shims"))) copyTree("shims", "shims");
 

@@ -1,6 +1,6 @@
 # venvctl shim ranges: written by `venvctl rehash` from shims/ranges.sh and
 # sourced by a shim only when a pin holds a range. Ranges are PEP 440
-# specifier sets as src/python/version.ts matches them (`>=3.10,<3.13`,
+# specifier sets as src/interpreters/version.ts matches them (`>=3.10,<3.13`,
 # `~=3.11`, `==3.12.*`, `!=3.12.1`, `===3.12.1`), with `3.x`/`3.12.x` and
 # `^3.10`; what this evaluator does not take (more than three release parts,
 # leading zeros, .post/.dev, an operator apart from its version) answers 2,

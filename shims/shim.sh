@@ -2,7 +2,7 @@
 # venvctl shim for `{{ NAME }}`: written by `venvctl rehash` from shims/shim.sh
 # and rewritten by each rehash (edits here are lost). It runs the `{{ NAME }}`
 # of the selected Python without starting Node or Python, by the selection
-# chain of src/python/selection.ts:
+# chain of src/interpreters/selection.ts:
 #   1. an active virtual environment's own {{ NAME }} ($VIRTUAL_ENV/bin);
 #   2. the versions in VENVCTL_VERSION, else in the nearest .python-version,
 #      else in $VENVCTL_ROOT/version, else in $PYENV_ROOT/version: the first
@@ -11,9 +11,9 @@
 # A version is only ever looked up in the index that rehash wrote, never
 # joined into a path: a hostile .python-version (`../../tmp/evil`, `bash`)
 # cannot make this run anything but a discovered interpreter's executables.
-# Version files are read as src/python/version-file.ts reads them (the first
+# Version files are read as src/interpreters/version-file.ts reads them (the first
 # {{ READ_BYTES }} bytes; NUL dropped; BOM, CR, `#` comments), and ranges are
-# PEP 440 as src/python/version.ts matches them; only a range beyond this
+# PEP 440 as src/interpreters/version.ts matches them; only a range beyond this
 # evaluator is handed to `venvctl exec`, which resolves it the same way.
 set -f
 _vc_cmd={{ COMMAND }}

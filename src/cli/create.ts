@@ -41,7 +41,7 @@ export function register(program: Command, cli: Cli): void {
       }
       const { create } = await import("../commands/create.js");
       const { activationCommand } = await import("../venv/create.js");
-      const { describeInterpreter } = await import("../python/interpreter.js");
+      const { describeInterpreter } = await import("../interpreters/interpreter.js");
       const result = await create({
         dirs,
         python: o.python as string | undefined,

@@ -2,7 +2,7 @@
 import { Option, type Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { Cli } from "./index.js";
-import { collect, count, printOutput, pythonHelp, withScopeOptions } from "./options.js";
+import { collect, count, indexOptions, printOutput, pythonHelp, withScopeOptions } from "./options.js";
 
 export function register(program: Command, cli: Cli): void {
   const { ctx } = cli;
@@ -31,12 +31,6 @@ export function register(program: Command, cli: Cli): void {
       index: boolean; findLinks?: string[];
     }) => {
       if (o.outdated && o.uptodate) throw new UsageError("Options --outdated and --uptodate cannot be combined.");
-      const pipIndexArgs: string[] = [];
-      if (o.pre) pipIndexArgs.push("--pre");
-      if (o.indexUrl) pipIndexArgs.push("--index-url", o.indexUrl);
-      for (const u of o.extraIndexUrl ?? []) pipIndexArgs.push("--extra-index-url", u);
-      if (o.index === false) pipIndexArgs.push("--no-index");
-      for (const f of o.findLinks ?? []) pipIndexArgs.push("--find-links", f);
       const { list } = await import("../commands/list.js");
       const result = await list({
         python: o.python,
@@ -51,7 +45,7 @@ export function register(program: Command, cli: Cli): void {
         paths: o.path,
         verbose: o.verbose ?? 0,
         index: o.outdated ? "outdated" : o.uptodate ? "uptodate" : undefined,
-        pipIndexArgs,
+        pipIndex: indexOptions(o),
       }, ctx);
       if (result.kind === "delegated") {
         cli.exitCode = result.exitCode;

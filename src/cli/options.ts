@@ -64,7 +64,7 @@ export function printOutput(ctx: Context, lines: string[], warnings: string[]): 
 
 /** --json: the warnings on stderr, the value as Python's json.dumps writes it on stdout. */
 export async function printJson(ctx: Context, value: unknown, warnings: string[]): Promise<void> {
-  const { jsonDumpsPy } = await import("../packages/python-text.js");
+  const { jsonDumpsPy } = await import("../util/python-text.js");
   for (const w of warnings) ctx.stderr.write(w + "\n");
   ctx.stdout.write(jsonDumpsPy(value) + "\n");
 }

@@ -2,9 +2,9 @@
 import { resolve } from "node:path";
 import type { Context } from "../context.js";
 import { withPath } from "../errors.js";
-import type { Source } from "../python/discovery.js";
-import { findInterpreter } from "../python/selection.js";
-import { parsePythonRequest } from "../python/request.js";
+import type { Source } from "../interpreters/discovery.js";
+import { findInterpreter } from "../interpreters/selection.js";
+import { parsePythonRequest } from "../interpreters/request.js";
 import { createVenv, type CreateVenvResult, type OnExisting } from "../venv/create.js";
 import type { LinkMode } from "../venv/seed.js";
 

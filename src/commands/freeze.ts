@@ -3,12 +3,12 @@
 import { resolve } from "node:path";
 import type { Context } from "../context.js";
 import { UsageError, VenvctlError } from "../errors.js";
-import { NeedsPip } from "../packages/editable-vcs.js";
-import { openEnvironment, profileFor } from "../packages/environment.js";
-import { freeze as freezeEnv, FreezeFileLineError, type FrozenEntry } from "../packages/freeze.js";
-import { canonicalizeName } from "../packages/names.js";
-import { runEnvPip } from "../packages/run-pip.js";
-import { resolveTarget, targetSysPath, type PackageTarget } from "../venv/target.js";
+import { NeedsPip } from "../pip/editable-vcs.js";
+import { openEnvironment, profileFor } from "../environments/environment.js";
+import { freeze as freezeEnv, FreezeFileLineError, type FrozenEntry } from "../pip/freeze.js";
+import { canonicalizeName } from "../standards/names.js";
+import { runPip } from "../pip/runner.js";
+import { resolveTarget, targetSysPath, type PackageTarget } from "../environments/target.js";
 
 export interface FreezeOptions {
   /** -p/--python TARGET. */
@@ -51,7 +51,7 @@ export async function freeze(opts: FreezeOptions, ctx: Context): Promise<FreezeR
   const target = await resolveTarget(ctx, opts.python);
   const delegate = async (why: string): Promise<FreezeResult> => {
     if (opts.json) throw new VenvctlError(`--json is not available here: ${why}`);
-    return { kind: "delegated", exitCode: await runEnvPip(ctx, target, pipArgs(opts), why) };
+    return { kind: "delegated", exitCode: await runPip(ctx, target, pipArgs(opts), { why, stdoutIsData: true }) };
   };
   const sysPath = targetSysPath(target, ctx);
   const profile = profileFor(target, sysPath, ctx);

@@ -4,11 +4,13 @@
 // requirement and everything it depends on is already installed.
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
-import { decideNoOp, openForCheck } from "../packages/install-check.js";
-import { ensurePip, indexArgs, pipWritesData, rehashAfterChange, runPip, type IndexOptions } from "../packages/pip-runner.js";
-import { readInputs } from "../packages/requirements-file.js";
+import { decideNoOp, openForCheck } from "../plans/install-check.js";
+import { ensurePip, rehashAfterChange } from "./pip-steps.js";
+import { indexArgs, pipWritesData, runPip, type IndexOptions } from "../pip/runner.js";
+import { readInputs } from "../pip/requirements-file.js";
 import { debug } from "../util/log.js";
-import { consentPipArgs, describeTarget, resolveTargetToChange, type ChangeConsent, type PackageTarget } from "../venv/target.js";
+import { consentPipArgs, resolveTargetToChange, type ChangeConsent } from "../environments/consent.js";
+import { describeTarget, type PackageTarget } from "../environments/target.js";
 
 export interface InstallOptions {
   /** -p/--python TARGET. */

@@ -4,10 +4,10 @@
 import { resolve } from "node:path";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
-import { openEnvironment, profileFor } from "../packages/environment.js";
-import { listPackages, type ListedPackage, type ListFormat } from "../packages/listing.js";
-import { runEnvPip } from "../packages/run-pip.js";
-import { resolveTarget, targetSysPath, type PackageTarget } from "../venv/target.js";
+import { openEnvironment, profileFor } from "../environments/environment.js";
+import { listPackages, type ListedPackage, type ListFormat } from "../pip/listing.js";
+import { indexArgs, runPip, type IndexOptions } from "../pip/runner.js";
+import { resolveTarget, targetSysPath, type PackageTarget } from "../environments/target.js";
 
 export interface ListOptions {
   python?: string | undefined;
@@ -22,8 +22,8 @@ export interface ListOptions {
   verbose: number;
   /** --outdated / --uptodate: answered by the environment's pip. */
   index?: "outdated" | "uptodate" | undefined;
-  /** Options passed through to pip with --outdated/--uptodate (--pre, --index-url, …). */
-  pipIndexArgs: string[];
+  /** With --outdated/--uptodate: where pip looks (--pre, --index-url, …). */
+  pipIndex: IndexOptions;
 }
 
 export type ListResult =
@@ -42,7 +42,7 @@ function pipArgs(opts: ListOptions): string[] {
   if (opts.user) a.push("--user");
   for (const p of opts.paths ?? []) a.push("--path", p);
   for (let i = 0; i < opts.verbose; i++) a.push("-v");
-  return [...a, ...opts.pipIndexArgs];
+  return [...a, ...indexArgs(opts.pipIndex)];
 }
 
 export async function list(opts: ListOptions, ctx: Context): Promise<ListResult> {
@@ -54,20 +54,20 @@ export async function list(opts: ListOptions, ctx: Context): Promise<ListResult>
   }
   const target = await resolveTarget(ctx, opts.python);
   if (opts.index) {
-    return { kind: "delegated", exitCode: await runEnvPip(ctx, target, pipArgs(opts), `--${opts.index} needs the package index`) };
+    return { kind: "delegated", exitCode: await runPip(ctx, target, pipArgs(opts), { why: `--${opts.index} needs the package index`, stdoutIsData: true }) };
   }
   const sysPath = targetSysPath(target, ctx);
   const profile = profileFor(target, sysPath, ctx);
   if (profile.pipVersion !== undefined && (profile.unsupported || profile.backend !== "importlib")) {
     const why = profile.unsupported ? `pip ${profile.pipVersion} is older than 23.0` : "this pip reads metadata through pkg_resources";
-    return { kind: "delegated", exitCode: await runEnvPip(ctx, target, pipArgs(opts), why) };
+    return { kind: "delegated", exitCode: await runPip(ctx, target, pipArgs(opts), { why, stdoutIsData: true }) };
   }
   const env = openEnvironment(ctx, target, {
     paths: opts.paths?.length ? opts.paths.map((p) => resolve(ctx.cwd, p)) : undefined,
     need: opts.notRequired ? "all" : "name-version",
   }, { sysPath, profile });
   if (env.installed.unsupported) {
-    return { kind: "delegated", exitCode: await runEnvPip(ctx, target, pipArgs(opts), env.installed.unsupported) };
+    return { kind: "delegated", exitCode: await runPip(ctx, target, pipArgs(opts), { why: env.installed.unsupported, stdoutIsData: true }) };
   }
   const out = listPackages(env, {
     format: opts.format,

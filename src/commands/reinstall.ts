@@ -7,14 +7,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Context } from "../context.js";
 import { UsageError, VenvctlError } from "../errors.js";
-import { openEnvironment } from "../packages/environment.js";
-import { directReference } from "../packages/freeze.js";
-import type { InstalledDist } from "../packages/installed.js";
-import { ensurePip, indexArgs, rehashAfterChange, runPip, type IndexOptions } from "../packages/pip-runner.js";
-import { commandLineRequirement, readInputs } from "../packages/requirements-file.js";
-import { InstalledIndex, markerMayHold } from "../packages/satisfaction.js";
+import { openEnvironment } from "../environments/environment.js";
+import { directReference } from "../pip/freeze.js";
+import type { InstalledDist } from "../environments/installed.js";
+import { ensurePip, rehashAfterChange } from "./pip-steps.js";
+import { indexArgs, runPip, type IndexOptions } from "../pip/runner.js";
+import { commandLineRequirement, readInputs } from "../pip/requirements-file.js";
+import { InstalledIndex, markerMayHold } from "../plans/satisfaction.js";
 import { debug } from "../util/log.js";
-import { consentPipArgs, describeTarget, resolveTargetToChange, type PackageTarget } from "../venv/target.js";
+import { consentPipArgs, resolveTargetToChange } from "../environments/consent.js";
+import { describeTarget, type PackageTarget } from "../environments/target.js";
 
 export interface ReinstallOptions {
   python?: string | undefined;

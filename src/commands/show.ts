@@ -1,10 +1,10 @@
 // `venvctl show NAME...`: what the environment's pip shows about installed
 // packages, read natively; --json for scripts.
 import type { Context } from "../context.js";
-import { openEnvironment, profileFor } from "../packages/environment.js";
-import { runEnvPip } from "../packages/run-pip.js";
-import { showPackages, type PackageInfo } from "../packages/show.js";
-import { resolveTarget, targetSysPath, type PackageTarget } from "../venv/target.js";
+import { openEnvironment, profileFor } from "../environments/environment.js";
+import { runPip } from "../pip/runner.js";
+import { showPackages, type PackageInfo } from "../pip/show.js";
+import { resolveTarget, targetSysPath, type PackageTarget } from "../environments/target.js";
 import { VenvctlError } from "../errors.js";
 
 export interface ShowOptions {
@@ -34,7 +34,7 @@ export async function show(opts: ShowOptions, ctx: Context): Promise<ShowResult>
   const delegate = async (why: string): Promise<ShowResult> => {
     if (opts.json) throw new VenvctlError(`--json is not available here: ${why}`);
     const args = ["show", ...(opts.files ? ["--files"] : []), ...(opts.verbose ? ["--verbose"] : []), ...opts.names];
-    return { kind: "delegated", exitCode: await runEnvPip(ctx, target, args, why) };
+    return { kind: "delegated", exitCode: await runPip(ctx, target, args, { why, stdoutIsData: true }) };
   };
   if (profile.pipVersion !== undefined && (profile.unsupported || profile.backend !== "importlib")) {
     return delegate(profile.unsupported ? `pip ${profile.pipVersion} is older than 23.0` : "this pip reads metadata through pkg_resources");

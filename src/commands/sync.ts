@@ -4,13 +4,15 @@
 // needed. --dry-run prints the plan and changes nothing.
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
-import { decideNoOp, openForCheck } from "../packages/install-check.js";
-import { clearListingCache } from "../packages/installed.js";
-import { ensurePip, indexArgs, rehashAfterChange, runPip, type IndexOptions } from "../packages/pip-runner.js";
-import { readInputs } from "../packages/requirements-file.js";
-import { planInstall, planUninstall, type InstallPlan, type UninstallPlan } from "../packages/sync-plan.js";
+import { decideNoOp, openForCheck } from "../plans/install-check.js";
+import { clearListingCache } from "../environments/installed.js";
+import { ensurePip, rehashAfterChange } from "./pip-steps.js";
+import { indexArgs, runPip, type IndexOptions } from "../pip/runner.js";
+import { readInputs } from "../pip/requirements-file.js";
+import { planInstall, planUninstall, type InstallPlan, type UninstallPlan } from "../plans/sync-plan.js";
 import { debug } from "../util/log.js";
-import { consentPipArgs, describeTarget, installsElsewhere, resolveTargetToChange, type PackageTarget } from "../venv/target.js";
+import { consentPipArgs, installsElsewhere, resolveTargetToChange } from "../environments/consent.js";
+import { describeTarget, type PackageTarget } from "../environments/target.js";
 
 export interface SyncOptions {
   python?: string | undefined;

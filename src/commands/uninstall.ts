@@ -3,9 +3,11 @@
 // checked before pip starts.
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
-import { ensurePip, rehashAfterChange, runPip } from "../packages/pip-runner.js";
-import { commandLineRequirement, readInputs } from "../packages/requirements-file.js";
-import { consentPipArgs, describeTarget, resolveTargetToChange, type PackageTarget } from "../venv/target.js";
+import { ensurePip, rehashAfterChange } from "./pip-steps.js";
+import { runPip } from "../pip/runner.js";
+import { commandLineRequirement, readInputs } from "../pip/requirements-file.js";
+import { consentPipArgs, resolveTargetToChange } from "../environments/consent.js";
+import { describeTarget, type PackageTarget } from "../environments/target.js";
 
 export interface UninstallOptions {
   python?: string | undefined;

@@ -4,12 +4,12 @@
 // `pyenv version` does; every pinned version is listed, as pyenv lists them.
 import type { Context } from "../context.js";
 import type { VenvctlError } from "../errors.js";
-import { buildInventory, installedList } from "../python/inventory.js";
+import { buildInventory, installedList } from "../interpreters/inventory.js";
 import {
   activeVenv, chooseInterpreter, describeChoiceOrigin, notInstalledError, resolveEntry, systemPython,
   type ChoiceOrigin, type ResolvedEntry,
-} from "../python/selection.js";
-import { selectVersion } from "../python/version-file.js";
+} from "../interpreters/selection.js";
+import { selectVersion } from "../interpreters/version-file.js";
 import { tildify } from "../util/log.js";
 
 export type VersionOptions = Record<string, never>;

@@ -1,10 +1,10 @@
 // `venvctl versions [--json]`: every interpreter the shims can run — version,
 // implementation, path, where it was found — with the selected ones marked.
 import type { Context } from "../context.js";
-import { buildInventory, type Target } from "../python/inventory.js";
-import { activeVenv, chooseInterpreter, describeChoiceOrigin, resolveEntry, systemPython } from "../python/selection.js";
-import { formatVersion } from "../python/version.js";
-import { selectVersion } from "../python/version-file.js";
+import { buildInventory, type Target } from "../interpreters/inventory.js";
+import { activeVenv, chooseInterpreter, describeChoiceOrigin, resolveEntry, systemPython } from "../interpreters/selection.js";
+import { formatVersion } from "../interpreters/version.js";
+import { selectVersion } from "../interpreters/version-file.js";
 import { tildify } from "../util/log.js";
 import { realpathOrSelf } from "../util/fs.js";
 

@@ -4,6 +4,8 @@
 // swapped in with one rename of the `shims` symlink, so a shim running at that
 // moment sees the old set or the new one, never half of either; files venvctl
 // did not write are carried into the new set, never deleted.
+// One file, though long: building a generation, swapping it in with one
+// rename and retiring the old ones are one protocol, and they share its names.
 import { createHash, randomBytes } from "node:crypto";
 import {
   linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, statSync,
@@ -13,9 +15,9 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
-import { buildInventory, type Inventory } from "../python/inventory.js";
-import { isExecutableFile, pyenvRoot, searchDirs, shimDirs } from "../python/path-search.js";
-import { VERSION_FILE_READ_BYTES } from "../python/version-file.js";
+import { buildInventory, type Inventory } from "../interpreters/inventory.js";
+import { isExecutableFile, pyenvRoot, searchDirs, shimDirs } from "../util/path-search.js";
+import { VERSION_FILE_READ_BYTES } from "../interpreters/version-file.js";
 import { shimTemplatesDir } from "../util/assets.js";
 import { ensureDir, isNodeError, lstatOrUndefined, removeOwnedTree, writeNewFile } from "../util/fs.js";
 import { debug, tildify } from "../util/log.js";

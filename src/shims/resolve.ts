@@ -1,13 +1,13 @@
 // What a shim runs, worked out in TypeScript: the selection chain
-// (python/selection.ts) applied to one command, as shims/shim.sh applies it —
+// (interpreters/selection.ts) applied to one command, as shims/shim.sh applies it —
 // an active venv's own command; the pinned versions, the first that has the
 // command; else the system's. `which` and `exec` go through here.
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
-import { commandIn, installedList, buildInventory, type Inventory, type Target } from "../python/inventory.js";
-import { findOnPath, isExecutableFile } from "../python/path-search.js";
-import { notInstalledError, resolveEntry } from "../python/selection.js";
-import { describeOrigin, selectVersion } from "../python/version-file.js";
+import { commandIn, installedList, buildInventory, type Inventory, type Target } from "../interpreters/inventory.js";
+import { findOnPath, isExecutableFile } from "../util/path-search.js";
+import { notInstalledError, resolveEntry } from "../interpreters/selection.js";
+import { describeOrigin, selectVersion } from "../interpreters/version-file.js";
 import { debug, tildify } from "../util/log.js";
 
 type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr">;

@@ -1,8 +1,8 @@
-// The shim index: the inventory (python/inventory.ts) written as sh, which
+// The shim index: the inventory (interpreters/inventory.ts) written as sh, which
 // every shim sources. Keys are quoted literals, so a version file's words only
 // ever match their own text.
-import { installedList, type Inventory, type Target } from "../python/inventory.js";
-import { formatVersion, type PreKind } from "../python/version.js";
+import { installedList, type Inventory, type Target } from "../interpreters/inventory.js";
+import { formatVersion, type PreKind } from "../interpreters/version.js";
 import { shQuote } from "./posix-shell.js";
 
 const PRE_RANK: Record<PreKind, number> = { a: 0, b: 1, rc: 2 };
@@ -12,7 +12,7 @@ const PRE_RANK: Record<PreKind, number> = { a: 0, b: 1, rc: 2 };
  * (a managed install's bin directory) or `_vc_py` + `_vc_names` (an
  * interpreter on PATH and the names it answers), or fails. Keys are quoted,
  * so a case pattern only ever matches its own literal text. `_vc_ranked`
- * lists what a range may select (python/inventory.ts `matchRequest`: not
+ * lists what a range may select (interpreters/inventory.ts `matchRequest`: not
  * free-threaded builds), newest first, as `#N MAJOR MINOR PATCH PRE N SHOWN`
  * (PRE: a=0 b=1 rc=2 final=3); `#N` is a key no version file can spell,
  * since a word starting with `#` is a comment.

@@ -10,7 +10,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const bundled = typeof __VENVCTL_VERSION__ !== "undefined";
 
 /**
- * The path of an asset given relative to src/ (e.g. "python/probe.py",
+ * The path of an asset given relative to src/ (e.g. "interpreters/probe.py",
  * "venv/activators/activate"). Bundled chunks all live directly in dist/.
  */
 export function assetPath(srcRelative: string): string {

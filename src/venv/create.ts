@@ -6,15 +6,15 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, realpathSync, renameSyn
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { thisProcess, type Context } from "../context.js";
 import { errnoWords, isSystemError, VenvctlError } from "../errors.js";
-import { describeInterpreter, type Interpreter } from "../python/interpreter.js";
-import { formatVersion } from "../python/version.js";
+import { describeInterpreter, type Interpreter } from "../interpreters/interpreter.js";
+import { formatVersion } from "../interpreters/version.js";
 import { venvctlVersion } from "../util/assets.js";
 import { atomicWriteFile, ensureDir, writeNewFile, isDirectory, isEmptyDir, lstatOrUndefined, physicalPath, removeMadeDirs, siblingTempPath } from "../util/fs.js";
 import { debug, warn } from "../util/log.js";
 import { removeMarkedDir } from "../util/owned-dir.js";
 import { cshSingleQuoted, fishSingleQuoted, powershellSingleQuoted, renderActivators, shSingleQuoted } from "./activators.js";
 import { cfgPath, pyvenvCfgEntries, resolvePrompt, venvLayout, type VenvLayout } from "./layout.js";
-import { formatPyvenvCfg } from "./pyvenv-cfg.js";
+import { formatPyvenvCfg } from "../standards/pyvenv-cfg.js";
 import { buildPathFor, makeBuildDir, moveIntoPlace, recoverInterrupted } from "./replace.js";
 import type { SeedOptions, SeededDistribution } from "./seed.js";
 import { whyNotAVenv } from "./venv-check.js";

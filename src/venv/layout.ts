@@ -2,9 +2,9 @@
 // python links, which pyvenv.cfg keys — what `python -m venv` of that version
 // makes (Lib/venv/__init__.py of 3.6 through 3.13).
 import { basename, dirname, join } from "node:path";
-import type { Interpreter } from "../python/interpreter.js";
-import { VENV_PLACEHOLDER } from "../python/interpreter.js";
-import { pythonRepr, type PyvenvCfgEntry } from "./pyvenv-cfg.js";
+import type { Interpreter } from "../interpreters/interpreter.js";
+import { VENV_PLACEHOLDER } from "../interpreters/interpreter.js";
+import { pythonRepr, type PyvenvCfgEntry } from "../standards/pyvenv-cfg.js";
 
 /** The paths pip installs to inside the env (for seeding and package commands). */
 export interface InstallPaths {

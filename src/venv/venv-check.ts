@@ -8,7 +8,7 @@ import { lstatSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { isNodeError, lstatOrUndefined } from "../util/fs.js";
 import { OWNER_MARKER } from "../util/owned-dir.js";
-import { getCfgValue, parsePyvenvCfg } from "./pyvenv-cfg.js";
+import { getCfgValue, parsePyvenvCfg } from "../standards/pyvenv-cfg.js";
 
 /**
  * The top-level entries a venv holds: venv's and virtualenv's directories on

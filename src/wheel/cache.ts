@@ -33,9 +33,9 @@ import {
 import { dirname, join } from "node:path";
 import { thisProcess } from "../context.js";
 import { ensureDir, isNodeError, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
-import { normalizeVersion } from "../packages/pep440.js";
+import { normalizeVersion } from "../standards/pep440.js";
 import { canonicalizeName, parseWheelFileName, type WheelBytes, type WheelInfo } from "./contents.js";
-import { hashMatches } from "./record.js";
+import { hashMatches } from "../standards/record.js";
 import type { VerifiedWheel } from "./verify.js";
 
 /** Bumped when the entry layout or manifest changes: older entries are then rebuilt. */

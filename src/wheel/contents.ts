@@ -5,8 +5,8 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { VenvctlError } from "../errors.js";
-import type { RecordRow } from "./record.js";
-export { canonicalizeName } from "../packages/names.js";
+import type { RecordRow } from "../standards/record.js";
+export { canonicalizeName } from "../standards/names.js";
 
 /** The directories a wheel installs into (pip's Scheme). */
 export interface InstallScheme {

@@ -15,7 +15,7 @@ import { destinationOf, readWheelBytes, routeArchivePath, type InstallScheme, ty
 import { isEntryPointWrapper, launcherEntries, parseEntryPoints } from "./entry-points.js";
 import { fixScriptShebang, launcherScript } from "./launchers.js";
 import { FilePlacer, type EffectiveLinkMode, type LinkMode } from "./materialize.js";
-import { formatRecord, recordHash, type RecordRow } from "./record.js";
+import { formatRecord, recordHash, type RecordRow } from "../standards/record.js";
 import type { VerifiedWheel } from "./verify.js";
 
 export type { InstallScheme } from "./contents.js";

@@ -9,9 +9,9 @@ import {
 } from "./contents.js";
 import { EntryPointError, launcherEntries, parseEntryPoints } from "./entry-points.js";
 import { hasPythonPlaceholder } from "./launchers.js";
-import { hashMatches, parseRecord, parseRecordHash, recordHash, type RecordRow } from "./record.js";
+import { hashMatches, parseRecord, parseRecordHash, recordHash, type RecordRow } from "../standards/record.js";
 import { ZipArchive, ZipFormatError, type ZipEntry } from "./zip.js";
-import { parseHeaders } from "../packages/metadata.js";
+import { parseHeaders } from "../standards/metadata.js";
 
 /** A verified wheel: its metadata, its files' bytes, and the file's sha256. */
 export interface VerifiedWheel extends WheelInfo {

@@ -10,8 +10,8 @@ import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:
 import { join } from "node:path";
 import { which } from "../../src/commands/which.js";
 import { VenvctlError } from "../../src/errors.js";
-import { buildInventory } from "../../src/python/inventory.js";
-import { resolveEntry } from "../../src/python/selection.js";
+import { buildInventory } from "../../src/interpreters/inventory.js";
+import { resolveEntry } from "../../src/interpreters/selection.js";
 import { rehashShims } from "../../src/shims/rehash.js";
 import { makeContext } from "../helpers/context.js";
 import { makeFakePyenv, writeFakeExecutable } from "../helpers/fake-pythons.js";

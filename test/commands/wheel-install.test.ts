@@ -19,7 +19,7 @@ import { PROJECT_ROOT } from "../helpers/run-cli.js";
 import { CorruptWheelError, readWheelBytes, type InstallScheme } from "../../src/wheel/contents.js";
 import { WheelCache } from "../../src/wheel/cache.js";
 import { installWheel, type InstallOptions, type InstallResult } from "../../src/wheel/install.js";
-import { parseRecord } from "../../src/wheel/record.js";
+import { parseRecord } from "../../src/standards/record.js";
 import { readWheel } from "../../src/wheel/verify.js";
 import { filesBelow } from "../helpers/tree.js";
 

@@ -11,7 +11,7 @@ import { EXPECTED_PYENV_MINORS, machineInterpreters } from "../helpers/interpret
 import { requireOrSkip } from "../helpers/require.js";
 import { describeResult, runCli } from "../helpers/run-cli.js";
 import { snapshotTree } from "../helpers/tree.js";
-import { parsePyvenvCfg } from "../../src/venv/pyvenv-cfg.js";
+import { parsePyvenvCfg } from "../../src/standards/pyvenv-cfg.js";
 
 const interpreters = machineInterpreters();
 

@@ -6,15 +6,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { dedentPy, parseHeaders } from "../../src/packages/metadata.js";
-import { canonicalizeName, isValidProjectName, safeName } from "../../src/packages/names.js";
-import { comparePep440, normalizeVersion, parsePep440, parseSpecifier, specifierContains } from "../../src/packages/pep440.js";
-import { evaluateMarker, parseMarker } from "../../src/packages/markers.js";
-import { parseRequirement } from "../../src/packages/requirement.js";
-import { jsonDumpsPy, normalizePathlib, sortByPy, splitlinesPy, stripPy } from "../../src/packages/python-text.js";
-import { parseDirectUrlJson } from "../../src/packages/installed.js";
-import { fileUrlToPath } from "../../src/packages/py-paths.js";
-import { pipProfile } from "../../src/packages/pip-profile.js";
+import { dedentPy, parseHeaders } from "../../src/standards/metadata.js";
+import { canonicalizeName, isValidProjectName, safeName } from "../../src/standards/names.js";
+import { comparePep440, normalizeVersion, parsePep440, parseSpecifier, specifierContains } from "../../src/standards/pep440.js";
+import { evaluateMarker, parseMarker } from "../../src/standards/markers.js";
+import { parseRequirement } from "../../src/standards/requirement.js";
+import { jsonDumpsPy, normalizePathlib, sortByPy, splitlinesPy, stripPy } from "../../src/util/python-text.js";
+import { parseDirectUrlJson } from "../../src/environments/installed.js";
+import { fileUrlToPath } from "../../src/util/py-paths.js";
+import { pipProfile } from "../../src/environments/pip-profile.js";
 import { pyenvPython } from "../helpers/interpreters.js";
 import { requireOrSkip } from "../helpers/require.js";
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isSystemError, osError, renderError, VenvctlError, withPath, type SystemError } from "../../src/errors.js";
-import { commandLineRequirement, emptyParse, readRequirementsFile } from "../../src/packages/requirements-file.js";
+import { commandLineRequirement, emptyParse, readRequirementsFile } from "../../src/pip/requirements-file.js";
 import { pseudoFileSystemOf } from "../../src/util/dirs.js";
 import { ensureDir, removeOwnedTree } from "../../src/util/fs.js";
 import { makeSandbox } from "../helpers/hermetic.js";

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { formatPyvenvCfg, getCfgValue, parsePyvenvCfg, pythonRepr } from "../../src/venv/pyvenv-cfg.js";
+import { formatPyvenvCfg, getCfgValue, parsePyvenvCfg, pythonRepr } from "../../src/standards/pyvenv-cfg.js";
 import { PYENV_ROOT } from "../helpers/hermetic.js";
 
 test("splits each line at the first =", () => {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { describeRequest, parsePythonRequest } from "../../src/python/request.js";
+import { describeRequest, parsePythonRequest } from "../../src/interpreters/request.js";
 
 test("paths", () => {
   for (const p of ["/usr/bin/python3", "./venv/bin/python", "~/py/bin/python", "../x", "bin/python"]) {

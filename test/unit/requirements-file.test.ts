@@ -19,7 +19,7 @@ import {
   shlexSplit,
   type ParsedRequirements,
   type RequirementEntry,
-} from "../../src/packages/requirements-file.js";
+} from "../../src/pip/requirements-file.js";
 import { UsageError } from "../../src/errors.js";
 import { makeSandbox, PYENV_ROOT } from "../helpers/hermetic.js";
 import { requireOrSkip } from "../helpers/require.js";

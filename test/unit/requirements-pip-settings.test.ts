@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { installKeys, pipConfigFiles, pipSettingsAskingForChange } from "../../src/packages/pip-settings.js";
+import { installKeys, pipConfigFiles, pipSettingsAskingForChange } from "../../src/pip/settings.js";
 import { makeSandbox } from "../helpers/hermetic.js";
 
 const ctxWith = (env: Record<string, string>, home = "/home/u") => ({ env, dirs: { home, root: "/r", cache: "/c" }, platform: "linux" as NodeJS.Platform });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import {
   compareVersions, formatVersion, matchesPrefix, parseVersion, parseVersionPrefix, parseVersionRange,
   satisfiesRange, versionFromInfo, type PythonVersion,
-} from "../../src/python/version.js";
+} from "../../src/interpreters/version.js";
 
 const v = (s: string): PythonVersion => {
   const p = parseVersion(s);

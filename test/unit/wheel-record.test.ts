@@ -2,7 +2,7 @@
 // ends, sorted rows, and hashes in RECORD's urlsafe-base64 form.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatRecord, hashMatches, parseRecord, parseRecordHash, recordHash } from "../../src/wheel/record.js";
+import { formatRecord, hashMatches, parseRecord, parseRecordHash, recordHash } from "../../src/standards/record.js";
 
 test("hashes are sha256 in urlsafe base64 without padding, as pip writes them", () => {
   // INSTALLER "pip\n" as ensurepip records it.

@@ -2,10 +2,10 @@
 // environment: Requires-Dist entries whose markers hold with no extra
 // requested (pip's Distribution.iter_dependencies()).
 import type { InstalledDist } from "./installed.js";
-import { evaluateMarker } from "./markers.js";
+import { evaluateMarker } from "../standards/markers.js";
 import type { PipProfile } from "./pip-profile.js";
-import { parseRequirement, type Requirement } from "./requirement.js";
-import { stripPy } from "./python-text.js";
+import { parseRequirement, type Requirement } from "../standards/requirement.js";
+import { stripPy } from "../util/python-text.js";
 
 export type Dependencies = { ok: true; requirements: Requirement[] } | { ok: false; raw: string[]; error: string };
 

@@ -100,7 +100,7 @@ let probeHash: string | undefined;
  * on first use.
  */
 function probeScript(): { path: string; hash: string } {
-  const path = assetPath("python/probe.py");
+  const path = assetPath("interpreters/probe.py");
   probeHash ??= typeof __VENVCTL_PROBE_HASH__ === "string" ? __VENVCTL_PROBE_HASH__ : quickHash(readFileSync(path, "utf8"));
   return { path, hash: probeHash };
 }

@@ -1,12 +1,12 @@
 // `pip list` (pip's commands/list.py): the columns table (header, dashes,
 // widths, the "Editable project location" column when an editable is
 // there), the freeze format, and JSON.
-import { dependenciesOf } from "./dependencies.js";
-import { filterInstalled, type OpenedEnvironment } from "./environment.js";
-import type { InstalledDist } from "./installed.js";
-import { canonicalizeName } from "./names.js";
-import { STDLIB_PKGS } from "./pip-profile.js";
-import { jsonDumpsPy, sortByPy } from "./python-text.js";
+import { dependenciesOf } from "../environments/dependencies.js";
+import { filterInstalled, type OpenedEnvironment } from "../environments/environment.js";
+import type { InstalledDist } from "../environments/installed.js";
+import { canonicalizeName } from "../standards/names.js";
+import { STDLIB_PKGS } from "../environments/pip-profile.js";
+import { jsonDumpsPy, sortByPy } from "../util/python-text.js";
 
 export type ListFormat = "columns" | "freeze" | "json";
 

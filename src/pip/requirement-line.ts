@@ -4,7 +4,7 @@
 // name at all (a local directory, an archive).
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseRequirement, type Grammar } from "./requirement.js";
+import { parseRequirement, type Grammar } from "../standards/requirement.js";
 
 /** pip's req_file.COMMENT_RE: a `#` at the start or after whitespace, to the end. */
 export function stripComment(line: string): string {

@@ -1,6 +1,6 @@
 // Python versions: parsing, ordering and range matching. Ranges are PEP 440
 // specifier sets, matched by the project's one PEP 440 module.
-import { parseSpecifier, specifierSetContains, type Specifier } from "../packages/pep440.js";
+import { parseSpecifier, specifierSetContains, type Specifier } from "../standards/pep440.js";
 
 export type PreKind = "a" | "b" | "rc";
 

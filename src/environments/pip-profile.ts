@@ -3,8 +3,8 @@
 // the pip release that changed the behaviour (pip's NEWS.rst); venvctl
 // follows the pip installed in the environment, or the newest behaviour it
 // knows when there is none.
-import { comparePep440, parsePep440 } from "./pep440.js";
-import type { Grammar } from "./requirement.js";
+import { comparePep440, parsePep440 } from "../standards/pep440.js";
+import type { Grammar } from "../standards/requirement.js";
 
 export interface PipProfile {
   /** The env's pip version, or undefined when pip is not installed. */

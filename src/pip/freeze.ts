@@ -6,14 +6,14 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
-import { pythonRepr } from "../venv/pyvenv-cfg.js";
+import { pythonRepr } from "../standards/pyvenv-cfg.js";
 import { editableInfo } from "./editable-vcs.js";
-import { filterInstalled, type OpenedEnvironment } from "./environment.js";
-import type { DirectUrl, InstalledDist } from "./installed.js";
-import { canonicalizeName } from "./names.js";
-import { STDLIB_PKGS } from "./pip-profile.js";
+import { filterInstalled, type OpenedEnvironment } from "../environments/environment.js";
+import type { DirectUrl, InstalledDist } from "../environments/installed.js";
+import { canonicalizeName } from "../standards/names.js";
+import { STDLIB_PKGS } from "../environments/pip-profile.js";
 import { nameOfEditable, nameOfLine, stripComment } from "./requirement-line.js";
-import { comparePy, sortByPy, stripPy } from "./python-text.js";
+import { comparePy, sortByPy, stripPy } from "../util/python-text.js";
 
 export interface FreezeRequest {
   /** --all: keep pip (and the build backends, where that pip leaves them out). */

@@ -2,10 +2,10 @@
 // behaviour of its pip, and its distributions — with pip's filters (local,
 // user site, editables, skip lists) on top.
 import type { Context } from "../context.js";
-import { envPipVersion, targetSysPath, type PackageTarget } from "../venv/target.js";
+import { envPipVersion, targetSysPath, type PackageTarget } from "./target.js";
 import { InstalledEnvironment, type InstalledDist, type MetadataNeed } from "./installed.js";
 import { pipProfile, type PipProfile } from "./pip-profile.js";
-import { realpathPy } from "./py-paths.js";
+import { realpathPy } from "../util/py-paths.js";
 
 export interface OpenedEnvironment {
   target: PackageTarget;

@@ -1,11 +1,11 @@
 // `pip show NAME...` (pip's commands/show.py): the fields pip prints for each
 // distribution, `---` between them, -v for the metadata details, -f for the
 // files RECORD (or installed-files.txt) lists.
-import { dependenciesOf } from "./dependencies.js";
-import type { OpenedEnvironment } from "./environment.js";
-import type { InstalledDist } from "./installed.js";
-import { canonicalizeName } from "./names.js";
-import { comparePy, normalizePathlib, splitlinesPy, stripPy } from "./python-text.js";
+import { dependenciesOf } from "../environments/dependencies.js";
+import type { OpenedEnvironment } from "../environments/environment.js";
+import type { InstalledDist } from "../environments/installed.js";
+import { canonicalizeName } from "../standards/names.js";
+import { comparePy, normalizePathlib, splitlinesPy, stripPy } from "../util/python-text.js";
 
 export interface ShowRequest {
   names: string[];

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Context } from "../context.js";
 import { debug } from "../util/log.js";
 import { isScriptWrapper, probeInterpreter, type Interpreter } from "./interpreter.js";
-import { isExecutableFile, pyenvRoot, searchDirs, uvPythonDir } from "./path-search.js";
+import { isExecutableFile, pyenvRoot, searchDirs, uvPythonDir } from "../util/path-search.js";
 import type { Implementation, PythonRequest } from "./request.js";
 import { matchesPrefix, parseVersion, satisfiesRange, type PythonVersion } from "./version.js";
 

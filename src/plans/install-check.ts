@@ -6,10 +6,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Context } from "../context.js";
-import type { PackageTarget } from "../venv/target.js";
-import { openEnvironment, type OpenedEnvironment } from "./environment.js";
-import { pipSettingsAskingForChange } from "./pip-settings.js";
-import type { ParsedRequirements } from "./requirements-file.js";
+import type { PackageTarget } from "../environments/target.js";
+import { openEnvironment, type OpenedEnvironment } from "../environments/environment.js";
+import { pipSettingsAskingForChange } from "../pip/settings.js";
+import type { ParsedRequirements } from "../pip/requirements-file.js";
 import { checkSatisfied, InstalledIndex, shadowedNames, type MarkerContext, type Satisfaction } from "./satisfaction.js";
 
 /** The target opened for checking requirements against it. */

@@ -5,15 +5,17 @@
 // pip receives the files themselves; this parse is for checking them before
 // pip starts (FILE:LINE errors) and for answering without pip when nothing
 // would change.
+// One file, though long: like pip's req_file.py, line joining, options,
+// nested -r/-c files and requirement lines share one parser state.
 import { isUtf8 } from "node:buffer";
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { errnoWords, isSystemError, osError, UsageError, type SystemError } from "../errors.js";
 import { isDirectory, isFile } from "../util/fs.js";
-import { parseMarker, MarkerSyntaxError, type MarkerNode } from "./markers.js";
+import { parseMarker, MarkerSyntaxError, type MarkerNode } from "../standards/markers.js";
 import { isArchiveFile, isUrl, looksLikePath } from "./requirement-line.js";
-import { parseRequirement, type Grammar, type ParsedRequirement, type Requirement } from "./requirement.js";
-import { splitlinesPy, stripPy } from "./python-text.js";
+import { parseRequirement, type Grammar, type ParsedRequirement, type Requirement } from "../standards/requirement.js";
+import { splitlinesPy, stripPy } from "../util/python-text.js";
 
 /** Where a requirement or option came from: a file (named as pip names it) and a line. */
 export interface Source {

@@ -5,9 +5,9 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Context } from "../context.js";
-import { findOnPath } from "../python/path-search.js";
+import { findOnPath } from "../util/path-search.js";
 import { capture } from "../util/exec.js";
-import { splitlinesPy } from "./python-text.js";
+import { splitlinesPy } from "../util/python-text.js";
 import { isInstallableDir } from "./requirement-line.js";
 
 export interface EditableInfo {

@@ -4,13 +4,15 @@
 // each name winning (pip's metadata/importlib/_envs.py over
 // importlib.metadata's Lookup). Files are read lazily and only as far as
 // needed; a broken distribution is skipped with the warning pip gives.
+// One file, though long: the scan and the lazily read distributions share
+// the listing cache and the order rules, as pip's _envs.py keeps them together.
 import { existsSync, opendirSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { Headers, MetadataDecodeError, readMetadataHeaders } from "./metadata.js";
-import { canonicalizeName, isValidProjectName, safeName, safeExtra } from "./names.js";
-import { formatPep440, parsePep440 } from "./pep440.js";
+import { Headers, MetadataDecodeError, readMetadataHeaders } from "../standards/metadata.js";
+import { canonicalizeName, isValidProjectName, safeName, safeExtra } from "../standards/names.js";
+import { formatPep440, parsePep440 } from "../standards/pep440.js";
 import type { PipProfile } from "./pip-profile.js";
-import { fileUrlToPath, realpathPy } from "./py-paths.js";
-import { normalizePathlib, splitlinesPy, stripPy } from "./python-text.js";
+import { fileUrlToPath, realpathPy } from "../util/py-paths.js";
+import { normalizePathlib, splitlinesPy, stripPy } from "../util/python-text.js";
 
 const listings = new Map<string, string[] | undefined>();
 const rawListings = new Map<string, string[]>();

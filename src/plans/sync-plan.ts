@@ -8,12 +8,12 @@
 // distribution needs, it uninstalls nothing rather than guess.
 import { pathToFileURL } from "node:url";
 import type { CheckedEnvironment } from "./install-check.js";
-import type { InstalledDist } from "./installed.js";
-import { canonicalizeName } from "./names.js";
-import { specifierContains } from "./pep440.js";
-import { realpathPy } from "./py-paths.js";
-import { nameOfEditable, nameOfLine } from "./requirement-line.js";
-import type { ParsedRequirements, RequirementEntry } from "./requirements-file.js";
+import type { InstalledDist } from "../environments/installed.js";
+import { canonicalizeName } from "../standards/names.js";
+import { specifierContains } from "../standards/pep440.js";
+import { realpathPy } from "../util/py-paths.js";
+import { nameOfEditable, nameOfLine } from "../pip/requirement-line.js";
+import type { ParsedRequirements, RequirementEntry } from "../pip/requirements-file.js";
 import { installedClosure, markerMayHold, providedExtra, type Satisfaction } from "./satisfaction.js";
 
 /** Never uninstalled by sync: what environments are made with. */

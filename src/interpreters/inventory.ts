@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Context } from "../context.js";
 import { allInterpreters, requestMatches, type Source } from "./discovery.js";
-import { isExecutableFile } from "./path-search.js";
+import { isExecutableFile } from "../util/path-search.js";
 import type { PythonRequest } from "./request.js";
 import { compareVersions, formatVersion, type PythonVersion } from "./version.js";
 import { realpathOrSelf } from "../util/fs.js";

@@ -8,14 +8,14 @@
 // under packaging 21 and 22+, extras spelled differently), the dependencies
 // checked here are a superset of pip's, so a doubt costs a pip run, never a
 // wrong "nothing to do".
-import { listDir, type InstalledDist, type InstalledEnvironment } from "./installed.js";
-import { evaluateMarker, type MarkerNode } from "./markers.js";
-import { canonicalizeName, safeExtra } from "./names.js";
-import { normalizeVersion, specifierContains, type Specifier } from "./pep440.js";
-import { STDLIB_PKGS } from "./pip-profile.js";
-import { stripPy } from "./python-text.js";
-import type { RequirementEntry } from "./requirements-file.js";
-import { parseRequirement, type Grammar, type Requirement } from "./requirement.js";
+import { listDir, type InstalledDist, type InstalledEnvironment } from "../environments/installed.js";
+import { evaluateMarker, type MarkerNode } from "../standards/markers.js";
+import { canonicalizeName, safeExtra } from "../standards/names.js";
+import { normalizeVersion, specifierContains, type Specifier } from "../standards/pep440.js";
+import { STDLIB_PKGS } from "../environments/pip-profile.js";
+import { stripPy } from "../util/python-text.js";
+import type { RequirementEntry } from "../pip/requirements-file.js";
+import { parseRequirement, type Grammar, type Requirement } from "../standards/requirement.js";
 
 /** pip's view of what is installed: the first distribution of each name on sys.path. */
 export class InstalledIndex {

@@ -1,6 +1,6 @@
 // PEP 440 versions and specifiers of Python packages, as pip's vendored
 // `packaging` parses, prints, orders and matches them. (Interpreter versions
-// are src/python/version.ts; this module is for distributions.) Numbers are
+// are src/interpreters/version.ts; this module is for distributions.) Numbers are
 // kept as digit strings so that no version is too long to print back exactly.
 
 /** A parsed PEP 440 version; numbers are digit strings without leading zeros. */

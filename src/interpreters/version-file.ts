@@ -7,7 +7,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import { isNodeError } from "../util/fs.js";
-import { pyenvRoot } from "./path-search.js";
+import { pyenvRoot } from "../util/path-search.js";
 
 export const VERSION_FILE_NAME = ".python-version";
 
