@@ -1,7 +1,8 @@
 // Interpreter discovery as ordered sources — PATH, pyenv, uv, venvctl's own
 // versions — each candidate tagged with where it came from. What is found
 // here is the only set of interpreters selection chooses from.
-import { readdirSync, realpathSync } from "node:fs";
+import { realpathSync } from "node:fs";
+import { listNames } from "../util/fs.js";
 import { join } from "node:path";
 import type { Context } from "../context.js";
 import { debug } from "../util/log.js";
@@ -32,14 +33,6 @@ export function interpreterInDir(dir: string): string | undefined {
   return undefined;
 }
 
-function listDir(dir: string): string[] {
-  try {
-    return readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-}
-
 /** Reads version and implementation from a managed directory's name. */
 function parseManagedName(name: string, source: Source): { version?: PythonVersion; implementation?: string } {
   if (source === "uv") {
@@ -64,7 +57,7 @@ export function managedCandidates(ctx: Pick<Context, "env" | "dirs">): Candidate
     ["venvctl", join(ctx.dirs.root, "versions")],
   ];
   for (const [source, base] of sources) {
-    for (const name of listDir(base)) {
+    for (const name of listNames(base)) {
       if (name.startsWith(".")) continue;
       const exe = interpreterInDir(join(base, name));
       if (!exe) continue;
@@ -81,7 +74,7 @@ export function pathCandidates(ctx: Pick<Context, "env" | "dirs">): Candidate[] 
   const seenReal = new Set<string>();
   const out: Candidate[] = [];
   for (const dir of searchDirs(ctx)) {
-    for (const name of listDir(dir)) {
+    for (const name of listNames(dir)) {
       if (!PYTHON_NAME.test(name)) continue;
       const p = join(dir, name);
       if (!isExecutableFile(p)) continue;

@@ -1,11 +1,12 @@
 // What bash, zsh, ksh and sh share for `init`: quoting, PATH set-up, and the
 // `venvctl` shell function that lets `venvctl use --shell` change this shell.
+import { shSingleQuoted } from "../util/sh-quote.js";
 import type { Shell } from "./shell.js";
 
-/** Quotes a string for any POSIX shell: 'it'\''s'. */
+/** Quotes a string for any POSIX shell: 'it'\''s' (as is when nothing in it is special). */
 export function shQuote(s: string): string {
   if (s !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
-  return `'${s.replace(/'/g, `'\\''`)}'`;
+  return `'${shSingleQuoted(s)}'`;
 }
 
 /**

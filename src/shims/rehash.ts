@@ -19,7 +19,7 @@ import { buildInventory, type Inventory } from "../interpreters/inventory.js";
 import { isExecutableFile, pyenvRoot, searchDirs, shimDirs } from "../util/path-search.js";
 import { VERSION_FILE_READ_BYTES } from "../interpreters/version-file.js";
 import { shimTemplatesDir } from "../util/assets.js";
-import { ensureDir, isNodeError, lstatOrUndefined, removeOwnedTree, writeNewFile } from "../util/fs.js";
+import { ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree, writeNewFile } from "../util/fs.js";
 import { debug, tildify } from "../util/log.js";
 import { BUNDLED } from "../util/vendor.js";
 import { shQuote } from "./posix-shell.js";
@@ -259,7 +259,7 @@ export async function rehashShims(ctx: Ctx, opts: RehashOptions = {}): Promise<R
   const carried: Array<{ name: string; how: "link" | "move" }> = [];
   try {
     // Files someone else put there stay, in the new set; their name wins over a shim's.
-    const foreign = oldDir ? listDir(oldDir).filter((n) => !isOurs(oldDir!, n)) : [];
+    const foreign = oldDir ? listNames(oldDir).filter((n) => !isOurs(oldDir!, n)) : [];
     for (const name of foreign) {
       kept.push(name);
       if (files.has(name)) blocked.push(name);
@@ -302,14 +302,6 @@ export async function rehashShims(ctx: Ctx, opts: RehashOptions = {}): Promise<R
   return { dir, shims, changed: true, kept, blocked };
 }
 
-function listDir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
 function tryRename(from: string, to: string): boolean {
   try {
     renameSync(from, to);
@@ -344,7 +336,7 @@ function swapIn(ctx: Ctx, dir: string, genName: string, wasDirectory: boolean): 
  * foreign files linked into the current one; removes it if that empties it.
  */
 function retire(ctx: Ctx, oldDir: string, gen: string): void {
-  for (const name of listDir(oldDir)) {
+  for (const name of listNames(oldDir)) {
     const p = join(oldDir, name);
     try {
       if (isOurs(oldDir, name)) {
@@ -379,7 +371,7 @@ function retireOldGenerations(ctx: Ctx, gen: string, keep: Array<string | undefi
   } catch {
     linked = undefined;
   }
-  for (const name of listDir(ctx.dirs.root)) {
+  for (const name of listNames(ctx.dirs.root)) {
     if (name === linked || keep.includes(name) || !(GENERATION.test(name) || /^\.shims-old-/.test(name))) continue;
     const p = join(ctx.dirs.root, name);
     try {

@@ -100,6 +100,15 @@ export function lstatOrUndefined(path: string): Stats | undefined {
 // isDirectory and isFile live in stat.ts, which imports nothing (errors.ts uses them).
 export { isDirectory, isFile } from "./stat.js";
 
+/** A directory's entry names (libuv lists them sorted); none when it cannot be listed. */
+export function listNames(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
 /** Whether a directory has no entries. */
 export function isEmptyDir(path: string): boolean {
   return readdirSync(path).length === 0;

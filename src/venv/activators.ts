@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { posix, win32 } from "node:path";
 import { VenvctlError } from "../errors.js";
 import { assetPath } from "../util/assets.js";
+import { shSingleQuoted } from "../util/sh-quote.js";
 
 export interface ActivatorInput {
   /** The env's final absolute path. */
@@ -134,10 +135,6 @@ export function fillTemplate(file: string, template: string, values: Record<stri
 // Quoting: each function answers the text to put between the template's
 // single quotes (or, for cmd, its `set "NAME=..."` quotes).
 
-/** POSIX sh (bash, zsh, ksh, dash): inside '...' only `'` is special; it is written `'\''`. */
-export function shSingleQuoted(value: string): string {
-  return value.replace(/'/g, `'\\''`);
-}
 
 /** fish: inside '...' only `\` and `'` are special, each escaped with a backslash. */
 export function fishSingleQuoted(value: string): string {

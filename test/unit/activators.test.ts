@@ -15,9 +15,10 @@ import { VenvctlError } from "../../src/errors.js";
 import { assetPath } from "../../src/util/assets.js";
 import {
   bashPromptText, batchQuoted, cmdPromptText, cshSingleQuoted, fillTemplate, fishSingleQuoted, kshPromptText,
-  posixPromptText, powershellSingleQuoted, renderActivators, shSingleQuoted, tcshPromptText, zshPromptText,
+  posixPromptText, powershellSingleQuoted, renderActivators, tcshPromptText, zshPromptText,
   type ActivatorFile,
 } from "../../src/venv/activators.js";
+import { shSingleQuoted } from "../../src/util/sh-quote.js";
 
 const AWKWARD = [
   "plain", "with space", "it's", `say "hi"`, "$HOME", "$(id)", "`id`", "!x !!", "back\\slash", "trailing\\",
