@@ -11,8 +11,8 @@
 # A version is only ever looked up in the index that rehash wrote, never
 # joined into a path: a hostile .python-version (`../../tmp/evil`, `bash`)
 # cannot make this run anything but a discovered interpreter's executables.
-# Version files are read as src/interpreters/version-file.ts reads them (the first
-# {{ READ_BYTES }} bytes; NUL dropped; BOM, CR, `#` comments), and ranges are
+# Version files are read as src/interpreters/version-file.ts reads them (lines
+# up to {{ READ_BYTES }} bytes; NUL dropped; BOM, CR, `#` comments), and ranges are
 # PEP 440 as src/interpreters/version.ts matches them; only a range beyond this
 # evaluator is handed to `venvctl exec`, which resolves it the same way.
 set -f
@@ -143,15 +143,20 @@ _vc_text() {
   return 1
 }
 
-# _vc_file PATH: tries the entries a version file lists; only its first
-# {{ READ_BYTES }} bytes are read, so a huge file costs nothing.
+# _vc_file PATH: tries the entries a version file lists. Lines are read while
+# fewer than {{ READ_BYTES }} bytes have been (the read builtin: no program is
+# started on the way to python), as src/interpreters/version-file.ts reads them.
 _vc_file() {
   _vc_origin=$1
   if [ ! -r "$1" ]; then
     _vc_defer=1
     return 0
   fi
-  _vc_text "$({{ HEAD }} -c {{ READ_BYTES }} -- "$1" 2>/dev/null)"
+  _vc_t=
+  while [ "${#_vc_t}" -lt {{ READ_BYTES }} ] && { IFS= read -r _vc_l || [ -n "$_vc_l" ]; }; do
+    _vc_t=$_vc_t$_vc_l$_vc_nl
+  done <"$1"
+  _vc_text "$_vc_t"
 }
 
 # 2. The pins: the first source that names any version decides.

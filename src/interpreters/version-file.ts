@@ -12,16 +12,22 @@ import { pyenvRoot } from "../util/path-search.js";
 export const VERSION_FILE_NAME = ".python-version";
 
 /**
- * Only this much of a version file is read: enough for any list of versions,
- * and what the shims read too (`head -c`), so a huge or endless file costs
- * nothing and both see the same text.
+ * How much of a version file is read, as the shims read it (dash's `read`,
+ * a whole line at a time, so no exec is paid on every `python`): lines are
+ * taken while the text taken so far is shorter than this many bytes, NUL
+ * bytes not counted (sh drops them); the line that reaches it is taken whole.
+ * A file of any number of lines costs next to nothing; only a single line of
+ * megabytes still has to be read to its end (by dash, byte by byte).
  */
 export const VERSION_FILE_READ_BYTES = 4096;
 
+/** Node never holds more than this of one version file (a line longer than this is cut). */
+const MAX_LINE_READ = 16 * 1024 * 1024;
+
 /**
- * Reads a version file's entries (parseVersionFileText of its first
- * VERSION_FILE_READ_BYTES bytes). Answers undefined if the file does not exist.
- * An unreadable file or a directory is an error naming the file.
+ * Reads a version file's entries (parseVersionFileText of the text the shims
+ * read too, see VERSION_FILE_READ_BYTES). Answers undefined if the file does
+ * not exist. An unreadable file or a directory is an error naming the file.
  */
 export function readVersionFile(path: string): string[] | undefined {
   let fd: number;
@@ -36,14 +42,7 @@ export function readVersionFile(path: string): string[] | undefined {
     if (!fstatSync(fd).isFile()) {
       throw new VenvctlError(`${path} is not a regular file, so it is not a version file`, { hint: "remove it, or pin with `venvctl use`" });
     }
-    const buf = Buffer.alloc(VERSION_FILE_READ_BYTES);
-    let off = 0;
-    while (off < buf.length) {
-      const n = readSync(fd, buf, off, buf.length - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    text = buf.subarray(0, off).toString("utf8");
+    text = takeLines(fd).toString("utf8");
   } catch (err) {
     if (err instanceof VenvctlError) throw err;
     throw new VenvctlError(`cannot read the version file ${path}`, { cause: err });
@@ -51,6 +50,51 @@ export function readVersionFile(path: string): string[] | undefined {
     closeSync(fd);
   }
   return parseVersionFileText(text);
+}
+
+/** The lines shims/shim.sh's `_vc_file` takes from the file, each ended by LF, NULs dropped. */
+function takeLines(fd: number): Buffer {
+  const taken: Buffer[] = [];
+  let takenBytes = 0;
+  let line: Buffer[] = [];
+  let lineBytes = 0;
+  const addPiece = (piece: Buffer) => {
+    if (lineBytes >= MAX_LINE_READ) return;
+    const clean = withoutNul(piece);
+    line.push(clean);
+    lineBytes += clean.length;
+  };
+  const endLine = () => {
+    taken.push(...line, LF);
+    takenBytes += lineBytes + 1;
+    line = [];
+    lineBytes = 0;
+  };
+  const chunk = Buffer.alloc(64 * 1024);
+  for (let pos = 0; ;) {
+    const n = readSync(fd, chunk, 0, chunk.length, pos);
+    if (n === 0) {
+      // A last line without LF counts when anything is left of it (sh: `|| [ -n "$l" ]`).
+      if (lineBytes > 0) endLine();
+      return Buffer.concat(taken);
+    }
+    pos += n;
+    let start = 0;
+    for (let i = chunk.indexOf(0x0a, 0); i >= 0 && i < n; i = chunk.indexOf(0x0a, start)) {
+      addPiece(chunk.subarray(start, i));
+      start = i + 1;
+      endLine();
+      if (takenBytes >= VERSION_FILE_READ_BYTES) return Buffer.concat(taken);
+    }
+    addPiece(chunk.subarray(start, n));
+  }
+}
+
+const LF = Buffer.from("\n");
+
+/** A copy of the bytes (the read buffer is reused), NUL bytes left out. */
+function withoutNul(b: Buffer): Buffer {
+  return Buffer.from(b.includes(0) ? b.filter((x) => x !== 0) : b);
 }
 
 /**

@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import { buildInventory, type Inventory } from "../interpreters/inventory.js";
-import { isExecutableFile, pyenvRoot, searchDirs, shimDirs } from "../util/path-search.js";
+import { isExecutableFile, pyenvRoot, shimDirs } from "../util/path-search.js";
 import { VERSION_FILE_READ_BYTES } from "../interpreters/version-file.js";
 import { shimTemplatesDir } from "../util/assets.js";
 import { ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree, writeNewFile } from "../util/fs.js";
@@ -124,7 +124,6 @@ function plan(ctx: Ctx, index: Inventory): { files: Map<string, string>; command
     WORD_SEPARATORS: "' \t\r'",
     BOM: "'\uFEFF'",
     READ_BYTES: String(VERSION_FILE_READ_BYTES),
-    HEAD: shQuote(headCommand(ctx)),
     VENVCTL: shQuote(cliPath()),
   };
   const shim = template("shim.sh");
@@ -136,19 +135,6 @@ function plan(ctx: Ctx, index: Inventory): { files: Map<string, string>; command
   files.set(INDEX_FILE, renderIndexScript(index));
   files.set(RANGES_FILE, template("ranges.sh"));
   return { files, commands };
-}
-
-/**
- * `head`, by an absolute path: a shim must not run whatever a relative PATH
- * entry (a cloned repository's directory) calls `head`.
- */
-function headCommand(ctx: Ctx): string {
-  for (const dir of ["/usr/bin", "/bin", ...searchDirs(ctx)]) {
-    if (isExecutableFile(join(dir, "head"))) return join(dir, "head");
-  }
-  throw new VenvctlError("cannot write the shims: no `head` command in /usr/bin, /bin or on PATH", {
-    hint: "the shims read version files with head (coreutils); install it",
-  });
 }
 
 function digestOf(files: Map<string, string>): string {

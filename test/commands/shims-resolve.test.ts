@@ -201,7 +201,7 @@ test("ranges and files too big for the shim go to `venvctl exec`, which resolves
   writeFileSync(file, "3.99\n3.x\n");
   await agree(w, "python", w.deep, bin(w, "3.13.0", "python"));
   await agree(w, "python", w.deep, bin(w, "3.11.7", "python"), { VENVCTL_VERSION: "~=3.11.0" });
-  // 300 lines: more than the shim reads, fine for venvctl (64 KiB).
+  // 300 lines, the version on the last: within the 4 KiB both read.
   writeFileSync(file, "# many\n".repeat(299) + "3.11\n");
   await agree(w, "python", w.deep, bin(w, "3.11.7", "python"));
   // Arguments reach the program untouched through the hand-over too.
@@ -213,7 +213,7 @@ test("ranges and files too big for the shim go to `venvctl exec`, which resolves
   assert.equal(code.code, 7, "the exit code is the program's");
 });
 
-test("binary and huge version files: the shim and venvctl read the same first 4 KiB, never hang", async (t) => {
+test("binary and huge version files: the shim and venvctl read the same lines, up to 4 KiB, never hang", async (t) => {
   const w = await world(t);
   const file = join(w.project, ".python-version");
   // NUL bytes are dropped (sh cannot hold them), by both.
@@ -225,7 +225,7 @@ test("binary and huge version files: the shim and venvctl read the same first 4 
   assert.equal(r.code, 127, describeRun(r));
   assert.ok(r.stderr.includes(`is not installed (set by ${file})`), r.stderr);
   assert.match(await whichOf(w, "python", w.deep), /^error: version `3\.12.*` is not installed \(set by .*\.python-version\)/);
-  // Huge files: only the first 4 KiB count, so the answer comes at once.
+  // Huge files: lines up to 4 KiB count; a single huge line is read whole (by dash, byte by byte: seconds, not a hang).
   for (const data of [Buffer.alloc(200 * 1024, "3.11 "), Buffer.concat([Buffer.from("3.11 "), Buffer.alloc(10 * 1024 * 1024, "a")])]) {
     writeFileSync(file, data);
     const started = Date.now();
@@ -233,7 +233,7 @@ test("binary and huge version files: the shim and venvctl read the same first 4 
     // Generous: only a hang (dash reading 10 MB byte by byte took seconds) fails this.
     assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
   }
-  // A version beyond the first 4 KiB is not read by either: nothing is pinned.
+  // A version on a line after the first 4 KiB is read by neither: nothing is pinned.
   writeFileSync(file, `${"#".repeat(5000)}\n3.11\n`);
   const late = shim(w, "python", w.deep);
   assert.equal(late.code, 127, describeRun(late));

@@ -17,7 +17,7 @@ import { describeRun, run, venvctlBinDir } from "../helpers/shims.js";
 
 const HAVE = pyenvPython("3.12") !== undefined;
 const NEED = "pyenv 3.12";
-/** Names a hostile pin might use, each a canary on PATH (and `head`, which the shims must not take from PATH). */
+/** Names a hostile pin might use, each a canary on PATH (and `head`, which nothing may take from PATH). */
 const CANARY_NAMES = ["bash", "sh", "perl", "env", "rm", "nope", "any", "default", "head", "evil.sh"];
 
 interface World {
