@@ -205,7 +205,12 @@ fi
 # Nothing to run: say which version is missing and who set it (as pyenv does).
 IFS=$_vc_nl
 for _vc_w in $_vc_missing; do
-  printf "venvctl: version \`%s' is not installed (set by %s)\n" "$_vc_w" "$_vc_origin" >&2
+  # Longer than any version (a hostile file's megabyte word): its size only.
+  if [ "${#_vc_w}" -gt 100 ]; then
+    printf 'venvctl: version (an entry of %s bytes) is not installed (set by %s)\n' "${#_vc_w}" "$_vc_origin" >&2
+  else
+    printf "venvctl: version \`%s' is not installed (set by %s)\n" "$_vc_w" "$_vc_origin" >&2
+  fi
 done
 if [ -n "$_vc_missing" ] && [ -z "$_vc_any" ]; then
   printf 'venvctl: installed: %s; pin one with `venvctl use`\n' "$_vc_installed" >&2

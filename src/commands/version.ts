@@ -6,7 +6,7 @@ import type { Context } from "../context.js";
 import type { VenvctlError } from "../errors.js";
 import { buildInventory, installedList } from "../interpreters/inventory.js";
 import {
-  activeVenv, chooseInterpreter, describeChoiceOrigin, notInstalledError, resolveEntry, systemPython,
+  activeVenv, chooseInterpreter, describeChoiceOrigin, notInstalledError, resolveEntry, showEntry, systemPython,
   type ChoiceOrigin, type ResolvedEntry,
 } from "../interpreters/selection.js";
 import { selectVersion } from "../interpreters/version-file.js";
@@ -63,7 +63,7 @@ export function formatVersionLines(r: VersionResult, bare: boolean, home: string
 
 /** The error for selected versions that are not installed, if any. */
 export function missingError(r: VersionResult): VenvctlError | undefined {
-  const missing = r.entries.filter((e) => e.kind === "missing").map((e) => `\`${e.entry}\``);
+  const missing = r.entries.filter((e) => e.kind === "missing").map((e) => showEntry(e.entry));
   if (missing.length === 0) return undefined;
   return notInstalledError(missing, r.originText, r.installed);
 }

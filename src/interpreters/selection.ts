@@ -151,9 +151,19 @@ export async function chooseInterpreter(ctx: Ctx, inventory?: Inventory): Promis
       missing.push("system (no python3 on PATH)");
       continue;
     }
-    missing.push(`\`${entry}\``);
+    missing.push(showEntry(entry));
   }
   throw notInstalledError(missing, origin, installedList(inv));
+}
+
+/**
+ * A pinned entry as messages show it: quoted, or, when it is longer than any
+ * version (a hostile file's megabyte word), by its size alone. The shims say
+ * the same (shims/shim.sh).
+ */
+export function showEntry(entry: string): string {
+  const bytes = Buffer.byteLength(entry);
+  return bytes > 100 ? `(an entry of ${bytes} bytes)` : `\`${entry}\``;
 }
 
 /** "version `3.99` is not installed (set by …)", with what is. */

@@ -6,7 +6,7 @@ import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import { commandIn, installedList, buildInventory, type Inventory, type Target } from "../interpreters/inventory.js";
 import { findOnPath, isExecutableFile } from "../util/path-search.js";
-import { notInstalledError, resolveEntry } from "../interpreters/selection.js";
+import { notInstalledError, resolveEntry, showEntry } from "../interpreters/selection.js";
 import { describeOrigin, selectVersion } from "../interpreters/version-file.js";
 import { debug, tildify } from "../util/log.js";
 
@@ -86,11 +86,11 @@ export async function resolveCommand(ctx: Ctx, cmd: string, index?: Inventory): 
       return { kind: "system", path: p, chosen: false };
     }
   }
-  if (!anyInstalled && missing.length > 0) throw notInstalledError(missing.map((m) => `\`${m}\``), origin, installedList(index));
+  if (!anyInstalled && missing.length > 0) throw notInstalledError(missing.map(showEntry), origin, installedList(index));
   const providers = index.targets.filter((t) => commandIn(t, cmd)).map((t) => t.name);
   const where = selection.entries.length === 0
     ? "no version is pinned, and it is not on PATH"
-    : `not in ${[...without, ...missing.map((m) => `${m} (not installed)`)].join(", ")} (${origin}), nor on PATH`;
+    : `not in ${[...without, ...missing.map((m) => `${showEntry(m)} (not installed)`)].join(", ")} (${origin}), nor on PATH`;
   throw new VenvctlError(`${cmd}: command not found: ${where}`, {
     hint: providers.length
       ? `the \`${cmd}\` command exists in: ${providers.join(", ")}; select one with \`venvctl use\`, or list several versions in .python-version`

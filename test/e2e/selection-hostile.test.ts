@@ -94,10 +94,12 @@ test("hostile .python-version files: nothing outside the discovered interpreters
       assert.notEqual(r.code, 0, `${what}: ${cmd} succeeded: ${describeResult(r)}`);
       assert.match(r.stderr, /^error: (version|versions) .* not installed \(set by .*\.python-version\)/m, `${what}: ${cmd}: ${describeResult(r)}`);
       assert.doesNotMatch(r.stderr, /internal error|Maximum call stack/, `${what}: ${cmd}`);
+      assert.ok(r.stderr.length < 10_000, `${what}: ${cmd}: a hostile entry is not echoed whole (${r.stderr.length} bytes)`);
     }
     const shim = run([join(w.sb.root, "shims", "python"), "-c", "1"], opts);
     assert.equal(shim.code, 127, `${what}: shim: ${describeRun(shim)}`);
     assert.match(shim.stderr, /is not installed \(set by .*\.python-version\)/, `${what}: shim`);
+    assert.ok(shim.stderr.length < 10_000, `${what}: the shim echoed ${shim.stderr.length} bytes`);
     assert.equal(ran(w), "", `${what}: a canary ran`);
   }
 });
