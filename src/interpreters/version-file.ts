@@ -21,7 +21,7 @@ export const VERSION_FILE_NAME = ".python-version";
  */
 export const VERSION_FILE_READ_BYTES = 4096;
 
-/** Node never holds more than this of one version file (a line longer than this is cut). */
+/** Node never reads more than this of one line (a longer one is cut there, and the file ends). */
 const MAX_LINE_READ = 16 * 1024 * 1024;
 
 /**
@@ -87,6 +87,11 @@ function takeLines(fd: number): Buffer {
       if (takenBytes >= VERSION_FILE_READ_BYTES) return Buffer.concat(taken);
     }
     addPiece(chunk.subarray(start, n));
+    // A line past any sense: what was read of it is all that is read.
+    if (lineBytes >= MAX_LINE_READ) {
+      endLine();
+      return Buffer.concat(taken);
+    }
   }
 }
 
