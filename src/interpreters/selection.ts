@@ -56,8 +56,9 @@ export function resolveEntry(inventory: Inventory, entry: string): ResolvedEntry
  * wrapper script.
  */
 export function systemPython(ctx: Pick<Context, "env" | "dirs">): string | undefined {
+  const dirs = searchDirs(ctx);
   for (const name of ["python3", "python"]) {
-    for (const dir of searchDirs(ctx)) {
+    for (const dir of dirs) {
       const p = join(dir, name);
       if (isExecutableFile(p) && !isScriptWrapper(realpathOrSelf(p))) return p;
     }
