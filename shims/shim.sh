@@ -11,8 +11,8 @@
 # A version is only ever looked up in the index that rehash wrote, never
 # joined into a path: a hostile .python-version (`../../tmp/evil`, `bash`)
 # cannot make this run anything but a discovered interpreter's executables.
-# Version files are read as src/interpreters/version-file.ts reads them (lines
-# up to {{ READ_BYTES }} bytes; NUL dropped; BOM, CR, `#` comments), and ranges are
+# Version files are read as src/interpreters/version-file.ts reads them (the
+# first {{ READ_BYTES }} bytes; NUL dropped; BOM, CR, `#` comments), and ranges are
 # PEP 440 as src/interpreters/version.ts matches them; only a range beyond this
 # evaluator is handed to `venvctl exec`, which resolves it the same way.
 set -f
@@ -143,20 +143,58 @@ _vc_text() {
   return 1
 }
 
-# _vc_file PATH: tries the entries a version file lists. Lines are read while
-# fewer than {{ READ_BYTES }} bytes have been (the read builtin: no program is
-# started on the way to python), as src/interpreters/version-file.ts reads them.
+# _vc_file PATH: tries the entries a version file lists, from its first
+# {{ READ_BYTES }} bytes only (NUL bytes dropped), as src/interpreters/version-file.ts
+# reads them. The read builtin starts no program, but reads a line of any
+# length to its end (dash: a byte per system call, seconds for a 10 MB
+# line), so it reads a file only while it is known to be no longer than
+# that: a stamp in {{ STAMPS }} says so of the file at PATH, and holds while
+# it is newer than the file and its directory. Otherwise wc measures the
+# file (by its size: it reads nothing), and head reads a longer one. A stale
+# stamp can only cost time: a text that grows past the limit as it is read
+# is thrown away and read again by head.
 _vc_file() {
   _vc_origin=$1
   if [ ! -r "$1" ]; then
     _vc_defer=1
     return 0
   fi
-  _vc_t=
-  while [ "${#_vc_t}" -lt {{ READ_BYTES }} ] && { IFS= read -r _vc_l || [ -n "$_vc_l" ]; }; do
-    _vc_t=$_vc_t$_vc_l$_vc_nl
-  done <"$1"
+  # The stamp's name: the path with / spelt %2F.
+  _vc_k= _vc_r=$1
+  while :; do
+    case $_vc_r in
+      */*) _vc_k=$_vc_k${_vc_r%%/*}%2F _vc_r=${_vc_r#*/} ;;
+      *) _vc_k=$_vc_k$_vc_r; break ;;
+    esac
+  done
+  _vc_k={{ STAMPS }}/$_vc_k
+  if ! { [ "$_vc_k" -nt "$1" ] && [ "$_vc_k" -nt "${1%/*}/" ] && _vc_read "$1"; }; then
+    _vc_r=$({{ WC }} -c <"$1" 2>/dev/null)
+    _vc_r=${_vc_r##*[!0-9]}
+    if [ -n "$_vc_r" ] && [ "$_vc_r" -le {{ READ_BYTES }} ]; then
+      # true, not `:`: a failed redirection of a special builtin ends sh.
+      { true >"$_vc_k"; } 2>/dev/null
+      _vc_read "$1" || _vc_r=
+    fi
+    if [ -z "$_vc_r" ] || [ "$_vc_r" -gt {{ READ_BYTES }} ]; then
+      _vc_t=$({{ HEAD }} -c {{ READ_BYTES }} -- "$1" 2>/dev/null) || {
+        _vc_defer=1
+        return 0
+      }
+    fi
+  fi
   _vc_text "$_vc_t"
+}
+
+# _vc_read PATH: the whole text of PATH into _vc_t (lines ended by LF, NUL
+# bytes dropped); answers 1 once it holds more than {{ READ_BYTES }} bytes.
+_vc_read() {
+  _vc_t=
+  while IFS= read -r _vc_l || [ -n "$_vc_l" ]; do
+    _vc_t=$_vc_t$_vc_l$_vc_nl
+    [ "${#_vc_t}" -gt {{ READ_BYTES }} ] && return 1
+  done <"$1"
+  return 0
 }
 
 # 2. The pins: the first source that names any version decides.

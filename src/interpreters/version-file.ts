@@ -12,17 +12,12 @@ import { pyenvRoot } from "../util/path-search.js";
 export const VERSION_FILE_NAME = ".python-version";
 
 /**
- * How much of a version file is read, as the shims read it (dash's `read`,
- * a whole line at a time, so no exec is paid on every `python`): lines are
- * taken while the text taken so far is shorter than this many bytes, NUL
- * bytes not counted (sh drops them); the line that reaches it is taken whole.
- * A file of any number of lines costs next to nothing; only a single line of
- * megabytes still has to be read to its end (by dash, byte by byte).
+ * How much of a version file is read, by Node and by the shims alike (they
+ * run `head -c`): its first this many bytes, NUL bytes dropped. A line
+ * that runs past the end is cut there, so a hostile file of any size costs
+ * a few KB of reading, and both read the same text.
  */
 export const VERSION_FILE_READ_BYTES = 4096;
-
-/** Node never reads more than this of one line (a longer one is cut there, and the file ends). */
-const MAX_LINE_READ = 16 * 1024 * 1024;
 
 /**
  * Reads a version file's entries (parseVersionFileText of the text the shims
@@ -42,7 +37,10 @@ export function readVersionFile(path: string): string[] | undefined {
     if (!fstatSync(fd).isFile()) {
       throw new VenvctlError(`${path} is not a regular file, so it is not a version file`, { hint: "remove it, or pin with `venvctl use`" });
     }
-    text = takeLines(fd).toString("utf8");
+    const head = Buffer.alloc(VERSION_FILE_READ_BYTES);
+    let got = 0;
+    for (let n = 1; n > 0 && got < head.length; got += n) n = readSync(fd, head, got, head.length - got, got);
+    text = withoutNul(head.subarray(0, got)).toString("utf8");
   } catch (err) {
     if (err instanceof VenvctlError) throw err;
     throw new VenvctlError(`cannot read the version file ${path}`, { cause: err });
@@ -51,51 +49,6 @@ export function readVersionFile(path: string): string[] | undefined {
   }
   return parseVersionFileText(text);
 }
-
-/** The lines shims/shim.sh's `_vc_file` takes from the file, each ended by LF, NULs dropped. */
-function takeLines(fd: number): Buffer {
-  const taken: Buffer[] = [];
-  let takenBytes = 0;
-  let line: Buffer[] = [];
-  let lineBytes = 0;
-  const addPiece = (piece: Buffer) => {
-    if (lineBytes >= MAX_LINE_READ) return;
-    const clean = withoutNul(piece);
-    line.push(clean);
-    lineBytes += clean.length;
-  };
-  const endLine = () => {
-    taken.push(...line, LF);
-    takenBytes += lineBytes + 1;
-    line = [];
-    lineBytes = 0;
-  };
-  const chunk = Buffer.alloc(64 * 1024);
-  for (let pos = 0; ;) {
-    const n = readSync(fd, chunk, 0, chunk.length, pos);
-    if (n === 0) {
-      // A last line without LF counts when anything is left of it (sh: `|| [ -n "$l" ]`).
-      if (lineBytes > 0) endLine();
-      return Buffer.concat(taken);
-    }
-    pos += n;
-    let start = 0;
-    for (let i = chunk.indexOf(0x0a, 0); i >= 0 && i < n; i = chunk.indexOf(0x0a, start)) {
-      addPiece(chunk.subarray(start, i));
-      start = i + 1;
-      endLine();
-      if (takenBytes >= VERSION_FILE_READ_BYTES) return Buffer.concat(taken);
-    }
-    addPiece(chunk.subarray(start, n));
-    // A line past any sense: what was read of it is all that is read.
-    if (lineBytes >= MAX_LINE_READ) {
-      endLine();
-      return Buffer.concat(taken);
-    }
-  }
-}
-
-const LF = Buffer.from("\n");
 
 /** A copy of the bytes (the read buffer is reused), NUL bytes left out. */
 function withoutNul(b: Buffer): Buffer {

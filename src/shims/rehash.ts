@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import { buildInventory, type Inventory } from "../interpreters/inventory.js";
-import { isExecutableFile, pyenvRoot, shimDirs } from "../util/path-search.js";
+import { findOnPath, isExecutableFile, pyenvRoot, shimDirs } from "../util/path-search.js";
 import { VERSION_FILE_READ_BYTES } from "../interpreters/version-file.js";
 import { shimTemplatesDir } from "../util/assets.js";
 import { ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree, writeNewFile } from "../util/fs.js";
@@ -94,6 +94,16 @@ function fill(template: string, values: Record<string, string>): string {
   });
 }
 
+/** A standard tool for the shims, by absolute path: the system's own first (a shim's PATH may hold anything). */
+function systemTool(ctx: Ctx, name: string): string {
+  return [`/usr/bin/${name}`, `/bin/${name}`].find(isExecutableFile) ?? findOnPath(ctx, name) ?? name;
+}
+
+/** Where the shims keep their stamps of version files known to be short (see _vc_file in shims/shim.sh). */
+function versionFileStamps(ctx: Ctx): string {
+  return join(ctx.dirs.cache, "version-files");
+}
+
 /** Every shim's text, by command name, and the index. */
 function plan(ctx: Ctx, index: Inventory): { files: Map<string, string>; commands: string[] } {
   const providers = new Map<string, string[]>();
@@ -124,6 +134,9 @@ function plan(ctx: Ctx, index: Inventory): { files: Map<string, string>; command
     WORD_SEPARATORS: "' \t\r'",
     BOM: "'\uFEFF'",
     READ_BYTES: String(VERSION_FILE_READ_BYTES),
+    HEAD: shQuote(systemTool(ctx, "head")),
+    WC: shQuote(systemTool(ctx, "wc")),
+    STAMPS: shQuote(versionFileStamps(ctx)),
     VENVCTL: shQuote(cliPath()),
   };
   const shim = template("shim.sh");
@@ -241,6 +254,12 @@ export async function rehashShims(ctx: Ctx, opts: RehashOptions = {}): Promise<R
     mkdirSync(gen);
   } catch (err) {
     throw rootError(ctx, err);
+  }
+  try {
+    ensureDir(versionFileStamps(ctx));
+  } catch (err) {
+    // Only speed is lost: without stamps, shims measure version files each time.
+    debug(ctx, `cannot make ${versionFileStamps(ctx)}: ${(err as Error).message}`);
   }
   const carried: Array<{ name: string; how: "link" | "move" }> = [];
   try {
