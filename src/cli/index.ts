@@ -12,6 +12,7 @@ import * as freeze from "./freeze.js";
 import * as init from "./init.js";
 import * as install from "./install.js";
 import * as list from "./list.js";
+import * as lock from "./lock.js";
 import * as rehash from "./rehash.js";
 import * as reinstall from "./reinstall.js";
 import * as show from "./show.js";
@@ -30,7 +31,7 @@ export interface Cli {
 }
 
 /** The commands, in the order `--help` lists them. */
-const COMMANDS = [create, versions, use, version, which, exec, rehash, init, freeze, list, show, install, reinstall, uninstall, sync];
+const COMMANDS = [create, versions, use, version, which, exec, rehash, init, freeze, list, show, install, reinstall, uninstall, sync, lock];
 
 /** Parses argv and runs the command; answers the exit code. */
 export async function runCli(argv: string[], ctx: Context): Promise<number> {

@@ -1,13 +1,16 @@
 // `venvctl install`: the env's pip installs; an answer at once when nothing would change.
 import type { Command } from "commander";
 import type { Cli } from "./index.js";
-import { type ChangeFlags, changeOptions, collect, type IndexFlags, indexOptions, passThrough, pythonHelp, withChangeOptions, withIndexOptions } from "./options.js";
+import {
+  type ChangeFlags, changeOptions, collect, type IndexFlags, indexOptions, passThrough, type PlacementFlags, placementOptions, pythonHelp,
+  withChangeOptions, withIndexOptions, withPlacementOptions,
+} from "./options.js";
 
 export function register(program: Command, cli: Cli): void {
   const { ctx } = cli;
-  withChangeOptions(withIndexOptions(program
+  withPlacementOptions(withChangeOptions(withIndexOptions(program
     .command("install")
-    .description("Install packages with the environment's pip; answers at once when everything is already installed")
+    .description("Install packages: pip resolves, venvctl installs from its cache; answers at once when everything is already installed")
     .usage("[options] [requirements...] [-- pip options]")
     .argument("[requirements...]", "requirements: names with versions (`requests>=2`), URLs, paths")
     .option("-p, --python <target>", pythonHelp)
@@ -16,8 +19,8 @@ export function register(program: Command, cli: Cli): void {
     .option("-e, --editable <path-or-url>", "install this project in editable mode (repeatable)", collect)
     .option("-U, --upgrade", "upgrade to the newest versions allowed")
     .option("--force-reinstall", "reinstall even what is up to date")
-    .option("--no-deps", "do not install dependencies")))
-    .action(async (reqs: string[], o: IndexFlags & ChangeFlags & {
+    .option("--no-deps", "do not install dependencies"))))
+    .action(async (reqs: string[], o: IndexFlags & ChangeFlags & PlacementFlags & {
       python?: string; requirement?: string[]; constraint?: string[]; editable?: string[]; upgrade?: boolean;
       forceReinstall?: boolean; deps: boolean;
     }) => {
@@ -35,9 +38,20 @@ export function register(program: Command, cli: Cli): void {
         index: indexOptions(o),
         pipArgs,
         ...changeOptions(o),
+        placement: placementOptions(o, ctx.env),
       }, ctx);
       if (result.kind === "pip") {
         cli.exitCode = result.exitCode;
+        return;
+      }
+      if (result.kind === "native") {
+        const { describeChange } = await import("../commands/native-install.js");
+        for (const line of describeChange(result.change, result.where)) ctx.stderr.write(line + "\n");
+        for (const w of result.change.warnings) ctx.stderr.write(`warning: ${w}\n`);
+        return;
+      }
+      if (result.kind === "nothing") {
+        ctx.stderr.write(`Nothing to install: everything pip resolved is already installed in ${result.where}\n`);
         return;
       }
       for (const w of result.warnings) ctx.stderr.write(w + "\n");

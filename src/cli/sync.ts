@@ -1,21 +1,24 @@
 // `venvctl sync FILE...`: the env holds exactly what the files list; --dry-run prints the plan.
 import type { Command } from "commander";
 import type { Cli } from "./index.js";
-import { type ChangeFlags, changeOptions, type IndexFlags, indexOptions, passThrough, pythonHelp, withChangeOptions, withIndexOptions } from "./options.js";
+import {
+  type ChangeFlags, changeOptions, type IndexFlags, indexOptions, passThrough, type PlacementFlags, placementOptions, pythonHelp, withChangeOptions,
+  withIndexOptions, withPlacementOptions,
+} from "./options.js";
 
 export function register(program: Command, cli: Cli): void {
   const { ctx } = cli;
-  withChangeOptions(withIndexOptions(program
+  withPlacementOptions(withChangeOptions(withIndexOptions(program
     .command("sync")
     .description("Make the environment hold exactly what the requirements files list (installs, upgrades, downgrades, uninstalls)")
     .usage("[options] <files...> [-- pip install options]")
     .argument("<files...>", "requirements files (pinned, as `venvctl freeze` writes them)")
     .option("-p, --python <target>", pythonHelp)
-    .option("--dry-run", "print the plan on stdout and change nothing")))
-    .action(async (files: string[], o: IndexFlags & ChangeFlags & { python?: string; dryRun?: boolean }) => {
+    .option("--dry-run", "print the plan on stdout and change nothing"))))
+    .action(async (files: string[], o: IndexFlags & ChangeFlags & PlacementFlags & { python?: string; dryRun?: boolean }) => {
       const { operands, pipArgs } = passThrough(cli.argv, files);
       const { sync } = await import("../commands/sync.js");
-      const r = await sync({ python: o.python, files: operands, index: indexOptions(o), dryRun: Boolean(o.dryRun), pipArgs, ...changeOptions(o) }, ctx);
+      const r = await sync({ python: o.python, files: operands, index: indexOptions(o), dryRun: Boolean(o.dryRun), pipArgs, ...changeOptions(o), placement: placementOptions(o, ctx.env) }, ctx);
       const where = r.where;
       const Where = where.charAt(0).toUpperCase() + where.slice(1);
       for (const w of r.warnings) ctx.stderr.write(w + "\n");
@@ -40,6 +43,13 @@ export function register(program: Command, cli: Cli): void {
           ? `Would ${parts.join(" and ")} in ${where} (--dry-run: nothing changed)\n`
           : `${Where} is in sync with ${operands.join(", ")}: nothing to do\n`);
         return;
+      }
+      if (r.changes.length) {
+        const { describeChange } = await import("../commands/native-install.js");
+        for (const change of r.changes) {
+          for (const line of describeChange(change, where)) ctx.stderr.write(line + "\n");
+          for (const w of change.warnings) ctx.stderr.write(`warning: ${w}\n`);
+        }
       }
       cli.exitCode = r.exitCode;
       if (r.exitCode !== 0) return;

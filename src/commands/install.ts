@@ -1,10 +1,19 @@
-// `venvctl install`: the target environment's pip installs, with its output
-// streaming; venvctl reads the requirements first (errors as FILE:LINE,
-// before pip starts) and answers at once, without pip or Python, when every
-// requirement and everything it depends on is already installed.
+// `venvctl install`: venvctl reads the requirements first (errors as
+// FILE:LINE, before anything runs) and answers at once, without pip or
+// Python, when every requirement and everything it depends on is already
+// installed. Otherwise a fully pinned set whose wheels are all in venvctl's
+// cache is installed without pip; anything else is resolved by the
+// environment's pip (a dry run with a report), fetched by pip where the cache
+// lacks it, and installed by venvctl (native-install.ts). What venvctl cannot
+// install as pip would (editables, options after --, a base interpreter…)
+// is pip's whole, with its output streaming.
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
-import { decideNoOp, openForCheck } from "../plans/install-check.js";
+import { decideNoOp, openForCheck, type CheckedEnvironment } from "../plans/install-check.js";
+import type { ParsedRequirements } from "../pip/requirements-file.js";
+import type { ChangeResult } from "../wheel/transaction.js";
+import { installInputs, nativeBlocker, type PlacementOptions } from "./native-install.js";
+import { installLock, isPylockFileName, selectLock } from "./lock-install.js";
 import { ensurePip, rehashAfterChange } from "./pip-steps.js";
 import { indexArgs, pipWritesData, runPip, type IndexOptions } from "../pip/runner.js";
 import { readInputs } from "../pip/requirements-file.js";
@@ -32,6 +41,8 @@ export interface InstallOptions {
   /** --system: a base interpreter the selection chooses may be changed. */
   system: boolean;
   breakSystemPackages: boolean;
+  /** --link-mode / VENVCTL_LINK_MODE, and --compile. */
+  placement: PlacementOptions;
 }
 
 export type InstallResult =
@@ -47,7 +58,17 @@ export type InstallResult =
       /** What pip would have warned about while reading the files. */
       warnings: string[];
     }
-  | { kind: "pip"; target: PackageTarget; exitCode: number };
+  | { kind: "pip"; target: PackageTarget; exitCode: number }
+  | {
+      kind: "native";
+      target: PackageTarget;
+      where: string;
+      change: ChangeResult;
+      /** Whether pip ran at all (to resolve or fetch). */
+      pipResolved: boolean;
+    }
+  /** pip's resolution found nothing to install. */
+  | { kind: "nothing"; target: PackageTarget; where: string };
 
 /** pip's argv for these options (the files themselves, not a rewrite of them). */
 export function pipInstallArgs(opts: InstallOptions): string[] {
@@ -75,24 +96,77 @@ export async function install(opts: InstallOptions, ctx: Context): Promise<Insta
   if (!opts.requirements.length && !opts.requirementFiles.length && !opts.editables.length && !opts.pipArgs.length) {
     throw new UsageError("nothing to install", { hint: "give requirements (`venvctl install requests`), -r FILE or -e PATH" });
   }
+  const lockFile = opts.requirementFiles.find(isPylockFileName);
+  if (lockFile) return installLockFile(opts, lockFile, ctx);
   // The files first: a mistake in them stops everything before anything runs.
   const inputs = readInputs(opts, { cwd: ctx.cwd, env: ctx.env });
   const target = await resolveTargetToChange(ctx, opts.python, "install", opts);
 
+  const checked = openForCheck(ctx, target);
   let why = optionsAskingForChange(opts);
   if (why === undefined) {
-    const decision = decideNoOp(ctx, openForCheck(ctx, target), inputs, opts.noDeps);
+    const decision = decideNoOp(ctx, checked, inputs, opts.noDeps);
     if (decision.satisfied) {
       debug(ctx, `all satisfied without pip: ${decision.requirements} requirements, ${decision.distributions} distributions checked${decision.ignored.length ? `; markers leave out ${decision.ignored.join(", ")}` : ""}`);
       return { kind: "satisfied", target, where: describeTarget(target, ctx.dirs.home), requirements: decision.requirements, distributions: decision.distributions, warnings: inputs.warnings };
     }
     why = decision.reason;
   }
-  debug(ctx, `pip is needed: ${why}`);
+  const where = describeTarget(target, ctx.dirs.home);
+  const blocker = nativeBlocker(ctx, target, checked, inputs, opts);
+  if (blocker === undefined) return installNatively(ctx, opts, inputs, target, checked, why);
+  debug(ctx, `pip installs (not venvctl): ${blocker}`);
   // Said before pip's own output streams (hence here, not in the printing).
-  ctx.stderr.write(`Installing into ${describeTarget(target, ctx.dirs.home)}\n`);
+  ctx.stderr.write(`Installing into ${where}\n`);
   await ensurePip(ctx, target);
   const exitCode = await runPip(ctx, target, [...pipInstallArgs(opts), ...consentPipArgs(target, opts)], { why, stdoutIsData: pipWritesData(opts.pipArgs) });
   if (exitCode === 0) await rehashAfterChange(ctx, target);
   return { kind: "pip", target, exitCode };
+}
+
+/** The native path (native-install.ts), said before pip's resolution streams. */
+async function installNatively(
+  ctx: Context,
+  opts: InstallOptions,
+  inputs: ParsedRequirements,
+  target: PackageTarget,
+  checked: CheckedEnvironment,
+  why: string,
+): Promise<InstallResult> {
+  const where = describeTarget(target, ctx.dirs.home);
+  ctx.stderr.write(`Installing into ${where}\n`);
+  const outcome = await installInputs(ctx, target, checked, inputs, {
+    resolveArgs: [...pipInstallArgs(opts), ...consentPipArgs(target, opts)],
+    cacheOnly: !opts.upgrade && !opts.forceReinstall,
+    noDeps: opts.noDeps,
+    index: opts.index,
+    placement: opts.placement,
+    why,
+  });
+  if (outcome.kind === "pip-failed") return { kind: "pip", target, exitCode: outcome.exitCode };
+  if (outcome.kind === "nothing") return { kind: "nothing", target, where };
+  return { kind: "native", target, where, change: outcome.change, pipResolved: outcome.pipResolved };
+}
+
+/** `install -r pylock.toml`: what the lock selects, installed exactly (lock-install.ts). */
+async function installLockFile(opts: InstallOptions, file: string, ctx: Context): Promise<InstallResult> {
+  const others = [...opts.requirements, ...opts.requirementFiles.filter((f) => f !== file), ...opts.constraintFiles, ...opts.editables, ...opts.pipArgs];
+  if (others.length || opts.upgrade || opts.noDeps) {
+    throw new UsageError(`a lock file is installed alone, exactly as it is: ${others.length ? others.join(" ") : opts.upgrade ? "--upgrade" : "--no-deps"} cannot go with it`, {
+      hint: `venvctl install -r ${file}`,
+    });
+  }
+  const target = await resolveTargetToChange(ctx, opts.python, "install", opts);
+  const where = describeTarget(target, ctx.dirs.home);
+  if (target.kind !== "venv" || !target.interpreter.info.tags) {
+    throw new UsageError(`venvctl installs a lock into a virtual environment; ${where} is not one`, {
+      hint: `make one and install into it: \`venvctl create .venv && venvctl install -p .venv -r ${file}\``,
+    });
+  }
+  const selection = selectLock(ctx, target, file);
+  for (const w of selection.warnings) ctx.stderr.write(w + "\n");
+  ctx.stderr.write(`Installing ${file} into ${where}\n`);
+  const change = await installLock(ctx, target, selection, openForCheck(ctx, target), { index: opts.index, placement: opts.placement, force: opts.forceReinstall });
+  if (!change) return { kind: "satisfied", target, where, requirements: selection.dists.length, distributions: selection.dists.length, warnings: [] };
+  return { kind: "native", target, where, change, pipResolved: false };
 }

@@ -14,6 +14,9 @@ import { ensurePip, rehashAfterChange } from "./pip-steps.js";
 import { indexArgs, runPip, type IndexOptions } from "../pip/runner.js";
 import { commandLineRequirement, readInputs } from "../pip/requirements-file.js";
 import { InstalledIndex, markerMayHold } from "../plans/satisfaction.js";
+import { openForCheck } from "../plans/install-check.js";
+import type { ChangeResult } from "../wheel/transaction.js";
+import { installInputs, nativeBlocker, type PlacementOptions } from "./native-install.js";
 import { debug } from "../util/log.js";
 import { consentPipArgs, resolveTargetToChange } from "../environments/consent.js";
 import { describeTarget, type PackageTarget } from "../environments/target.js";
@@ -29,6 +32,8 @@ export interface ReinstallOptions {
   /** --system: a base interpreter the selection chooses may be changed. */
   system: boolean;
   breakSystemPackages: boolean;
+  /** --link-mode / VENVCTL_LINK_MODE, and --compile. */
+  placement: PlacementOptions;
 }
 
 export interface ReinstallResult {
@@ -36,6 +41,8 @@ export interface ReinstallResult {
   exitCode: number;
   /** What pip was asked for, by project: `foo==1.2`, `-e /src/foo`. */
   requested: string[];
+  /** What venvctl's installer did, when it did the work. */
+  change?: ChangeResult | undefined;
 }
 
 /** The requirement that reinstalls `dist` as it is now. */
@@ -112,6 +119,18 @@ export async function reinstall(opts: ReinstallOptions, ctx: Context): Promise<R
     }
     args.push(...opts.pipArgs, ...consentPipArgs(target, opts));
     ctx.stderr.write(`Reinstalling in ${where}\n`);
+    // What pip would be asked for, as requirements venvctl's installer reads.
+    const inputs = { ...fromFiles, entries: [...requested.filter((r) => r !== "-e").map((r) => commandLineRequirement(r, false, ctx.cwd)), ...pins.map((p) => commandLineRequirement(p, false, ctx.cwd)), ...fromFiles.entries] };
+    const checked = openForCheck(ctx, target);
+    const blocker = requested.includes("-e") ? "editable installs are pip's" : nativeBlocker(ctx, target, checked, inputs, { pipArgs: opts.pipArgs, editables: [] });
+    if (blocker === undefined) {
+      const outcome = await installInputs(ctx, target, checked, inputs, {
+        resolveArgs: args, cacheOnly: true, noDeps: true, force: true, index: opts.index, placement: opts.placement, why: "reinstall",
+      });
+      if (outcome.kind === "pip-failed") return { target, exitCode: outcome.exitCode, requested: [...requested, ...pins] };
+      return { target, exitCode: 0, requested: [...requested, ...pins], change: outcome.kind === "installed" ? outcome.change : undefined };
+    }
+    debug(ctx, `pip reinstalls (not venvctl): ${blocker}`);
     await ensurePip(ctx, target);
     const exitCode = await runPip(ctx, target, args, { why: "reinstall" });
     if (exitCode === 0) await rehashAfterChange(ctx, target);

@@ -1,10 +1,16 @@
 // `venvctl sync FILE...`: make the environment hold exactly what the files
-// list — one pip install for what is missing or at another version (with
-// what it needs), then one pip uninstall for what is neither listed nor
-// needed. --dry-run prints the plan and changes nothing.
+// list — one install for what is missing or at another version (with what
+// it needs), then one uninstall for what is neither listed nor needed; both
+// by venvctl's installer (pip resolving and fetching), or by pip where
+// venvctl cannot (native-install.ts says when). --dry-run prints the plan
+// and changes nothing.
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
-import { decideNoOp, openForCheck } from "../plans/install-check.js";
+import { decideNoOp, openForCheck, type CheckedEnvironment } from "../plans/install-check.js";
+import type { ParsedRequirements } from "../pip/requirements-file.js";
+import type { ChangeResult } from "../wheel/transaction.js";
+import { applyChange, installInputs, nativeBlocker, type PlacementOptions } from "./native-install.js";
+import { installedAsLocked, installLock, isPylockFileName, selectLock } from "./lock-install.js";
 import { clearListingCache } from "../environments/installed.js";
 import { ensurePip, rehashAfterChange } from "./pip-steps.js";
 import { indexArgs, runPip, type IndexOptions } from "../pip/runner.js";
@@ -24,6 +30,8 @@ export interface SyncOptions {
   /** --system: a base interpreter the selection chooses may be changed. */
   system: boolean;
   breakSystemPackages: boolean;
+  /** --link-mode / VENVCTL_LINK_MODE, and --compile. */
+  placement: PlacementOptions;
 }
 
 
@@ -37,6 +45,8 @@ export interface SyncResult {
   uninstall: UninstallPlan;
   /** pip's exit code (0 when pip had nothing to do). */
   exitCode: number;
+  /** What venvctl's installer did (installing, then uninstalling), when it did the work. */
+  changes: ChangeResult[];
   /** Whether pip's install ran, and which distributions pip's uninstall was given. */
   installed: boolean;
   uninstalled: string[];
@@ -53,6 +63,7 @@ export async function sync(opts: SyncOptions, ctx: Context): Promise<SyncResult>
       hint: "to install into another place, use `venvctl install -r FILE -- " + elsewhere + " …`",
     });
   }
+  if (opts.files.some(isPylockFileName)) return syncLock(opts, ctx);
   // pip's --dry-run after `--` makes the whole sync a dry run: its uninstall
   // step is venvctl's, and would otherwise run for real.
   if (opts.pipArgs.includes("--dry-run")) opts = { ...opts, dryRun: true, pipArgs: opts.pipArgs.filter((a) => a !== "--dry-run") };
@@ -67,17 +78,18 @@ export async function sync(opts: SyncOptions, ctx: Context): Promise<SyncResult>
   }
   let uninstall = planUninstall(inputs, checked, ctx.cwd);
   const where = describeTarget(target, ctx.dirs.home);
-  const result: SyncResult = { target, where, dryRun: opts.dryRun, install, uninstall, exitCode: 0, installed: false, uninstalled: [], warnings: inputs.warnings };
+  const result: SyncResult = { target, where, dryRun: opts.dryRun, install, uninstall, exitCode: 0, installed: false, uninstalled: [], changes: [], warnings: inputs.warnings };
   if (opts.dryRun) return result;
 
   if (!install.needed && !uninstall.remove.length) return result;
   ctx.stderr.write(`Syncing ${where} with ${opts.files.join(", ")}\n`);
+  const blocker = nativeBlocker(ctx, target, checked, inputs, { pipArgs: opts.pipArgs, editables: [] });
+  if (blocker === undefined) return syncNatively(ctx, opts, inputs, target, checked, result);
+  debug(ctx, `pip installs and uninstalls (not venvctl): ${blocker}`);
   await ensurePip(ctx, target);
   if (install.needed) {
     debug(ctx, `pip installs: ${install.why}`);
-    const args = ["install", ...indexArgs(opts.index)];
-    for (const f of opts.files) args.push("-r", f);
-    args.push(...opts.pipArgs, ...consentPipArgs(target, opts));
+    const args = [...syncInstallArgs(opts), ...consentPipArgs(target, opts)];
     result.installed = true;
     result.exitCode = await runPip(ctx, target, args, { why: install.why ?? "sync" });
     if (result.exitCode !== 0) return result;
@@ -94,5 +106,110 @@ export async function sync(opts: SyncOptions, ctx: Context): Promise<SyncResult>
     result.exitCode = await runPip(ctx, target, ["uninstall", "--yes", ...names, ...consentPipArgs(target, opts)], { why: "sync removes what is not listed" });
   }
   if (result.exitCode === 0) await rehashAfterChange(ctx, target);
+  return result;
+}
+
+/** pip's install arguments for the files (for pip's install, or its dry run). */
+function syncInstallArgs(opts: SyncOptions): string[] {
+  const args = ["install", ...indexArgs(opts.index)];
+  for (const f of opts.files) args.push("-r", f);
+  args.push(...opts.pipArgs);
+  return args;
+}
+
+/**
+ * Sync with venvctl's installer: what is missing or at another version
+ * installed in one transaction (from the cache alone for a pinned set),
+ * then what is neither listed nor needed removed in another.
+ */
+async function syncNatively(
+  ctx: Context,
+  opts: SyncOptions,
+  inputs: ParsedRequirements,
+  target: PackageTarget,
+  checked: CheckedEnvironment,
+  result: SyncResult,
+): Promise<SyncResult> {
+  if (result.install.needed) {
+    const outcome = await installInputs(ctx, target, checked, inputs, {
+      resolveArgs: [...syncInstallArgs(opts), ...consentPipArgs(target, opts)],
+      cacheOnly: true,
+      noDeps: false,
+      index: opts.index,
+      placement: opts.placement,
+      why: result.install.why ?? "sync",
+    });
+    if (outcome.kind === "pip-failed") {
+      result.exitCode = outcome.exitCode;
+      return result;
+    }
+    if (outcome.kind === "installed") {
+      result.installed = true;
+      result.changes.push(outcome.change);
+    }
+    clearListingCache();
+    checked = openForCheck(ctx, target);
+    result.uninstall = planUninstall(inputs, checked, ctx.cwd);
+  }
+  const remove = result.uninstall.remove;
+  if (remove.length) {
+    result.uninstalled = remove.map((r) => r.name);
+    result.changes.push(await applyChange(ctx, target, { install: [], remove: result.uninstalled }, opts.placement));
+  }
+  return result;
+}
+
+/**
+ * Sync with a PEP 751 lock: what the lock selects for this environment is
+ * installed exactly (no resolution; hashes checked), then what the lock
+ * neither lists nor needs is uninstalled, as for requirements files.
+ */
+async function syncLock(opts: SyncOptions, ctx: Context): Promise<SyncResult> {
+  const file = opts.files[0]!;
+  if (opts.files.length > 1) {
+    throw new UsageError(`sync takes one lock file, or requirements files: ${opts.files.join(" ")}`, { hint: `venvctl sync ${file}` });
+  }
+  if (opts.pipArgs.length) {
+    throw new UsageError(`pip options (${opts.pipArgs.join(" ")}) do not apply to a lock: venvctl installs it`, { hint: `venvctl sync ${file}` });
+  }
+  const target = await resolveTargetToChange(ctx, opts.python, "sync", opts);
+  const where = describeTarget(target, ctx.dirs.home);
+  if (target.kind !== "venv" || !target.interpreter.info.tags) {
+    throw new UsageError(`venvctl installs a lock into a virtual environment; ${where} is not one`, {
+      hint: `make one and sync it: \`venvctl create .venv && venvctl sync -p .venv ${file}\``,
+    });
+  }
+  const selection = selectLock(ctx, target, file);
+  let checked = openForCheck(ctx, target);
+  const steps = selection.dists.filter((d) => !installedAsLocked(d, checked)).map((d) => {
+    const now = checked.index.get(d.key);
+    return {
+      requirement: d.version ? `${d.name}==${d.version}` : d.name,
+      reason: now ? ("version" as const) : ("missing" as const),
+      installed: now?.version.text,
+      where: file,
+    };
+  });
+  const install: InstallPlan = { steps, needed: steps.length > 0, why: steps.length ? `${file} locks what is not installed` : undefined, listed: selection.dists.length };
+  const result: SyncResult = {
+    target, where, dryRun: opts.dryRun, install, uninstall: planUninstall(selection.inputs, checked, ctx.cwd),
+    exitCode: 0, installed: false, uninstalled: [], changes: [], warnings: selection.warnings,
+  };
+  if (opts.dryRun || (!install.needed && !result.uninstall.remove.length)) return result;
+  ctx.stderr.write(`Syncing ${where} with ${file}\n`);
+  if (install.needed) {
+    const change = await installLock(ctx, target, selection, checked, { index: opts.index, placement: opts.placement });
+    if (change) {
+      result.installed = true;
+      result.changes.push(change);
+    }
+    clearListingCache();
+    checked = openForCheck(ctx, target);
+    result.uninstall = planUninstall(selection.inputs, checked, ctx.cwd);
+  }
+  if (result.uninstall.remove.length) {
+    result.uninstalled = result.uninstall.remove.map((r) => r.name);
+    result.changes.push(await applyChange(ctx, target, { install: [], remove: result.uninstalled }, opts.placement));
+  }
   return result;
 }

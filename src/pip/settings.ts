@@ -94,11 +94,33 @@ export function pipSettingsAskingForChange(
   inVenv: boolean,
   files: readonly string[] = pipConfigFiles(ctx, sysPrefix),
 ): string | undefined {
+  return firstSetting(ctx, files, (key, where) => judge(key, where, inVenv));
+}
+
+/** Settings that make pip install somewhere else than the environment, or in another way. */
+const PLACING = new Set(["target", "prefix", "root", "user", "home", "editable", "src"]);
+
+/**
+ * Which of pip's settings would make pip install elsewhere, or differently,
+ * than venvctl's own installer does (PIP_TARGET, `user = true`…), or
+ * undefined when none would. What only steers resolution (indexes,
+ * upgrade, only-binary) is pip's to apply in its dry run.
+ */
+export function pipSettingsPlacingElsewhere(ctx: Pick<Context, "env" | "dirs" | "platform">, sysPrefix: string): string | undefined {
+  return firstSetting(ctx, pipConfigFiles(ctx, sysPrefix), (key, where) => (PLACING.has(normalize(key)) ? `${where} sets ${normalize(key)}` : undefined));
+}
+
+/** The first PIP_* variable or pip.conf key `judgeKey` objects to, in pip's order. */
+function firstSetting(
+  ctx: Pick<Context, "env">,
+  files: readonly string[],
+  judgeKey: (key: string, where: string) => string | undefined,
+): string | undefined {
   for (const [name, value] of Object.entries(ctx.env)) {
     if (!name.startsWith("PIP_") || value === undefined) continue;
     const key = name.slice(4).toLowerCase();
     if (key === "version" || key === "help" || key === "config_file") continue; // pip ignores the first two
-    const why = judge(key, `the environment variable ${name}`, inVenv);
+    const why = judgeKey(key, `the environment variable ${name}`);
     if (why) return why;
   }
   for (const file of files) {
@@ -111,7 +133,7 @@ export function pipSettingsAskingForChange(
     const keys = installKeys(text);
     if (keys === undefined) return `${file} could not be read as pip reads it`;
     for (const k of keys) {
-      const why = judge(k, file, inVenv);
+      const why = judgeKey(k, file);
       if (why) return why;
     }
   }

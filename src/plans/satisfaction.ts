@@ -17,8 +17,15 @@ import { stripPy } from "../util/python-text.js";
 import type { RequirementEntry } from "../pip/requirements-file.js";
 import { parseRequirement, type Grammar, type Requirement } from "../standards/requirement.js";
 
+/** Distributions by name, as the satisfaction check looks them up. */
+export interface DistLookup {
+  get(name: string): InstalledDist | undefined;
+  /** Names with more than one metadata directory on sys.path. */
+  readonly shadowed: ReadonlySet<string>;
+}
+
 /** pip's view of what is installed: the first distribution of each name on sys.path. */
-export class InstalledIndex {
+export class InstalledIndex implements DistLookup {
   private readonly byName = new Map<string, InstalledDist>();
   /** Names with more than one metadata directory on sys.path (pkg_resources may pick another). */
   readonly shadowed: Set<string>;
@@ -93,7 +100,8 @@ export function providedExtra(dist: InstalledDist, requested: string): string | 
 export interface SatisfactionInput {
   /** Requirements and constraints (from the command line and the files). */
   entries: readonly RequirementEntry[];
-  installed: InstalledIndex;
+  /** What is installed (or would be, for a plan: see plans/pinned.ts). */
+  installed: DistLookup;
   markers: MarkerContext;
   /** --no-deps: pip looks at the named requirements only. */
   noDeps: boolean;
