@@ -6,6 +6,7 @@
 // needed; a broken distribution is skipped with the warning pip gives.
 // One file, though long: the scan and the lazily read distributions share
 // the listing cache and the order rules, as pip's _envs.py keeps them together.
+import { parseDirectUrlJson, type DirectUrl } from "../standards/direct-url.js";
 import { existsSync, opendirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { Headers, MetadataDecodeError, readMetadataHeaders } from "../standards/metadata.js";
 import { canonicalizeName, isValidProjectName, safeName, safeExtra } from "../standards/names.js";
@@ -65,16 +66,6 @@ export function clearListingCache(): void {
 
 function isFile(path: string): boolean {
   return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
-}
-
-/** A PEP 610 direct_url.json, as pip validates it. */
-export interface DirectUrl {
-  url: string;
-  subdirectory?: string | undefined;
-  info:
-    | { kind: "archive"; hash?: string | undefined; hashes?: Record<string, string> | undefined }
-    | { kind: "dir"; editable: boolean }
-    | { kind: "vcs"; vcs: string; commitId: string; requestedRevision?: string | undefined };
 }
 
 const NAME_VERSION = ["name", "version"];
@@ -318,51 +309,6 @@ export class InstalledDist {
       }
     }
   }
-}
-
-/** Parses and validates direct_url.json as pip's models/direct_url.py does. */
-export function parseDirectUrlJson(text: string): DirectUrl {
-  const d = JSON.parse(text) as unknown;
-  const obj = (typeof d === "object" && d !== null && !Array.isArray(d) ? d : {}) as Record<string, unknown>;
-  const get = (o: Record<string, unknown>, type: "string" | "object" | "boolean", key: string): unknown => {
-    if (!(key in o)) return undefined;
-    const v = o[key];
-    const ok = type === "object" ? typeof v === "object" && v !== null && !Array.isArray(v) : typeof v === type;
-    if (!ok) {
-      const expected = type === "string" ? "<class 'str'>" : type === "object" ? "<class 'dict'>" : "<class 'bool'>";
-      throw new Error(`${JSON.stringify(v)} has unexpected type for ${key} (expected ${expected})`);
-    }
-    return v;
-  };
-  const required = (o: Record<string, unknown>, type: "string" | "boolean", key: string, dflt?: unknown): unknown => {
-    const v = get(o, type, key) ?? dflt;
-    if (v === undefined || v === null) throw new Error(`${key} must have a value`);
-    return v;
-  };
-  const url = required(obj, "string", "url") as string;
-  const subdirectory = get(obj, "string", "subdirectory") as string | undefined;
-  const infos: DirectUrl["info"][] = [];
-  const archive = get(obj, "object", "archive_info") as Record<string, unknown> | undefined;
-  if (archive) {
-    const hash = get(archive, "string", "hash") as string | undefined;
-    const hashes = get(archive, "object", "hashes") as Record<string, string> | undefined;
-    if (hash !== undefined && !hash.includes("=")) throw new Error(`invalid archive_info.hash format: '${hash}'`);
-    infos.push({ kind: "archive", hash, hashes });
-  }
-  const dir = get(obj, "object", "dir_info") as Record<string, unknown> | undefined;
-  if (dir) infos.push({ kind: "dir", editable: required(dir, "boolean", "editable", false) as boolean });
-  const vcs = get(obj, "object", "vcs_info") as Record<string, unknown> | undefined;
-  if (vcs) {
-    infos.push({
-      kind: "vcs",
-      vcs: required(vcs, "string", "vcs") as string,
-      commitId: required(vcs, "string", "commit_id") as string,
-      requestedRevision: get(vcs, "string", "requested_revision") as string | undefined,
-    });
-  }
-  if (infos.length === 0) throw new Error("missing one of archive_info, dir_info, vcs_info");
-  if (infos.length > 1) throw new Error("more than one of archive_info, dir_info, vcs_info");
-  return { url, subdirectory, info: infos[0]! };
 }
 
 export interface ScanOptions {

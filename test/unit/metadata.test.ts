@@ -12,7 +12,7 @@ import { comparePep440, normalizeVersion, parsePep440, parseSpecifier, specifier
 import { evaluateMarker, parseMarker } from "../../src/standards/markers.js";
 import { parseRequirement } from "../../src/standards/requirement.js";
 import { jsonDumpsPy, normalizePathlib, sortByPy, splitlinesPy, stripPy } from "../../src/util/python-text.js";
-import { parseDirectUrlJson } from "../../src/environments/installed.js";
+import { parseDirectUrlJson } from "../../src/standards/direct-url.js";
 import { fileUrlToPath } from "../../src/util/py-paths.js";
 import { pipProfile } from "../../src/environments/pip-profile.js";
 import { pyenvPython } from "../helpers/interpreters.js";
