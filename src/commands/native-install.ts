@@ -250,8 +250,9 @@ export async function installInputs(
       const items = pinned.install.map((c) => ({ name: c.dist.rawName, version: c.version, wheel: c.wheel, requested: true }));
       return { kind: "installed", change: await applyChange(ctx, target, { install: items }, opts.placement), pipResolved: false };
     }
-    debug(ctx, `pip resolves: ${pinned.reason}`);
+    debug(ctx, `not from the cache alone: ${pinned.reason}`);
   }
+  debug(ctx, `pip is needed: ${opts.why}`);
   await ensurePip(ctx, target);
   let report;
   try {

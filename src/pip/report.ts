@@ -11,17 +11,9 @@ import { join } from "node:path";
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import type { PackageTarget } from "../environments/target.js";
+import type { DirectUrlJson } from "../standards/direct-url.js";
 import { canonicalizeName } from "../standards/names.js";
 import { runPip } from "./runner.js";
-
-/** What a distribution comes from, as PEP 610's direct_url.json describes it (pip's download_info). */
-export interface DownloadInfo {
-  url: string;
-  archive_info?: { hash?: string; hashes?: Record<string, string> };
-  dir_info?: { editable?: boolean };
-  vcs_info?: { vcs: string; commit_id: string; requested_revision?: string };
-  subdirectory?: string;
-}
 
 /** One distribution pip would install. */
 export interface ResolvedDist {
@@ -29,7 +21,7 @@ export interface ResolvedDist {
   /** The canonical (PEP 503) name. */
   key: string;
   version: string;
-  download: DownloadInfo;
+  download: DirectUrlJson;
   /** What the URL holds: a wheel, an sdist (or other archive to build), a VCS checkout, a local directory. */
   kind: "wheel" | "sdist" | "vcs" | "directory";
   /** The sha256 pip knows for an archive (from the index, or a --hash), lower case. */
@@ -110,7 +102,7 @@ export function parseInstallReport(text: string): InstallReport {
     const md = item.metadata;
     const name = md.name, version = md.version;
     if (typeof name !== "string" || typeof version !== "string") throw bad("an entry without a name and version");
-    const download = item.download_info as unknown as DownloadInfo;
+    const download = item.download_info as unknown as DirectUrlJson;
     if (typeof download.url !== "string") throw bad(`${name}: download_info without a url`);
     install.push({
       name,
@@ -131,14 +123,14 @@ export function parseInstallReport(text: string): InstallReport {
   return { pipVersion: typeof data.pip_version === "string" ? data.pip_version : "", install, environment };
 }
 
-function kindOf(d: DownloadInfo): ResolvedDist["kind"] {
+function kindOf(d: DirectUrlJson): ResolvedDist["kind"] {
   if (d.vcs_info) return "vcs";
   if (d.dir_info) return "directory";
   return (fileNameOf(d.url) ?? "").toLowerCase().endsWith(".whl") ? "wheel" : "sdist";
 }
 
 /** The archive's sha256: `hashes.sha256`, or the legacy `hash = "sha256=…"`. */
-function sha256Of(d: DownloadInfo): string | undefined {
+function sha256Of(d: DirectUrlJson): string | undefined {
   const a = d.archive_info;
   if (!a) return undefined;
   const h = a.hashes?.sha256 ?? (a.hash?.startsWith("sha256=") ? a.hash.slice("sha256=".length) : undefined);
