@@ -1,0 +1,152 @@
+// venvctl's own installer behind `install`, `sync`, `reinstall` and lock
+// files, as a user runs them: the built CLI, real pip resolving (a dry run
+// with a report) and fetching, wheels built here and served on 127.0.0.1.
+// Which work pip did is proved by what ran in the environment (every Python
+// start is recorded); what venvctl installed by INSTALLER and by the files.
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
+import { serveIndex, type IndexServer } from "../helpers/index-server.js";
+import { installed, makeEnv, pythonStarts, show, venvctl, type TestEnv } from "../helpers/install-env.js";
+import { buildInstallWheels } from "../helpers/install-wheels.js";
+import { spawnAsync } from "../helpers/run-cli.js";
+
+let sb: Sandbox & { cleanup(): void };
+let wheels: string;
+let index: IndexServer;
+
+before(async () => {
+  sb = makeSandbox(undefined, "venvctl-install-native");
+  wheels = join(sb.dir, "wheels");
+  buildInstallWheels(wheels);
+  index = await serveIndex(wheels);
+});
+after(async () => {
+  await index.close();
+  sb.cleanup();
+});
+
+/** What pip was run for in the env: `install --dry-run`, `download`, `wheel`, or a real `install`. */
+function pipVerbs(env: TestEnv): string[] {
+  return pythonStarts(env).flatMap((line) => {
+    const m = / -m pip (\S+)( --dry-run)?/.exec(line);
+    return m ? [m[2] ? `${m[1]} --dry-run` : m[1]!] : [];
+  });
+}
+
+function installerOf(env: TestEnv, name: string): string {
+  const info = readdirSync(env.site).find((n) => n.toLowerCase().startsWith(`${name}-`) && n.endsWith(".dist-info"));
+  assert.ok(info, `${name} is installed`);
+  return readFileSync(join(env.site, info, "INSTALLER"), "utf8").trim();
+}
+
+const write = (name: string, text: string) => writeFileSync(join(sb.work, name), text);
+
+describe("install with venvctl's installer", () => {
+  test("pip resolves and fetches, venvctl installs: files, scripts, REQUESTED; then a pinned set from the cache starts no Python", async () => {
+    const env = makeEnv(sb, "native-a");
+    const r = await venvctl(["install", "-p", env.dir, "--index-url", index.url, "alpha==1.0", "gamma[fast]"], sb);
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /^Installing into the virtual environment at .*native-a\n/);
+    assert.match(r.stderr, /Installed 7 distributions into the virtual environment at .*: /);
+    assert.deepEqual(pipVerbs(env), ["install --dry-run", "download"], "pip resolved and downloaded; it installed nothing");
+    const got = installed(env.site);
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(got).filter(([k]) => !["pip", "setuptools", "wheel"].includes(k))),
+      { alpha: "1.0", beta: "2.0", gamma: "1.0", delta: "1.0", zeta: "1.0" } as Record<string, string>,
+    );
+    for (const name of ["alpha", "beta", "gamma", "delta", "zeta"]) assert.equal(installerOf(env, name), "venvctl");
+    assert.ok(existsSync(join(env.site, "alpha-1.0.dist-info", "REQUESTED")), "named: REQUESTED");
+    assert.ok(!existsSync(join(env.site, "beta-2.0.dist-info", "REQUESTED")), "a dependency: no REQUESTED");
+    const script = await spawnAsync(join(env.dir, "bin", "zeta-cmd"), [], { cwd: sb.work, env: sb.env });
+    assert.equal(script.stdout, "zeta\n", show(script));
+    const check = await spawnAsync(env.python, ["-m", "pip", "check"], { cwd: sb.work, env: sb.env });
+    assert.equal(check.code, 0, show(check));
+
+    // The same set, pinned, into a fresh env: the cache has every wheel, pip does not run.
+    const freeze = await venvctl(["freeze", "-p", env.dir], sb);
+    write("native-pins.txt", freeze.stdout);
+    const fresh = makeEnv(sb, "native-b");
+    index.requests.length = 0;
+    const again = await venvctl(["install", "-p", fresh.dir, "-r", "native-pins.txt"], sb, { env: { VENVCTL_DEBUG: "1" } });
+    assert.equal(again.code, 0, show(again));
+    assert.match(again.stderr, /debug: a pinned set with every wheel in venvctl's cache: no pip/);
+    assert.deepEqual(pythonStarts(fresh), [], "no Python started in the environment");
+    assert.deepEqual(index.requests, [], "the index was not asked");
+    assert.deepEqual(installed(fresh.site), installed(env.site));
+  });
+
+  test("upgrade, downgrade and reinstall replace the installed distribution's files", async () => {
+    const env = makeEnv(sb, "native-updown");
+    const run = (...args: string[]) => venvctl(["install", "-p", env.dir, "--index-url", index.url, ...args], sb);
+    assert.equal((await run("alpha==1.0")).code, 0);
+    assert.equal(readFileSync(join(env.site, "alpha.py"), "utf8"), "VERSION = '1.0'\n");
+    const up = await run("alpha==2.0");
+    assert.equal(up.code, 0, show(up));
+    assert.match(up.stderr, /alpha 2\.0 \(was 1\.0\)/);
+    assert.equal(readFileSync(join(env.site, "alpha.py"), "utf8"), "VERSION = '2.0'\n");
+    assert.ok(!existsSync(join(env.site, "alpha-1.0.dist-info")), "the old metadata is gone");
+    const down = await run("alpha==1.0");
+    assert.equal(down.code, 0, show(down));
+    assert.equal(readFileSync(join(env.site, "alpha.py"), "utf8"), "VERSION = '1.0'\n");
+    assert.ok(!existsSync(join(env.site, "alpha-2.0.dist-info")));
+    // A damaged file comes back with reinstall, from the cache: no pip.
+    writeFileSync(join(env.site, "alpha.py"), "broken\n");
+    pythonStarts(env);
+    const re = await venvctl(["reinstall", "-p", env.dir, "alpha"], sb);
+    assert.equal(re.code, 0, show(re));
+    assert.match(re.stderr, /alpha 1\.0 \(reinstalled\)/);
+    assert.equal(readFileSync(join(env.site, "alpha.py"), "utf8"), "VERSION = '1.0'\n");
+    assert.deepEqual(pipVerbs(env), []);
+    // pip uninstalls what venvctl installed.
+    const un = await spawnAsync(env.python, ["-m", "pip", "uninstall", "-y", "alpha"], { cwd: sb.work, env: sb.env });
+    assert.equal(un.code, 0, show(un));
+    assert.ok(!existsSync(join(env.site, "alpha.py")));
+  });
+
+  test("what venvctl cannot install as pip would is pip's whole, and VENVCTL_DEBUG says why", async () => {
+    const env = makeEnv(sb, "native-pip");
+    const r = await venvctl(["install", "-p", env.dir, "--index-url", index.url, "leaf", "--", "--no-compile"], sb, { env: { VENVCTL_DEBUG: "1" } });
+    assert.equal(r.code, 0, show(r));
+    assert.match(r.stderr, /debug: pip installs \(not venvctl\): pip options after -- \(--no-compile\)/);
+    assert.deepEqual(pipVerbs(env), ["install"]);
+    assert.equal(installerOf(env, "leaf"), "pip");
+  });
+});
+
+describe("lock files (PEP 751)", () => {
+  test("lock, then sync the lock into a fresh env: freeze equals the lock's pins, no pip runs", async () => {
+    const env = makeEnv(sb, "lock-source");
+    write("lock-reqs.txt", "alpha\ngamma[fast]\n");
+    const lock = await venvctl(["lock", "-p", env.dir, "--index-url", index.url, "-r", "lock-reqs.txt", "-o", join(sb.work, "pylock.toml")], sb);
+    assert.equal(lock.code, 0, show(lock));
+    assert.match(lock.stderr, /Locked 5 packages for the virtual environment at .* in .*pylock\.toml/);
+    const text = readFileSync(join(sb.work, "pylock.toml"), "utf8");
+    assert.match(text, /^lock-version = "1\.0"$/m);
+    assert.match(text, /^created-by = "venvctl"$/m);
+    const pins = [...text.matchAll(/^\[\[packages\]\]\nname = "([^"]+)"\nversion = "([^"]+)"/gm)].map((m) => `${m[1]}==${m[2]}`).sort();
+    assert.deepEqual(pins, ["alpha==2.0", "beta==2.0", "delta==1.0", "gamma==1.0", "zeta==1.0"], "the newest alpha, beta's final release, the extra, the marker that holds");
+    const fresh = makeEnv(sb, "lock-target");
+    index.requests.length = 0;
+    const sync = await venvctl(["sync", "-p", fresh.dir, "pylock.toml"], sb);
+    assert.equal(sync.code, 0, show(sync));
+    assert.deepEqual(pythonStarts(fresh), [], "no Python started: every wheel was in the store");
+    assert.deepEqual(index.requests, []);
+    const freeze = await venvctl(["freeze", "-p", fresh.dir], sb);
+    const frozen = freeze.stdout.trim().split("\n").filter((l) => !/^(pip|setuptools|wheel)==/.test(l)).map((l) => l.toLowerCase()).sort();
+    assert.deepEqual(frozen, pins.map((p) => p.toLowerCase()));
+  });
+
+  test("a malformed lock is a FILE:LINE error and nothing is installed", async () => {
+    const env = makeEnv(sb, "lock-bad");
+    write("pylock.bad.toml", 'lock-version = "1.0"\ncreated-by = "hand"\n[[packages]]\nversion = "1.0"\n');
+    const before = installed(env.site);
+    const r = await venvctl(["sync", "-p", env.dir, "pylock.bad.toml"], sb);
+    assert.notEqual(r.code, 0, show(r));
+    assert.match(r.stderr, /^error: pylock\.bad\.toml:3: /m);
+    assert.deepEqual(installed(env.site), before);
+  });
+});
