@@ -17,6 +17,7 @@ import { PylockError, type PylockFile } from "./pylock-model.js";
 
 export * from "./pylock-model.js";
 export type { PylockLines } from "./pylock-lines.js";
+export { selectFromPylock, type LockTarget, type SelectedPackage, type LockedArtifact } from "./pylock-select.js";
 
 /** Reads and validates a lock file (`path` relative to `cwd`); errors name the file and line. */
 export function readPylock(path: string, cwd: string): PylockFile {
