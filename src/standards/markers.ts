@@ -81,7 +81,7 @@ function tokenize(text: string): Token[] {
   return out;
 }
 
-export interface MarkerContext {
+export interface ParseMarkerOptions {
   /**
    * A lock file's marker (packaging's context="lock_file"): `extras` and
    * `dependency_groups` are sets, only ever the right side of `in`/`not in`.
@@ -90,7 +90,7 @@ export interface MarkerContext {
 }
 
 /** Parses a marker expression; throws MarkerSyntaxError when packaging would. */
-export function parseMarker(text: string, context: MarkerContext = {}): MarkerNode {
+export function parseMarker(text: string, options: ParseMarkerOptions = {}): MarkerNode {
   const tokens = tokenize(text);
   let pos = 0;
   const peek = () => tokens[pos];
@@ -100,7 +100,7 @@ export function parseMarker(text: string, context: MarkerContext = {}): MarkerNo
     if (t.kind === "str") return { kind: "str", value: t.text };
     if (t.kind === "var") {
       const name = ALIASES[t.text] ?? t.text;
-      if (context.lockFile && LOCK_FILE_SETS.has(name)) return { kind: "var", name };
+      if (options.lockFile && LOCK_FILE_SETS.has(name)) return { kind: "var", name };
       if (!VARIABLES.has(name)) throw new MarkerSyntaxError(`unknown marker variable ${t.text}: ${text}`);
       return { kind: "var", name };
     }

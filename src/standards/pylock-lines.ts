@@ -53,7 +53,7 @@ export class PylockLines {
   private scan(text: string): void {
     let line = 1;
     let i = 0;
-    /** The path of the last table header, and whether it was `[[…]]`. */
+    /** The path of the last table header (`[[packages.wheels]]` → packages, wheels). */
     let table: string[] = [];
     const n = text.length;
 

@@ -77,8 +77,12 @@ export function selectFromPylock(file: PylockFile, target: LockTarget): Selected
   // As pip compares Requires-Python: the release, `3.13.0rc1` as 3.13.0 (sys.version_info[:3]).
   const full = target.pythonVersion ?? target.markers.python_full_version ?? "";
   const python = /^\d+(\.\d+)*/.exec(full)?.[0] ?? full;
+  // A development build's `3.13.0+` is read as packaging 22+ reads it (_repair_python_full_version).
+  const markers = target.markers.python_full_version?.endsWith("+")
+    ? { ...target.markers, python_full_version: `${target.markers.python_full_version}local` }
+    : target.markers;
   const env = {
-    ...target.markers,
+    ...markers,
     extras: new Set(target.extras ?? []),
     dependency_groups: new Set(target.dependencyGroups ?? lock.defaultGroups ?? []),
   };
@@ -86,7 +90,7 @@ export function selectFromPylock(file: PylockFile, target: LockTarget): Selected
   if (lock.requiresPython !== undefined && !specifierSetContains(parseSpecifierSet(lock.requiresPython)!, python)) {
     fail(lines.topLine("requires-python"), `the lock is for Python ${lock.requiresPython} (requires-python), not ${python} (${description})`, OTHER_TARGET);
   }
-  if (lock.environments?.length && !lock.environments.some((m) => evaluateMarker(parseMarker(m), target.markers))) {
+  if (lock.environments?.length && !lock.environments.some((m) => evaluateMarker(parseMarker(m), markers))) {
     fail(lines.topLine("environments"), `${description} is none of the lock's environments: ${lock.environments.join("; ")}`, OTHER_TARGET);
   }
 

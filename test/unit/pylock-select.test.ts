@@ -76,6 +76,12 @@ test("the target's description and Python version can be given", () => {
   assert.equal(select(SPEC_EXAMPLE, { ...linux, pythonVersion: "3.12.0rc1" }).length, 3);
 });
 
+test("a development build's python_full_version (3.13.0+) is compared as packaging 22+ compares it", () => {
+  const lock = `lock-version = "1.0"\ncreated-by = "t"\n[[packages]]\nname = "a"\nmarker = "python_full_version >= '3.13'"\ndirectory = { path = "a" }\n`;
+  const markers = { ...cpython("3.13.0", "linux", "x86_64"), python_full_version: "3.13.0+" };
+  assert.deepEqual(select(lock, { markers, wheelPriority: () => undefined }).map((s) => s.name), ["a"]);
+});
+
 test("uv export on Linux: markers for another platform skip the package; names, paths, vcs and archives", () => {
   const selected = select(UV_EXPORT, linux);
   assert.deepEqual(summary(selected), [

@@ -167,6 +167,16 @@ test("a newer minor version is read, with warnings for the keys venvctl does not
   ]);
 });
 
+test("upload times: an offset (tomli_w's space form too) is converted to UTC; a local date-time is taken as UTC", () => {
+  const lock = (time: string) =>
+    `lock-version = "1.0"\ncreated-by = "t"\n[[packages]]\nname = "a"\nversion = "1"\nsdist = { url = "https://x/a-1.tar.gz", upload-time = ${time}, hashes = { sha256 = "${"0".repeat(64)}" } }\n`;
+  const read = (time: string) => parse(lock(time)).lock.packages[0]!.sdist!.uploadTime;
+  assert.equal(read("2025-01-25 11:30:10.164985+00:00"), "2025-01-25T11:30:10.164Z");
+  assert.equal(read("2025-01-25T13:30:10+02:00"), "2025-01-25T11:30:10Z");
+  assert.equal(read("2025-01-25T11:30:10"), "2025-01-25T11:30:10Z");
+  assert.match(refusal(lock("2025-01-25")).message, /^pylock\.toml:6: packages\[0\] \(a\)\.sdist: upload-time must be a date-time, not a string \("2025-01-25"\)$/);
+});
+
 test("lock file names: pylock.toml and pylock.NAME.toml only", () => {
   for (const ok of ["pylock.toml", "/a/b/pylock.dev.toml", "pylock.spam.toml"]) assert.ok(isPylockFileName(ok), ok);
   for (const bad of ["pylock.a.b.toml", "requirements.txt", "Pylock.toml", "pylock..toml", "xpylock.toml"]) assert.ok(!isPylockFileName(bad), bad);
