@@ -209,12 +209,13 @@ function checkPackage(c: Checker, raw: Raw, i: number): PylockPackage {
 
   // One kind of source: sdist and/or wheels, or exactly one of vcs, directory, archive.
   const direct = (["vcs", "directory", "archive"] as const).filter((k) => pkg[k]);
-  const files = (["sdist", "wheels"] as const).filter((k) => raw[k] !== undefined);
+  // An empty `wheels = []` is no file (packaging counts len(wheels)).
+  const files = [...(pkg.sdist ? ["sdist"] : []), ...(pkg.wheels?.length ? ["wheels"] : [])];
   if (files.length && direct.length) {
     c.fail(at(direct[0]!), `has both ${files.join(" and ")} and ${direct.join(" and ")}: a package comes either from files (sdist, wheels) or from one of vcs, directory, archive`);
   }
   if (direct.length > 1) c.fail(at(direct[1]!), `has ${direct.join(" and ")}: a package has at most one of vcs, directory, archive`);
-  if (!direct.length && !pkg.sdist && !pkg.wheels?.length) {
+  if (!direct.length && !files.length) {
     c.fail(entry.line === undefined ? at("name") : { where, line: entry.line }, "has no source: give it wheels, an sdist, or one of vcs, directory, archive");
   }
   return pkg;

@@ -207,6 +207,8 @@ test("packaging.pylock accepts the same files and refuses the same malformed one
     emptyhashes: `${head}[[packages]]\nname = "a"\nsdist = { url = "https://x/a-1.tar.gz", hashes = {} }\n`,
     unnormalized: `${head}[[packages]]\nname = "A"\ndirectory = { path = "." }\n`,
     nosource: `${head}[[packages]]\nname = "a"\n`,
+    emptywheels: `${head}[[packages]]\nname = "a"\nwheels = []\n`,
+    emptywheelsandvcs: `${head}[[packages]]\nname = "a"\nwheels = []\nvcs = { type = "git", url = "https://x/a", commit-id = "abc" }\n`,
     badmarker: `${head}[[packages]]\nname = "a"\nmarker = "nonsense"\ndirectory = { path = "." }\n`,
   };
   const oracle = pythonJson(ORACLE_PYTHON!, `
