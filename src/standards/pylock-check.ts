@@ -71,8 +71,6 @@ class Checker {
     throw new PylockError(this.path, at.line, at.where ? `${at.where}: ${message}` : message, hint);
   }
 
-  get(table: Raw, key: string, kind: Kind, at: At, required: true): unknown;
-  get(table: Raw, key: string, kind: Kind, at: At, required?: false): unknown;
   get(table: Raw, key: string, kind: Kind, at: At, required = false): unknown {
     const value = table[key];
     if (value === undefined) {
@@ -80,7 +78,9 @@ class Checker {
       return undefined;
     }
     if (kind === "date-time" && typeof value === "string" && /^\d{4}-\d\d-\d\dT/.test(value)) {
-      return new Date(`${value}Z`); // a local date-time: the specification records UTC
+      // toml gives a local date-time as its text: the specification records UTC.
+      const date = new Date(`${value}Z`);
+      if (!Number.isNaN(date.getTime())) return date;
     }
     if (!isKind(value, kind)) this.fail(at, `${key} must be ${ARTICLE[kind]}, not ${describe(value)}`);
     return value;

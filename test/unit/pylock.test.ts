@@ -174,6 +174,7 @@ test("upload times: an offset (tomli_w's space form too) is converted to UTC; a 
   assert.equal(read("2025-01-25 11:30:10.164985+00:00"), "2025-01-25T11:30:10.164Z");
   assert.equal(read("2025-01-25T13:30:10+02:00"), "2025-01-25T11:30:10Z");
   assert.equal(read("2025-01-25T11:30:10"), "2025-01-25T11:30:10Z");
+  assert.match(refusal(lock(`"2025-99-01T00:00:00"`)).message, /upload-time must be a date-time, not a string \("2025-99-01T00:00:00"\)$/);
   assert.match(refusal(lock("2025-01-25")).message, /^pylock\.toml:6: packages\[0\] \(a\)\.sdist: upload-time must be a date-time, not a string \("2025-01-25"\)$/);
 });
 
