@@ -97,6 +97,27 @@ test("a multi-use lock: extras, dependency-groups, markers over them", () => {
   assert.equal(lock.packages[0]!.marker, "'empty' in extras or 'fast' in extras");
 });
 
+test("lines: brackets and keys inside strings and comments do not count; inline packages are entries", () => {
+  const text = [
+    `lock-version = "1.0" # [[packages]]`,
+    `created-by = """`,
+    `[[packages]]`,
+    `name = "not-a-package"`,
+    `"""`,
+    `packages = [`,
+    `  { name = "a", directory = { path = "[a]" } }, # { name = "b" }`,
+    `  { name = 'b', marker = "os_name == '{'", directory = { path = "b" } },`,
+    `  {name = "c"},`,
+    `]`,
+  ].join("\n");
+  const err = refusal(text);
+  assert.equal(err.message, "pylock.toml:9: packages[2] (c): has no source: give it wheels, an sdist, or one of vcs, directory, archive");
+  const { lock, lines } = parse(text.replace(`{name = "c"}`, `{name = "c", vcs = { type = "git", path = "c", commit-id = "1" }}`));
+  assert.equal(lock.createdBy, "[[packages]]\nname = \"not-a-package\"\n"); // TOML drops the newline after """
+  assert.deepEqual([0, 1, 2].map((i) => lines.packageLine(i)), [7, 8, 9]);
+  assert.equal(lines.topLine("packages"), 6);
+});
+
 test("malformed files are refused with FILE:LINE, the entry, and a hint", () => {
   const head = `lock-version = "1.0"\ncreated-by = "test"\n`;
   const wheel = (hashes: string) => `{ name = "a-1.0-py3-none-any.whl", url = "https://x/a-1.0-py3-none-any.whl", hashes = ${hashes} }`;
