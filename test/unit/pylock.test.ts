@@ -146,6 +146,7 @@ test("malformed files are refused with FILE:LINE, the entry, and a hint", () => 
     ["a version that is not PEP 440", `${head}\n[[packages]]\nname = "a"\nversion = "one"\ndirectory = { path = "." }\n`, /^pylock\.toml:6: packages\[0\] \(a\): version "one" is not a PEP 440 version$/],
     ["a bad marker", `${head}\n[[packages]]\nname = "a"\nmarker = "sys_platform = 'linux'"\ndirectory = { path = "." }\n`, /^pylock\.toml:6: packages\[0\] \(a\): invalid marker/],
     ["extras outside a membership test", `${head}\n[[packages]]\nname = "a"\nmarker = "extras == 'x'"\ndirectory = { path = "." }\n`, /^pylock\.toml:6: packages\[0\] \(a\): invalid marker: extras is a set of names/],
+    ["extra in a lock's marker", `${head}\n[[packages]]\nname = "a"\nmarker = "extra == 'x'"\ndirectory = { path = "." }\n`, /^pylock\.toml:6: packages\[0\] \(a\): invalid marker: a lock file's markers have no extra variable \(use 'NAME' in extras\)/],
     ["a bad requires-python", `lock-version = "1.0"\nrequires-python = ">=3.x"\ncreated-by = "x"\npackages = []\n`, /^pylock\.toml:2: requires-python ">=3\.x" is not a version specifier/],
     ["a bad environment", `lock-version = "1.0"\nenvironments = ["os_name == 'posix'", "nonsense"]\ncreated-by = "x"\npackages = []\n`, /^pylock\.toml:2: environments\[1\]: invalid marker/],
     // Hashes
