@@ -192,9 +192,11 @@ vcs = { type = "git", url = "https://github.com/astral-test/uv-public-pypackage"
 
 /**
  * A multi-use lock with `'x' in extras` and `'g' in dependency_groups`
- * markers, and the packages it installs per platform, extras and groups, as
- * a uv test of multi-use pylock.toml export has them (the `selectable_extras`
- * snapshot of the multi-use export work, astral-sh/uv pull request 14728).
+ * markers, as a uv test of multi-use pylock.toml export writes it (its
+ * `selectable_extras` snapshot, which also lists what is installed per
+ * platform, extras and groups; pylock-select.test.ts checks those). The test
+ * is uv's multi-use export work (astral-sh/uv pull request 14728), not yet in
+ * a uv release as far as could be found.
  */
 export const UV_MULTI_USE = `lock-version = "1.0"
 created-by = "uv"
