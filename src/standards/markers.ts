@@ -16,6 +16,9 @@ const VARIABLES = new Set([
   "platform_system", "platform_version", "platform_machine", "platform_python_implementation",
   "implementation_name", "implementation_version", "extra",
 ]);
+// Sets of names, defined only where a lock file is read (PEP 751): `'dev' in
+// dependency_groups`. Anywhere else they are unknown variables.
+const LOCK_FILE_SETS = new Set(["extras", "dependency_groups"]);
 // Names older tools wrote; packaging still reads them.
 const ALIASES: Record<string, string> = {
   "os.name": "os_name",
@@ -78,8 +81,17 @@ function tokenize(text: string): Token[] {
   return out;
 }
 
+export interface ParseMarkerOptions {
+  /**
+   * A lock file's marker (packaging's context="lock_file"): `extras` and
+   * `dependency_groups` are sets, only ever the right side of `in`/`not in`;
+   * `extra` is not defined.
+   */
+  lockFile?: boolean;
+}
+
 /** Parses a marker expression; throws MarkerSyntaxError when packaging would. */
-export function parseMarker(text: string): MarkerNode {
+export function parseMarker(text: string, options: ParseMarkerOptions = {}): MarkerNode {
   const tokens = tokenize(text);
   let pos = 0;
   const peek = () => tokens[pos];
@@ -89,6 +101,9 @@ export function parseMarker(text: string): MarkerNode {
     if (t.kind === "str") return { kind: "str", value: t.text };
     if (t.kind === "var") {
       const name = ALIASES[t.text] ?? t.text;
+      if (options.lockFile && LOCK_FILE_SETS.has(name)) return { kind: "var", name };
+      // packaging's lock_file context defines no `extra`: evaluating it fails there.
+      if (options.lockFile && name === "extra") throw new MarkerSyntaxError(`a lock file's markers have no extra variable (use 'NAME' in extras): ${text}`);
       if (!VARIABLES.has(name)) throw new MarkerSyntaxError(`unknown marker variable ${t.text}: ${text}`);
       return { kind: "var", name };
     }
@@ -105,6 +120,11 @@ export function parseMarker(text: string): MarkerNode {
     const op = tokens[pos++];
     if (!op || op.kind !== "op") throw new MarkerSyntaxError(`expected an operator in marker: ${text}`);
     const rhs = operand();
+    // A set is only ever asked whether it holds a name (packaging asserts as much).
+    const set = [lhs, rhs].find((o) => o.kind === "var" && LOCK_FILE_SETS.has(o.name)) as { name: string } | undefined;
+    if (set && (set !== rhs || lhs.kind !== "str" || (op.text !== "in" && op.text !== "not in"))) {
+      throw new MarkerSyntaxError(`${set.name} is a set of names, only asked with 'NAME' in ${set.name}: ${text}`);
+    }
     return { kind: "cmp", lhs, op: op.text, rhs };
   };
   const andExpr = (): MarkerNode => {
@@ -158,8 +178,15 @@ function compare(lhs: string, op: string, rhs: string, opts: MarkerOptions): boo
   return false;
 }
 
-/** Evaluates a marker against marker variables (`extra` included). */
-export function evaluateMarker(node: MarkerNode, env: Record<string, string>, opts: MarkerOptions = {}): boolean {
+/**
+ * Evaluates a marker against marker variables (`extra` included; for a lock
+ * file's marker, `extras` and `dependency_groups` as sets of names).
+ */
+export function evaluateMarker(
+  node: MarkerNode,
+  env: Readonly<Record<string, string | ReadonlySet<string>>>,
+  opts: MarkerOptions = {},
+): boolean {
   switch (node.kind) {
     case "and":
       return node.items.every((n) => evaluateMarker(n, env, opts));
@@ -169,14 +196,25 @@ export function evaluateMarker(node: MarkerNode, env: Record<string, string>, op
       let key: string;
       let lhs: string;
       let rhs: string;
+      if (node.rhs.kind === "var" && LOCK_FILE_SETS.has(node.rhs.name)) {
+        // `'name' in extras`: names compared normalized (packaging's _normalize).
+        const set = env[node.rhs.name];
+        const names = typeof set === "string" || set === undefined ? [] : [...set].map(canonicalizeName);
+        const has = names.includes(canonicalizeName(node.lhs.kind === "str" ? node.lhs.value : ""));
+        return node.op === "in" ? has : !has;
+      }
+      const text = (name: string): string => {
+        const value = env[name];
+        return typeof value === "string" ? value : "";
+      };
       if (node.lhs.kind === "var") {
         key = node.lhs.name;
-        lhs = env[key] ?? "";
+        lhs = text(key);
         rhs = node.rhs.kind === "str" ? node.rhs.value : node.rhs.name;
       } else {
         lhs = node.lhs.value;
         key = node.rhs.kind === "var" ? node.rhs.name : node.rhs.value;
-        rhs = env[key] ?? "";
+        rhs = text(key);
       }
       if (key === "extra" && !opts.legacy) {
         lhs = canonicalizeName(lhs);

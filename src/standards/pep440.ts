@@ -194,6 +194,22 @@ export function parseSpecifier(text: string): Specifier | undefined {
   return { op: g.ord as SpecifierOp, version: g.ov! };
 }
 
+/**
+ * Parses a comma-separated set of clauses (`>=3.8, <4`) as
+ * packaging.specifiers.SpecifierSet does: empty clauses are skipped, so ""
+ * is the set that holds every version. Undefined when a clause is invalid.
+ */
+export function parseSpecifierSet(text: string): Specifier[] | undefined {
+  const out: Specifier[] = [];
+  for (const clause of text.split(",")) {
+    if (!clause.trim()) continue;
+    const spec = parseSpecifier(clause);
+    if (!spec) return undefined;
+    out.push(spec);
+  }
+  return out;
+}
+
 /** Specifier.prereleases when not set explicitly (packaging 22+). */
 function specAllowsPrereleases(spec: Specifier): boolean {
   if (!["==", ">=", "<=", "~=", "==="].includes(spec.op)) return false;

@@ -1,0 +1,304 @@
+// Lock files as the specification and the tools that write them lay them out,
+// target environments to select for, and the oracles: Python's tomllib and
+// packaging.pylock (packaging 26.2 in pyenv's 3.11, the code pip's
+// `install -r pylock.toml` runs).
+import { spawnSync } from "node:child_process";
+import assert from "node:assert/strict";
+import { pyenvPython } from "./interpreters.js";
+
+/**
+ * The specification's own example, byte for byte: packaging.python.org,
+ * source/specifications/pylock-toml/pylock.example.toml (the "Example" of the
+ * pylock.toml Specification, first written for PEP 751).
+ */
+export const SPEC_EXAMPLE = `lock-version = '1.0'
+environments = ["sys_platform == 'win32'", "sys_platform == 'linux'"]
+requires-python = '== 3.12.*'
+created-by = 'mousebender'
+
+[[packages]]
+name = 'attrs'
+version = '25.1.0'
+requires-python = '>= 3.8'
+
+    [[packages.wheels]]
+    name = 'attrs-25.1.0-py3-none-any.whl'
+    upload-time = 2025-01-25T11:30:10.164985+00:00
+    url = 'https://files.pythonhosted.org/packages/fc/30/d4986a882011f9df997a55e6becd864812ccfcd821d64aac8570ee39f719/attrs-25.1.0-py3-none-any.whl'
+    size = 63152
+    hashes = {sha256 = 'c75a69e28a550a7e93789579c22aa26b0f5b83b75dc4e08fe092980051e1090a'}
+
+    [[packages.attestation-identities]]
+    environment = 'release-pypi'
+    kind = 'GitHub'
+    repository = 'python-attrs/attrs'
+    workflow = 'pypi-package.yml'
+
+[[packages]]
+name = 'cattrs'
+version = '24.1.2'
+requires-python = '>= 3.8'
+dependencies = [
+    {name = 'attrs'},
+]
+
+    [[packages.wheels]]
+    name = 'cattrs-24.1.2-py3-none-any.whl'
+    upload-time = 2024-09-22T14:58:34.812643+00:00
+    url = 'https://files.pythonhosted.org/packages/c8/d5/867e75361fc45f6de75fe277dd085627a9db5ebb511a87f27dc1396b5351/cattrs-24.1.2-py3-none-any.whl'
+    size = 66446
+    hashes = {sha256 = '67c7495b760168d931a10233f979b28dc04daf853b30752246f4f8471c6d68d0'}
+
+[[packages]]
+name = 'numpy'
+version = '2.2.3'
+requires-python = '>= 3.10'
+
+    [[packages.wheels]]
+    name = 'numpy-2.2.3-cp312-cp312-win_amd64.whl'
+    upload-time = 2025-02-13T16:51:21.821880+00:00
+    url = 'https://files.pythonhosted.org/packages/42/6e/55580a538116d16ae7c9aa17d4edd56e83f42126cb1dfe7a684da7925d2c/numpy-2.2.3-cp312-cp312-win_amd64.whl'
+    size = 12626357
+    hashes = {sha256 = '83807d445817326b4bcdaaaf8e8e9f1753da04341eceec705c001ff342002e5d'}
+
+    [[packages.wheels]]
+    name = 'numpy-2.2.3-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl'
+    upload-time = 2025-02-13T16:50:00.079662+00:00
+    url = 'https://files.pythonhosted.org/packages/39/04/78d2e7402fb479d893953fb78fa7045f7deb635ec095b6b4f0260223091a/numpy-2.2.3-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl'
+    size = 16116679
+    hashes = {sha256 = '3b787adbf04b0db1967798dba8da1af07e387908ed1553a0d6e74c084d1ceafe'}
+
+[tool.mousebender]
+command = ['.', 'lock', '--platform', 'cpython3.12-windows-x64', '--platform', 'cpython3.12-manylinux2014-x64', 'cattrs', 'numpy']
+run-on = 2025-03-06T12:28:57.760769
+`;
+
+/**
+ * What `pip lock` (pip ≥ 25.1) writes: packaging.pylock's Pylock.to_dict()
+ * through pip's vendored tomli_w (pip/_internal/commands/lock.py), with the
+ * packages of pip's own tests (tests/functional/test_lock.py: a VCS checkout,
+ * an editable local project, an sdist and a wheel from --find-links). tomli_w
+ * writes a table's plain keys first and its sub-tables after, as [headers].
+ */
+export const PIP_LOCK = `lock-version = "1.0"
+created-by = "pip"
+
+[[packages]]
+name = "pip-test-package"
+
+[packages.vcs]
+type = "git"
+url = "https://github.com/pypa/pip-test-package"
+requested-revision = "0.1.2"
+commit-id = "f1c1020ebac81f9aeb5c766ff7a772f709e696ee"
+
+[[packages]]
+name = "pkga"
+
+[packages.directory]
+path = "."
+editable = true
+
+[[packages]]
+name = "simple"
+version = "2.0"
+
+[packages.sdist]
+name = "simple-2.0.tar.gz"
+url = "file:///data/packages/simple-2.0.tar.gz"
+size = 673
+
+[packages.sdist.hashes]
+sha256 = "3a084929238d13bcd3bb928af04f3bac7ca2357d419e29f01459dc848e2d69a4"
+
+[[packages]]
+name = "simplewheel"
+version = "2.0"
+
+[[packages.wheels]]
+name = "simplewheel-2.0-1-py2.py3-none-any.whl"
+url = "file:///data/packages/simplewheel-2.0-1-py2.py3-none-any.whl"
+size = 2156
+
+[packages.wheels.hashes]
+sha256 = "71e1ca6b16ae3382a698c284013f66504f2581099b2ce4801f60e9536236ceee"
+`;
+
+/**
+ * What `uv export --format pylock.toml` writes, from uv's snapshots
+ * (astral-sh/uv crates/uv/tests/it/export.rs: pep_751_dependency_extra for
+ * flask[dotenv] — colorama under a marker, jinja2 whose wheel is named apart
+ * from its URL, markupsafe's platform wheels, of which the first six are
+ * kept here — with the editable project of pep_751_export_no_header, the git
+ * source of pep_751_git_dependency and the direct wheel URL of
+ * pep_751_wheel_url).
+ */
+export const UV_EXPORT = `# This file was autogenerated by uv via the following command:
+#    uv export --cache-dir [CACHE_DIR] --format pylock.toml
+lock-version = "1.0"
+created-by = "uv"
+requires-python = ">=3.12"
+
+[[packages]]
+name = "anyio"
+version = "4.3.0"
+archive = { url = "https://files.pythonhosted.org/packages/14/fd/2f20c40b45e4fb4324834aea24bd4afdf1143390242c0b33774da0e2e34f/anyio-4.3.0-py3-none-any.whl", hashes = { sha256 = "048e05d0f6caeed70d731f3db756d35dcc1f35747c8c403364a8332c630441b8" } }
+
+[[packages]]
+name = "blinker"
+version = "1.7.0"
+index = "https://pypi.org/simple"
+sdist = { url = "https://files.pythonhosted.org/packages/a1/13/6df5fc090ff4e5d246baf1f45fe9e5623aa8565757dfa5bd243f6a545f9e/blinker-1.7.0.tar.gz", upload-time = 2023-11-01T22:06:01Z, size = 28134, hashes = { sha256 = "e6820ff6fa4e4d1d8e2747c2283749c3f547e4fee112b98555cdcdae32996182" } }
+wheels = [{ url = "https://files.pythonhosted.org/packages/fa/2a/7f3714cbc6356a0efec525ce7a0613d581072ed6eb53eb7b9754f33db807/blinker-1.7.0-py3-none-any.whl", upload-time = 2023-11-01T22:06:00Z, size = 13068, hashes = { sha256 = "c3f865d4d54db7abc53758a01601cf343fe55b84c1de4e3fa910e420b438d5b9" } }]
+
+[[packages]]
+name = "colorama"
+version = "0.4.6"
+marker = "sys_platform == 'win32'"
+index = "https://pypi.org/simple"
+sdist = { url = "https://files.pythonhosted.org/packages/d8/53/6f443c9a4a8358a93a6792e2acffb9d9d5cb0a5cfd8802644b7b1c9a02e4/colorama-0.4.6.tar.gz", upload-time = 2022-10-25T02:36:22Z, size = 27697, hashes = { sha256 = "08695f5cb7ed6e0531a20572697297273c47b8cae5a63ffc6d6ed5c201be6e44" } }
+wheels = [{ url = "https://files.pythonhosted.org/packages/d1/d6/3965ed04c63042e047cb6a3e6ed1a63a35087b6a609aa3a15ed8ac56c221/colorama-0.4.6-py2.py3-none-any.whl", upload-time = 2022-10-25T02:36:20Z, size = 25335, hashes = { sha256 = "4f1d9991f5acc0ca119f9d443620b77f9d6b33703e51011c16baf57afb285fc6" } }]
+
+[[packages]]
+name = "jinja2"
+version = "3.1.3"
+index = "https://pypi.org/simple"
+sdist = { url = "https://files.pythonhosted.org/packages/b2/5e/3a21abf3cd467d7876045335e681d276ac32492febe6d98ad89562d1a7e1/Jinja2-3.1.3.tar.gz", upload-time = 2024-01-10T23:12:21Z, size = 268261, hashes = { sha256 = "ac8bd6544d4bb2c9792bf3a159e80bba8fda7f07e81bc3aed565432d5925ba90" } }
+wheels = [{ name = "jinja2-3.1.3-py3-none-any.whl", url = "https://files.pythonhosted.org/packages/30/6d/6de6be2d02603ab56e72997708809e8a5b0fbfee080735109b40a3564843/Jinja2-3.1.3-py3-none-any.whl", upload-time = 2024-01-10T23:12:19Z, size = 133236, hashes = { sha256 = "7d6d50dd97d52cbc355597bd845fabfbac3f551e1f99619e39a35ce8c370b5fa" } }]
+
+[[packages]]
+name = "markupsafe"
+version = "2.1.5"
+index = "https://pypi.org/simple"
+sdist = { url = "https://files.pythonhosted.org/packages/87/5b/aae44c6655f3801e81aa3eef09dbbf012431987ba564d7231722f68df02d/MarkupSafe-2.1.5.tar.gz", upload-time = 2024-02-02T16:31:22Z, size = 19384, hashes = { sha256 = "d283d37a890ba4c1ae73ffadf8046435c76e7bc2247bbb63c00bd1a709c6544b" } }
+wheels = [
+    { name = "markupsafe-2.1.5-cp312-cp312-macosx_10_9_universal2.whl", url = "https://files.pythonhosted.org/packages/53/bd/583bf3e4c8d6a321938c13f49d44024dbe5ed63e0a7ba127e454a66da974/MarkupSafe-2.1.5-cp312-cp312-macosx_10_9_universal2.whl", upload-time = 2024-02-02T16:30:33Z, size = 18215, hashes = { sha256 = "8dec4936e9c3100156f8a2dc89c4b88d5c435175ff03413b443469c7c8c5f4d1" } },
+    { name = "markupsafe-2.1.5-cp312-cp312-macosx_10_9_x86_64.whl", url = "https://files.pythonhosted.org/packages/48/d6/e7cd795fc710292c3af3a06d80868ce4b02bfbbf370b7cee11d282815a2a/MarkupSafe-2.1.5-cp312-cp312-macosx_10_9_x86_64.whl", upload-time = 2024-02-02T16:30:34Z, size = 14069, hashes = { sha256 = "3c6b973f22eb18a789b1460b4b91bf04ae3f0c4234a0a6aa6b0a92f6f7b951d4" } },
+    { name = "markupsafe-2.1.5-cp312-cp312-manylinux_2_17_aarch64.manylinux2014_aarch64.whl", url = "https://files.pythonhosted.org/packages/51/b5/5d8ec796e2a08fc814a2c7d2584b55f889a55cf17dd1a90f2beb70744e5c/MarkupSafe-2.1.5-cp312-cp312-manylinux_2_17_aarch64.manylinux2014_aarch64.whl", upload-time = 2024-02-02T16:30:35Z, size = 29452, hashes = { sha256 = "ac07bad82163452a6884fe8fa0963fb98c2346ba78d779ec06bd7a6262132aee" } },
+    { name = "markupsafe-2.1.5-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", url = "https://files.pythonhosted.org/packages/0a/0d/2454f072fae3b5a137c119abf15465d1771319dfe9e4acbb31722a0fff91/MarkupSafe-2.1.5-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", upload-time = 2024-02-02T16:30:36Z, size = 28462, hashes = { sha256 = "f5dfb42c4604dddc8e4305050aa6deb084540643ed5804d7455b5df8fe16f5e5" } },
+    { name = "markupsafe-2.1.5-cp312-cp312-manylinux_2_5_i686.manylinux1_i686.manylinux_2_17_i686.manylinux2014_i686.whl", url = "https://files.pythonhosted.org/packages/2d/75/fd6cb2e68780f72d47e6671840ca517bda5ef663d30ada7616b0462ad1e3/MarkupSafe-2.1.5-cp312-cp312-manylinux_2_5_i686.manylinux1_i686.manylinux_2_17_i686.manylinux2014_i686.whl", upload-time = 2024-02-02T16:30:37Z, size = 27869, hashes = { sha256 = "ea3d8a3d18833cf4304cd2fc9cbb1efe188ca9b5efef2bdac7adc20594a0e46b" } },
+    { name = "markupsafe-2.1.5-cp312-cp312-musllinux_1_1_aarch64.whl", url = "https://files.pythonhosted.org/packages/b0/81/147c477391c2750e8fc7705829f7351cf1cd3be64406edcf900dc633feb2/MarkupSafe-2.1.5-cp312-cp312-musllinux_1_1_aarch64.whl", upload-time = 2024-02-02T16:30:39Z, size = 33906, hashes = { sha256 = "d050b3361367a06d752db6ead6e7edeb0009be66bc3bae0ee9d97fb326badc2a" } },
+]
+
+[[packages]]
+name = "project"
+directory = { path = ".", editable = true }
+
+[[packages]]
+name = "uv-public-pypackage"
+version = "0.1.0"
+vcs = { type = "git", url = "https://github.com/astral-test/uv-public-pypackage", commit-id = "b270df1a2fb5d012294e9aaf05e7e0bab1e6a389" }
+`;
+
+/**
+ * A multi-use lock with `'x' in extras` and `'g' in dependency_groups`
+ * markers, as a uv test of multi-use pylock.toml export writes it (its
+ * `selectable_extras` snapshot, which also lists what is installed per
+ * platform, extras and groups; pylock-select.test.ts checks those). The test
+ * is uv's multi-use export work (astral-sh/uv pull request 14728), not yet in
+ * a uv release as far as could be found.
+ */
+export const UV_MULTI_USE = `lock-version = "1.0"
+created-by = "uv"
+requires-python = ">=3.12"
+extras = [
+    "empty",
+    "fast",
+    "slow",
+]
+dependency-groups = [
+    "dev",
+    "empty-group",
+]
+
+[[packages]]
+name = "conditional"
+version = "1.0.0"
+marker = "'empty' in extras or 'fast' in extras"
+index = "https://pypi.org/simple"
+wheels = [{ url = "https://files.pythonhosted.org/packages/conditional-1.0.0-py3-none-any.whl", hashes = { sha256 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" } }]
+
+[[packages]]
+name = "dependency"
+version = "1.0.0"
+index = "https://pypi.org/simple"
+wheels = [{ url = "https://files.pythonhosted.org/packages/dependency-1.0.0-py3-none-any.whl", hashes = { sha256 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" } }]
+
+[[packages]]
+name = "helper"
+version = "1.0.0"
+marker = "(sys_platform != 'linux' and sys_platform != 'win32' and 'dev' in dependency_groups) or (sys_platform == 'linux' and 'fast' in extras) or (sys_platform == 'win32' and 'slow' in extras) or (sys_platform == 'linux' and 'dev' in dependency_groups) or (sys_platform == 'win32' and 'dev' in dependency_groups)"
+index = "https://pypi.org/simple"
+wheels = [{ url = "https://files.pythonhosted.org/packages/helper-1.0.0-py3-none-any.whl", hashes = { sha256 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" } }]
+
+[[packages]]
+name = "leaf"
+version = "1.0.0"
+marker = "(sys_platform != 'linux' and sys_platform != 'win32' and 'dev' in dependency_groups) or (sys_platform == 'linux' and 'fast' in extras) or (sys_platform == 'win32' and 'slow' in extras) or (sys_platform == 'linux' and 'dev' in dependency_groups) or (sys_platform == 'win32' and 'dev' in dependency_groups)"
+index = "https://pypi.org/simple"
+wheels = [{ url = "https://files.pythonhosted.org/packages/leaf-1.0.0-py3-none-any.whl", hashes = { sha256 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" } }]
+`;
+
+/** A CPython's marker variables, as its probe reports them. */
+export function cpython(version: string, platform: "linux" | "win32" | "darwin", machine: string): Record<string, string> {
+  const os = { linux: ["posix", "Linux"], win32: ["nt", "Windows"], darwin: ["posix", "Darwin"] }[platform];
+  return {
+    implementation_name: "cpython",
+    implementation_version: version,
+    os_name: os[0]!,
+    platform_machine: machine,
+    platform_python_implementation: "CPython",
+    platform_release: "6.1.0",
+    platform_system: os[1]!,
+    platform_version: "#1 SMP",
+    python_full_version: version,
+    python_version: version.split(".").slice(0, 2).join("."),
+    sys_platform: platform,
+  };
+}
+
+/** Supported tags in priority order, as packaging.tags.sys_tags() would start them. */
+export const LINUX_X86_64_CP312 = [
+  "cp312-cp312-manylinux_2_17_x86_64", "cp312-cp312-manylinux2014_x86_64", "cp312-cp312-linux_x86_64",
+  "cp312-abi3-manylinux_2_17_x86_64", "cp312-none-linux_x86_64", "py312-none-any", "py3-none-any",
+];
+export const WIN_AMD64_CP312 = ["cp312-cp312-win_amd64", "cp312-abi3-win_amd64", "cp312-none-win_amd64", "py312-none-any", "py3-none-any"];
+
+/**
+ * A wheelPriority for a tag list (what src/wheel/tags.ts answers for a real
+ * interpreter): the rank of the best of the file's tags, compressed tag sets
+ * (`py2.py3`, `manylinux_2_17_x86_64.manylinux2014_x86_64`) expanded.
+ */
+export function priorityFor(tags: readonly string[]): (fileName: string) => number | undefined {
+  return (fileName) => {
+    const [py, abi, plat] = fileName.replace(/\.whl$/, "").split("-").slice(-3) as [string, string, string];
+    let best: number | undefined;
+    for (const p of py.split(".")) {
+      for (const a of abi.split(".")) {
+        for (const pl of plat.split(".")) {
+          const rank = tags.indexOf(`${p}-${a}-${pl}`);
+          if (rank >= 0 && (best === undefined || rank < best)) best = rank;
+        }
+      }
+    }
+    return best;
+  };
+}
+
+/** Python 3.11 from pyenv, when its packaging has pylock (26.x): the oracle for validation and selection. */
+export const ORACLE_PYTHON = ((): string | undefined => {
+  const exe = pyenvPython("3.11");
+  if (!exe) return undefined;
+  const r = spawnSync(exe, ["-I", "-c", "import packaging.pylock, tomllib"], { encoding: "utf8", env: { PATH: "/usr/bin:/bin" } });
+  return r.status === 0 ? exe : undefined;
+})();
+
+/** Python 3.12's tomllib, the TOML 1.0 reader the lock files written here must satisfy. */
+export const TOMLLIB_PYTHON = pyenvPython("3.12");
+
+/** Runs Python code that reads JSON on stdin and prints JSON. */
+export function pythonJson(exe: string, code: string, input: unknown): unknown {
+  const r = spawnSync(exe, ["-I", "-c", code], { input: JSON.stringify(input), encoding: "utf8", env: { PATH: "/usr/bin:/bin" }, timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
