@@ -73,7 +73,8 @@ function asResolved(p: SelectedPackage): ResolvedDist {
     key: canonicalizeName(p.name),
     version: p.version ?? "",
     download,
-    kind: a.kind === "wheel" ? "wheel" : a.kind === "vcs" ? "vcs" : a.kind === "directory" ? "directory" : "sdist",
+    // An archive may be a wheel named by URL (uv writes them so).
+    kind: a.kind === "wheel" || (a.kind === "archive" && a.fileName?.endsWith(".whl")) ? "wheel" : a.kind === "vcs" ? "vcs" : a.kind === "directory" ? "directory" : "sdist",
     sha256,
     // pip marks what a requirements file (or lock) lists as the user's.
     requested: true,

@@ -59,14 +59,7 @@ export async function lock(opts: LockOptions, ctx: Context): Promise<LockResult>
     if (err instanceof PipResolutionError) return { kind: "pip-failed", exitCode: err.pipExitCode };
     throw err;
   }
-  const files = await archiveFacts(ctx, target, report.install, opts.index);
-  const dists: ResolvedDistribution[] = report.install.map((d) => {
-    const facts = files.get(d);
-    const download = facts && d.download.archive_info ? { ...d.download, archive_info: { hashes: { sha256: facts.sha256 } } } : d.download;
-    const out: ResolvedDistribution = { name: d.name, version: d.version, isDirect: d.isDirect, artifacts: [{ downloadInfo: download, ...(facts ? { size: facts.size } : {}) }] };
-    if (d.requiresPython) out.requiresPython = d.requiresPython;
-    return out;
-  });
+  const dists = lockedDistributions(report.install, await archiveFacts(ctx, target, report.install, opts.index));
   const scope = targetLockScope(markers);
   const lockDir = path ? resolve(path, "..") : ctx.cwd;
   const text = formatPylock(buildPylock(dists, { lockDir, requiresPython: scope.requiresPython, environments: scope.environments }));
@@ -78,6 +71,20 @@ export async function lock(opts: LockOptions, ctx: Context): Promise<LockResult>
     }
   }
   return { kind: "written", target, where: describeTarget(target, ctx.dirs.home), path, text, packages: dists.length };
+}
+
+/** What pip resolved, as a lock records it: one file each, with its sha256 and size when known. */
+export function lockedDistributions(
+  install: readonly ResolvedDist[],
+  facts: ReadonlyMap<ResolvedDist, { sha256: string; size: number }> = new Map(),
+): ResolvedDistribution[] {
+  return install.map((d) => {
+    const f = facts.get(d);
+    const download = f && d.download.archive_info ? { ...d.download, archive_info: { hashes: { sha256: f.sha256 } } } : d.download;
+    const out: ResolvedDistribution = { name: d.name, version: d.version, isDirect: d.isDirect, artifacts: [{ downloadInfo: download, ...(f ? { size: f.size } : {}) }] };
+    if (d.requiresPython) out.requiresPython = d.requiresPython;
+    return out;
+  });
 }
 
 /**

@@ -1,28 +1,20 @@
 // Building a lock from a resolution: the distributions a resolver chose for
 // one target, each with its files as PEP 610 direct URL data — exactly the
 // `download_info` objects of pip's installation report (`pip install
-// --dry-run --report`), which distributionsFromPipReport() takes as they are.
+// --dry-run --report`; commands/lock.ts maps the report here).
 // Files from an index become `wheels`/`sdist`; what the user named by URL,
 // path or VCS becomes `archive`, `directory` or `vcs`, as pip's own `pip
 // lock` maps them (pip/_internal/utils/pylock.py).
 import { isAbsolute, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { VenvctlError } from "../errors.js";
+import type { DirectUrlJson } from "./direct-url.js";
 import { canonicalizeName } from "./names.js";
 import { distFileName, formatUploadTime, type Pylock, type PylockDistFile, type PylockPackage } from "./pylock-model.js";
 
-/** PEP 610 direct URL data (direct_url.json; pip's report `download_info`). */
-export interface DirectUrl {
-  url: string;
-  archive_info?: { hash?: string; hashes?: Record<string, string> };
-  vcs_info?: { vcs: string; commit_id: string; requested_revision?: string };
-  dir_info?: { editable?: boolean };
-  subdirectory?: string;
-}
-
 /** One file (or tree) of a resolved distribution. */
 export interface ResolvedArtifact {
-  downloadInfo: DirectUrl;
+  downloadInfo: DirectUrlJson;
   size?: number;
   /** When the index says (PEP 700 `upload-time`); UTC. */
   uploadTime?: string | Date;
@@ -53,27 +45,6 @@ export interface BuildOptions {
   environments?: string[];
   /** Default `venvctl`. */
   createdBy?: string;
-}
-
-/** An entry of pip's installation report (pip ≥ 22.2), as far as a lock needs it. */
-export interface PipReportItem {
-  download_info: DirectUrl;
-  is_direct: boolean;
-  metadata: { name: string; version: string; requires_python?: string };
-}
-
-/** The distributions of pip's installation report (`--report`), one artifact each (sizes not known yet). */
-export function distributionsFromPipReport(report: { install: readonly PipReportItem[] }): ResolvedDistribution[] {
-  return report.install.map((item) => {
-    const d: ResolvedDistribution = {
-      name: item.metadata.name,
-      version: item.metadata.version,
-      isDirect: item.is_direct,
-      artifacts: [{ downloadInfo: item.download_info }],
-    };
-    if (item.metadata.requires_python) d.requiresPython = item.metadata.requires_python;
-    return d;
-  });
 }
 
 /**
@@ -168,7 +139,7 @@ function distFile(a: ResolvedArtifact, label: string): PylockDistFile {
 }
 
 /** archive_info's `hashes`, else its older `hash` (`sha256=…`). */
-function hashesOf(info: DirectUrl, label: string): Record<string, string> {
+function hashesOf(info: DirectUrlJson, label: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [algorithm, digest] of Object.entries(info.archive_info?.hashes ?? {})) out[algorithm.toLowerCase()] = digest.toLowerCase();
   const legacy = /^([A-Za-z0-9_]+)=([0-9A-Fa-f]+)$/.exec(info.archive_info?.hash ?? "");

@@ -20,8 +20,8 @@ export type { PylockLines } from "./pylock-lines.js";
 export { formatPylock } from "./pylock-write.js";
 export { selectFromPylock, type LockTarget, type SelectedPackage, type LockedArtifact } from "./pylock-select.js";
 export {
-  buildPylock, distributionsFromPipReport, targetLockScope,
-  type BuildOptions, type DirectUrl, type PipReportItem, type ResolvedArtifact, type ResolvedDistribution,
+  buildPylock, targetLockScope,
+  type BuildOptions, type ResolvedArtifact, type ResolvedDistribution,
 } from "./pylock-build.js";
 
 /** Reads and validates a lock file (`path` relative to `cwd`); errors name the file and line. */

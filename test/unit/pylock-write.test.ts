@@ -2,6 +2,8 @@
 // the same data by venvctl (toml) and by Python's tomllib, packaging.pylock
 // accepts it, the same input gives the same bytes, and a real pip report
 // (pip install --dry-run --report) goes through build, write, read and select.
+import { lockedDistributions } from "../../src/commands/lock.js";
+import { parseInstallReport } from "../../src/pip/report.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -11,7 +13,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import toml from "toml";
 import {
-  buildPylock, distributionsFromPipReport, formatPylock, parsePylock, selectFromPylock, targetLockScope,
+  buildPylock, formatPylock, parsePylock, selectFromPylock, targetLockScope,
   type Pylock, type ResolvedDistribution,
 } from "../../src/standards/pylock.js";
 import { VenvctlError } from "../../src/errors.js";
@@ -191,9 +193,9 @@ test("a real pip report: build, write, read and select give back pip's files and
   const r = spawnSync(python!, ["-m", "pip", "install", "--dry-run", "--ignore-installed", "--report", "-", "--quiet", "--no-index", "--find-links", wheels,
     "alpha", `gamma @ ${pathToFileURL(direct).href}`], { encoding: "utf8", env: sb.env, cwd: sb.work, timeout: 120_000 });
   assert.equal(r.status, 0, r.stderr);
-  const report = JSON.parse(r.stdout) as Parameters<typeof distributionsFromPipReport>[0] & { environment: Record<string, string> };
+  const report = parseInstallReport(r.stdout);
 
-  const dists = distributionsFromPipReport(report);
+  const dists = lockedDistributions(report.install);
   for (const d of dists) {
     for (const a of d.artifacts) a.size = statSync(new URL(a.downloadInfo.url)).size;
   }
