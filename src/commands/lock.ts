@@ -3,7 +3,7 @@
 // PEP 751 pylock.toml: every distribution pip chose, with its URL and hashes.
 // The wheels are put in venvctl's store on the way, so that installing the
 // lock into this kind of environment is then a file read and links.
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Context } from "../context.js";
 import { resolveTarget, describeTarget, type PackageTarget } from "../environments/target.js";
@@ -17,7 +17,7 @@ import { UsageError, withPath } from "../errors.js";
 import { atomicWriteFile } from "../util/fs.js";
 import { debug } from "../util/log.js";
 import { ensurePip } from "./pip-steps.js";
-import { openStore } from "./native-install.js";
+import { fetchDir, openStore } from "./native-install.js";
 
 export interface LockOptions {
   python?: string | undefined;
@@ -106,12 +106,12 @@ async function archiveFacts(ctx: Context, target: PackageTarget, dists: readonly
   // sdists and archives: only the archive's own hash is wanted (no build).
   const unhashed = dists.filter((d) => d.kind === "sdist" && !d.sha256);
   if (!missing.length && !unhashed.length) return out;
-  const tmp = mkdtempSync(join(store.tempDir(), "lock-"));
+  const tmp = fetchDir(ctx, "lock");
   try {
     if (missing.length) {
       for (const f of await fetchWithPip(ctx, target, missing, index, tmp)) {
         const size = statSync(f.path).size;
-        const stored = store.add(f.path, f.sha256);
+        const stored = await store.addByMove(f.path, f.sha256);
         out.set(f.dist, { sha256: stored.sha256, size });
       }
     }

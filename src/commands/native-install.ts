@@ -4,14 +4,14 @@
 // transaction.ts). Shared by install, sync and reinstall, and by installs
 // from a lock file. What venvctl cannot do natively is pip's whole, and
 // `nativeBlocker` says why.
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import type { PackageTarget } from "../environments/target.js";
-import { InstalledDist } from "../environments/installed.js";
 import type { CheckedEnvironment } from "../plans/install-check.js";
-import { planPinned, type CandidateLookup } from "../plans/pinned.js";
+import { distViewOf, planPinned, type CandidateLookup } from "../plans/pinned.js";
 import { PipResolutionError, resolveWithPip } from "../pip/report.js";
 import { ensurePip } from "./pip-steps.js";
 import type { ParsedRequirements } from "../pip/requirements-file.js";
@@ -26,7 +26,8 @@ import { venvLayout } from "../venv/layout.js";
 import { TagPriorities } from "../wheel/tags.js";
 import { changeEnvironment, type ChangeResult, type WheelToInstall } from "../wheel/transaction.js";
 import type { LinkMode } from "../wheel/materialize.js";
-import { WheelStore, type StoredWheel } from "../wheel/store.js";
+import { WheelStore, type BuildSource, type StoredWheel } from "../wheel/store.js";
+import { ensureDir } from "../util/fs.js";
 import { debug, tildify } from "../util/log.js";
 
 /** How the native installer places and finishes files (--link-mode, --compile). */
@@ -66,8 +67,15 @@ export function nativeBlocker(
 const PIP_ONLY_FILE_OPTIONS = new Set(["--user", "--target", "--prefix", "--root", "--editable", "-e"]);
 
 /** The wheel store of this venvctl (`$VENVCTL_CACHE_DIR`). */
-export function openStore(ctx: Pick<Context, "dirs">): WheelStore {
-  return new WheelStore(ctx.dirs.cache);
+export function openStore(ctx: Pick<Context, "dirs" | "env" | "stderr">): WheelStore {
+  return new WheelStore(ctx.dirs.cache, (m) => debug(ctx, m));
+}
+
+/** A new temporary directory in the cache (pip's downloads land there: the store moves them in, same file system). */
+export function fetchDir(ctx: Pick<Context, "dirs">, tag: string): string {
+  const parent = join(ctx.dirs.cache, "tmp");
+  ensureDir(parent);
+  return mkdtempSync(join(parent, `${tag}-`));
 }
 
 /**
@@ -75,14 +83,14 @@ export function openStore(ctx: Pick<Context, "dirs">): WheelStore {
  * target), with its metadata read as an installed distribution's, for the
  * pinned plan's closure check.
  */
-export function candidateLookup(ctx: Pick<Context, "dirs">, target: PackageTarget, checked: CheckedEnvironment): CandidateLookup<StoredWheel> {
+export function candidateLookup(ctx: Context, target: PackageTarget): CandidateLookup<StoredWheel> {
   const store = openStore(ctx);
   const tags = TagPriorities.of(target.interpreter.info);
   return (key, version) => {
     const wheel = store.find(key, version, tags);
-    const info = wheel?.metadataDir();
-    if (!wheel || !info) return undefined;
-    return { key, version, wheel, dist: new InstalledDist(checked.opened.installed, info.location, info.name) };
+    if (!wheel) return undefined;
+    const dist = distViewOf({ name: wheel.name, version: wheel.version, requiresDist: wheel.facts.requiresDist, providesExtra: wheel.facts.providesExtra, where: wheel.path });
+    return { key, version, wheel, dist };
   };
 }
 
@@ -126,23 +134,24 @@ export async function wheelsFor(
   hashes: Map<string, Record<string, string[]>> | undefined,
 ): Promise<NativeItem[]> {
   const store = openStore(ctx);
-  const tags = TagPriorities.of(target.interpreter.info);
   const found = new Map<ResolvedDist, StoredWheel>();
   const missing: ResolvedDist[] = [];
   for (const d of dists) {
-    const hit = d.kind === "wheel" ? (d.sha256 ? store.get(d.sha256) : undefined) : store.builtFrom(sourceKey(d), tags);
+    const source = buildSource(d);
+    const hit = d.kind === "wheel" ? (d.sha256 ? store.get(d.sha256) : undefined) : source ? store.builtFrom(source) : undefined;
     if (hit) found.set(d, hit);
     else missing.push(d);
   }
   if (missing.length) {
     debug(ctx, `fetching with pip: ${missing.map((d) => `${d.name} ${d.version}`).join(", ")}`);
-    const tmp = mkdtempSync(join(store.tempDir(), "fetch-"));
+    await ensurePip(ctx, target);
+    const tmp = fetchDir(ctx, "fetch");
     try {
       const fetched: FetchedWheel[] = await fetchWithPip(ctx, target, missing, index, tmp);
       for (const f of fetched) {
-        const stored = store.add(f.path, f.sha256);
-        const key = sourceKey(f.dist);
-        if (f.built && key) store.recordBuilt(key, stored.sha256);
+        const stored = await store.addByMove(f.path, f.built ? undefined : f.sha256);
+        const source = buildSource(f.dist);
+        if (f.built && source) store.recordBuild(source, stored.sha256);
         found.set(f.dist, stored);
       }
     } finally {
@@ -163,11 +172,11 @@ export async function wheelsFor(
  * commit. A local directory is built anew each time (it changes without
  * telling), as pip does.
  */
-function sourceKey(d: ResolvedDist): string | undefined {
-  if (d.kind === "sdist") return d.sha256 ? `sha256:${d.sha256}` : undefined;
+function buildSource(d: ResolvedDist): BuildSource | undefined {
+  if (d.kind === "sdist") return d.sha256 ? { sdistSha256: d.sha256 } : undefined;
   if (d.kind === "vcs" && d.download.vcs_info) {
-    const { vcs, commit_id } = d.download.vcs_info;
-    return `${vcs}+${d.download.url}@${commit_id}${d.download.subdirectory ? `#subdirectory=${d.download.subdirectory}` : ""}`;
+    const sub = d.download.subdirectory ? `#subdirectory=${d.download.subdirectory}` : "";
+    return { vcsUrl: `${d.download.vcs_info.vcs}+${d.download.url}${sub}`, commit: d.download.vcs_info.commit_id };
   }
   return undefined;
 }
@@ -184,10 +193,14 @@ function checkUserHashes(d: ResolvedDist, wheel: StoredWheel, listed: Record<str
   for (const algo of STRONG_HASHES) {
     const want = listed[algo];
     if (!want?.length) continue;
-    const actual = algo === "sha256" ? sha256 : d.kind === "wheel" ? wheel.digest(algo) : undefined;
+    const actual = algo === "sha256" ? sha256 : d.kind === "wheel" ? fileDigest(wheel.path, algo) : undefined;
     if (actual !== undefined && want.includes(actual)) return;
   }
   throw new HashMismatchError(d.fileName ?? `${d.name} ${d.version}`, Object.values(listed).flat().join(" or "), sha256 ?? "unknown");
+}
+
+function fileDigest(path: string, algo: string): string {
+  return createHash(algo).update(readFileSync(path)).digest("hex");
 }
 
 /** Installs and removes in one transaction; the env is as it was when anything fails. */
@@ -197,7 +210,6 @@ export async function applyChange(
   change: { install: readonly NativeItem[]; remove?: readonly string[] },
   placement: PlacementOptions,
 ): Promise<ChangeResult> {
-  const store = openStore(ctx);
   const wheels: WheelToInstall[] = change.install.map((i) => ({
     wheel: { path: i.wheel.path, sha256: i.wheel.sha256 },
     requested: i.requested,
@@ -206,7 +218,7 @@ export async function applyChange(
   debug(ctx, `installing natively into ${tildify(target.envDir!, ctx.dirs.home)}: ${change.install.map((i) => `${i.name} ${i.version}`).join(", ") || "nothing"}${change.remove?.length ? `; removing ${change.remove.join(", ")}` : ""}`);
   const envTarget = venvEnvTarget(target.interpreter, venvLayout(target.interpreter, target.envDir!), ctx.platform);
   return changeEnvironment(envTarget, { install: wheels, remove: change.remove ?? [] }, {
-    cacheDir: store.unpackDir(),
+    cacheDir: join(ctx.dirs.cache, "wheels"),
     linkMode: placement.linkMode,
     compile: placement.compile,
     env: ctx.env,
@@ -244,7 +256,7 @@ export async function installInputs(
   },
 ): Promise<InstallOutcome> {
   if (opts.cacheOnly) {
-    const pinned = planPinned(inputs, checked, { noDeps: opts.noDeps, force: opts.force }, candidateLookup(ctx, target, checked));
+    const pinned = planPinned(inputs, checked, { noDeps: opts.noDeps, force: opts.force }, candidateLookup(ctx, target));
     if (pinned.ok) {
       debug(ctx, `a pinned set with every wheel in venvctl's cache: no pip (${pinned.distributions} distributions checked)`);
       const items = pinned.install.map((c) => ({ name: c.dist.rawName, version: c.version, wheel: c.wheel, requested: true }));

@@ -5,13 +5,13 @@
 // checked by the same code as the no-op answer (satisfaction.ts), over what
 // the environment would hold after the install: the cached wheels' metadata
 // in place of the installed distributions of the same names.
-import type { InstalledDist } from "../environments/installed.js";
+import { parseHeaders } from "../standards/metadata.js";
 import { canonicalizeName } from "../standards/names.js";
-import { normalizeVersion } from "../standards/pep440.js";
+import { normalizeVersion, parsePep440 } from "../standards/pep440.js";
 import type { ParsedRequirements } from "../pip/requirements-file.js";
 import type { CheckedEnvironment } from "./install-check.js";
 import { inputsDoubt } from "./install-check.js";
-import { checkSatisfied, markerMayHold, type DistLookup } from "./satisfaction.js";
+import { checkSatisfied, markerMayHold, type DistLookup, type DistView } from "./satisfaction.js";
 
 /** A pinned distribution the cache has a wheel of for this target. */
 export interface CachedCandidate<W> {
@@ -19,8 +19,23 @@ export interface CachedCandidate<W> {
   version: string;
   /** The cached wheel (the store's handle). */
   wheel: W;
-  /** Its metadata, read from the store as an installed distribution's. */
-  dist: InstalledDist;
+  /** Its metadata, as the satisfaction check reads an installed distribution's (distViewOf). */
+  dist: DistView;
+}
+
+/** A wheel's metadata facts (kept by the store, read without the zip) as the satisfaction check reads a distribution. */
+export function distViewOf(facts: { name: string; version: string; requiresDist: readonly string[]; providesExtra: readonly string[]; where: string }): DistView {
+  const lines = [...facts.requiresDist.map((r) => `Requires-Dist: ${r}`), ...facts.providesExtra.map((x) => `Provides-Extra: ${x}`)];
+  const headers = parseHeaders(lines.join("\n") + "\n");
+  return {
+    rawName: facts.name,
+    rawVersion: facts.version,
+    version: { text: facts.version, legacy: parsePep440(facts.version) === undefined },
+    format: "dist-info",
+    dirNameParts: { name: facts.name, version: facts.version },
+    infoPath: facts.where,
+    headers: () => headers,
+  };
 }
 
 /** Finds the cached wheel of `key` at exactly `version` that fits the target, or undefined. */
@@ -91,14 +106,14 @@ export function planPinned<W>(
 
 /** What the environment would hold after installing `candidates`: they replace what has their names. */
 class WouldBeInstalled implements DistLookup {
-  private readonly byKey: Map<string, InstalledDist>;
+  private readonly byKey: Map<string, DistView>;
   constructor(private readonly installed: DistLookup, candidates: ReadonlyArray<CachedCandidate<unknown>>) {
     this.byKey = new Map(candidates.map((c) => [c.key, c.dist]));
   }
   get shadowed(): ReadonlySet<string> {
     return this.installed.shadowed;
   }
-  get(name: string): InstalledDist | undefined {
+  get(name: string): DistView | undefined {
     return this.byKey.get(canonicalizeName(name)) ?? this.installed.get(name);
   }
 }

@@ -17,9 +17,12 @@ import { stripPy } from "../util/python-text.js";
 import type { RequirementEntry } from "../pip/requirements-file.js";
 import { parseRequirement, type Grammar, type Requirement } from "../standards/requirement.js";
 
+/** What the satisfaction check reads of a distribution: an installed one, or a wheel's metadata (plans/pinned.ts). */
+export type DistView = Pick<InstalledDist, "rawName" | "rawVersion" | "version" | "format" | "dirNameParts" | "infoPath" | "headers">;
+
 /** Distributions by name, as the satisfaction check looks them up. */
 export interface DistLookup {
-  get(name: string): InstalledDist | undefined;
+  get(name: string): DistView | undefined;
   /** Names with more than one metadata directory on sys.path. */
   readonly shadowed: ReadonlySet<string>;
 }
@@ -74,7 +77,7 @@ export type DependencyResult = { ok: true; requirements: Requirement[] } | { ok:
  * given as Provides-Extra spells it): Requires-Dist entries whose markers may
  * hold for the base or for one of the extras.
  */
-export function dependenciesMayApply(dist: InstalledDist, extras: readonly string[], ctx: MarkerContext): DependencyResult {
+export function dependenciesMayApply(dist: DistView, extras: readonly string[], ctx: MarkerContext): DependencyResult {
   const out: Requirement[] = [];
   const contexts = [""];
   for (const x of extras) contexts.push(x, canonicalizeName(x), safeExtra(x), x.toLowerCase());
@@ -89,7 +92,7 @@ export function dependenciesMayApply(dist: InstalledDist, extras: readonly strin
 }
 
 /** The extras a distribution provides that match a requested one, as Provides-Extra spells them. */
-export function providedExtra(dist: InstalledDist, requested: string): string | undefined {
+export function providedExtra(dist: DistView, requested: string): string | undefined {
   const want = canonicalizeName(requested);
   for (const p of dist.headers("all").getAll("Provides-Extra")) {
     if (canonicalizeName(stripPy(p)) === want) return stripPy(p);
