@@ -32,14 +32,15 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { thisProcess } from "../context.js";
-import { ensureDir, isNodeError, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
+import { atomicWriteFile, ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
+import { quickHash } from "../util/hash.js";
 import { normalizeVersion } from "../standards/pep440.js";
-import { canonicalizeName, parseWheelFileName, type WheelBytes, type WheelInfo } from "./contents.js";
+import { canonicalizeName, parseWheelFileName, type InstallScheme, type WheelBytes, type WheelInfo } from "./contents.js";
 import { hashMatches } from "../standards/record.js";
 import type { VerifiedWheel } from "./verify.js";
 
 /** Bumped when the entry layout or manifest changes: older entries are then rebuilt. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** What the manifest records of a file: [mtimeMs, inode, ctimeMs, link count]. */
 export type FileStats = [number, number, number, number];
@@ -205,6 +206,22 @@ export class WheelCache {
   }
 
   /**
+   * Records that `link.env` holds hardlinks to the entry's files (once per
+   * env and entry; best effort: a record that cannot be written costs only
+   * `cache verify` the name of that env).
+   */
+  registerEnv(sha256: string, link: EnvLink): void {
+    const file = join(linksDir(this.root), sha256, `${quickHash(link.env)}.json`);
+    if (lstatOrUndefined(file)) return;
+    try {
+      ensureDir(dirname(file));
+      atomicWriteFile(file, JSON.stringify(link));
+    } catch (err) {
+      this.debug(`could not record ${link.env} as linked to the cache entry ${sha256}: ${(err as Error).message}`);
+    }
+  }
+
+  /**
    * Unpacks a verified wheel into a new entry, atomically; replaces a damaged
    * one. Answers the entry in place afterwards — ours, or another process's
    * that got there first and passes the same checks. Throws CacheUnusableError
@@ -228,7 +245,9 @@ export class WheelCache {
           ensureDir(parent);
           made.add(parent);
         }
-        stats.push(writeOwned(path, wheel.data.get(file.path)!, file.executable ? 0o777 : 0o666));
+        // Read-only: envs share these files by hardlinks, and an editor
+        // warns before writing through one.
+        stats.push(writeOwned(path, wheel.data.get(file.path)!, file.executable ? 0o555 : 0o444));
       }
       const manifest: Manifest = {
         format: FORMAT,
@@ -240,6 +259,7 @@ export class WheelCache {
         record: wheel.record,
         entryPoints: wheel.entryPoints,
         files: wheel.files,
+        facts: wheel.facts,
         stats,
       };
       writeOwned(join(tmp, "manifest.json"), Buffer.from(JSON.stringify(manifest)), 0o666);
@@ -275,6 +295,36 @@ export class WheelCache {
       if (tmp) removeOwnedTree(tmp);
     }
   }
+}
+
+/** An env whose files were hardlinked from an entry (`$CACHE/links/<sha256>/<key>.json`): what `cache verify` names and `--repair` relinks. */
+export interface EnvLink {
+  env: string;
+  /** The wheel installed (where it was then). */
+  wheel: string;
+  /** Where its files went. */
+  scheme: InstallScheme;
+}
+
+/** Where the envs linked to the entries of the unpack cache at `root` are recorded. */
+export function linksDir(root: string): string {
+  return join(dirname(root), "links");
+}
+
+/** The envs recorded as linked to an entry (unreadable records are skipped). */
+export function readEnvLinks(root: string, sha256: string): Array<EnvLink & { record: string }> {
+  const dir = join(linksDir(root), sha256);
+  const out: Array<EnvLink & { record: string }> = [];
+  for (const name of listNames(dir)) {
+    const record = join(dir, name);
+    try {
+      const link = JSON.parse(readFileSync(record, "utf8")) as EnvLink;
+      if (typeof link.env === "string" && link.scheme && typeof link.scheme.purelib === "string") out.push({ ...link, record });
+    } catch {
+      // A record half-written by a killed run, or meddled with: nothing to name.
+    }
+  }
+  return out;
 }
 
 /** A manifest that is a link, or not the user's own, or writable by others. */

@@ -35,13 +35,17 @@ export class FilePlacer {
     return this.mode;
   }
 
-  /** Places `src` at `dst`; an existing `dst` is replaced, as pip replaces files it installs. */
-  place(src: string, dst: string): void {
+  /**
+   * Places `src` at `dst`; an existing `dst` is replaced, as pip replaces
+   * files it installs: deleted, or handed to `displace` to move it aside.
+   */
+  place(src: string, dst: string, displace?: (path: string) => void): void {
     try {
       this.placeSettled(src, dst);
     } catch (err) {
       if (!isNodeError(err, "EEXIST")) throw err;
-      unlinkSync(dst);
+      if (displace) displace(dst);
+      else unlinkSync(dst);
       this.placeSettled(src, dst);
     }
   }
