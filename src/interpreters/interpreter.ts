@@ -16,6 +16,8 @@ import { formatVersion, versionFromInfo, type PythonVersion } from "./version.js
 export interface ProbeInfo {
   version_info: [number, number, number, string, number];
   implementation: string;
+  /** sys.implementation.cache_tag (`cpython-312`), naming .pyc files; absent in answers of older probes. */
+  cache_tag?: string | null;
   executable: string;
   base_executable: string;
   real_executable: string;

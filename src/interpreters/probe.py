@@ -325,6 +325,8 @@ def main():
     info["version_info"] = [vi[0], vi[1], vi[2], vi[3], vi[4]]
     impl = getattr(sys, "implementation", None)
     info["implementation"] = impl.name if impl is not None else "cpython"
+    # importlib.util.cache_from_source's tag: __pycache__/<name>.<cache_tag>.pyc
+    info["cache_tag"] = getattr(impl, "cache_tag", None) if impl is not None else None
     info["executable"] = sys.executable
     info["base_executable"] = getattr(sys, "_base_executable", sys.executable)
     info["real_executable"] = os.path.realpath(sys.executable)

@@ -27,6 +27,9 @@
 // A damaged entry is rebuilt, never linked. Hashing every file at every use
 // would be sound without the ownership rules, but costs more than the whole
 // seeding (25 ms of 60 for pip, measured), so it is done only when stats move.
+// Cached files are read-only (0444, 0555): hardlinked into envs, an edit
+// through one would change every env, and editors warn before writing them.
+// One file (over 350 lines): the checks and the writes share the trust rules.
 import {
   closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync, renameSync, rmSync, writeSync, type Stats,
 } from "node:fs";

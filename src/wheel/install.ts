@@ -93,6 +93,8 @@ export interface InstallResult {
   name: string;
   version: string;
   distInfo: string;
+  /** The site directory the .dist-info is in (purelib or platlib): RECORD paths are relative to it. */
+  libDir: string;
   /** How the files got there: from a sound cache entry, a new or rebuilt one, or straight from the wheel. */
   cache: "hit" | "filled" | "rebuilt" | "bypassed" | "off";
   /** How cached files were placed (undefined when written from the wheel). */
@@ -239,7 +241,7 @@ export async function placePrepared(p: PreparedWheel, opts: InstallOptions): Pro
       if (placed.linked) p.cache?.refresh(p.sha256, source.entry, placed.linked);
       if (placed.linkMode === "hardlink" && opts.envDir) p.cache?.registerEnv(p.sha256, { env: opts.envDir, wheel: p.wheel, scheme: opts.scheme });
     }
-    return { name: info.name, version: info.version, distInfo: info.distInfo, cache: p.state, linkMode: placed.linkMode, files: placed.files, warnings };
+    return { name: info.name, version: info.version, distInfo: info.distInfo, libDir: libDirOf(info, opts.scheme), cache: p.state, linkMode: placed.linkMode, files: placed.files, warnings };
   } catch (err) {
     if (!(err instanceof CacheChangedError)) throw err;
     // The entry changed under us: what was placed so far is overwritten
@@ -247,8 +249,12 @@ export async function placePrepared(p: PreparedWheel, opts: InstallOptions): Pro
     debug(`${err.message}; installing ${basename(p.wheel)} straight from the wheel`);
     const w = await p.verify();
     const placed = placeFiles(w, { kind: "wheel", data: w.data }, opts);
-    return { name: w.name, version: w.version, distInfo: w.distInfo, cache: "bypassed", linkMode: undefined, files: placed.files, warnings };
+    return { name: w.name, version: w.version, distInfo: w.distInfo, libDir: libDirOf(w, opts.scheme), cache: "bypassed", linkMode: undefined, files: placed.files, warnings };
   }
+}
+
+function libDirOf(info: WheelInfo, scheme: InstallScheme): string {
+  return info.rootIsPurelib ? scheme.purelib : scheme.platlib;
 }
 
 /** Installs `wheel` into the scheme; checks it against the target, verifies it (or checks its cache entry) first. */
