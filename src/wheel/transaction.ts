@@ -2,7 +2,8 @@
 // installed (replacing what is installed under their names: upgrade,
 // downgrade, reinstall) and distributions removed, so that any failure — a
 // bad wheel, a full disk, SIGINT or SIGTERM half-way — leaves the environment
-// exactly as it was.
+// exactly as it was. One file (over 350 lines): the journal, its replay and
+// the steps that write it belong together.
 //   1. prepare: every wheel checked against the target (tags,
 //      Requires-Python) and verified or found sound in the cache; every
 //      distribution to remove planned from its RECORD (uninstall.ts). Nothing
@@ -18,8 +19,7 @@
 //      is removed, what was stashed is renamed back, newest first.
 // A signal during 2–3 rolls back and exits 130 (SIGINT) or 143 (SIGTERM), as
 // venv creation does. A SIGKILL leaves the stash with its journal, which
-// recoverTransactions() replays at the next run. One file (over 350 lines):
-// the journal, its replay and the steps that write it belong together.
+// recoverTransactions() replays at the next run.
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { thisProcess } from "../context.js";
