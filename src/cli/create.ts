@@ -3,6 +3,7 @@ import { Option, type Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { Cli } from "./index.js";
 import { kebab } from "./options.js";
+import { chooseLinkMode } from "../wheel/materialize.js";
 
 export function register(program: Command, cli: Cli): void {
   const { ctx } = cli;
@@ -21,7 +22,7 @@ export function register(program: Command, cli: Cli): void {
     .option("--symlinks", "symlink the interpreter (the default on POSIX)")
     .option("--upgrade-deps", "upgrade the seeded pip (and setuptools) from the package index afterwards")
     .option("--seed-dir <dir>", "take seed wheels from this directory (newest version wins) [env: VENVCTL_SEED_DIR]")
-    .addOption(new Option("--link-mode <mode>", "how seeded files get from the cache into the env").choices(["clone", "hardlink", "copy"]))
+    .addOption(new Option("--link-mode <mode>", "how seeded files get from the cache into the env [env: VENVCTL_LINK_MODE]").choices(["auto", "clone", "hardlink", "copy"]))
     .action(async (dirs: string[], o: Record<string, unknown>) => {
       const exclusive = ["clear", "upgrade", "allowExisting"].filter((k) => o[k]);
       if (exclusive.length > 1) {
@@ -52,7 +53,7 @@ export function register(program: Command, cli: Cli): void {
         prompt: o.prompt as string | undefined,
         upgradeDeps: Boolean(o.upgradeDeps),
         seedDir: o.seedDir as string | undefined,
-        linkMode: (o.linkMode as "clone" | "hardlink" | "copy" | undefined) ?? "auto",
+        linkMode: chooseLinkMode(o.linkMode as string | undefined, ctx.env),
       }, ctx);
       for (const env of result.envs) {
         const verb = env.previous === "venv" ? (o.upgrade ? "Upgraded" : o.clear ? "Replaced" : "Updated") : "Created";

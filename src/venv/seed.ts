@@ -154,6 +154,8 @@ export async function seedEnvironment(
       linkMode: opts.linkMode,
       requested: true,
       platform: ctx.platform,
+      // Recorded beside the cache entry, for `venvctl cache verify` (final paths: the build is renamed into place).
+      envDir: layout.envDir,
       debug: (m) => debug(ctx, m),
     });
     for (const w of installed.warnings) warnings.add(w);

@@ -31,7 +31,7 @@
 // through one would change every env, and editors warn before writing them.
 // One file (over 350 lines): the checks and the writes share the trust rules.
 import {
-  closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync, renameSync, rmSync, writeSync, type Stats,
+  closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync, renameSync, rmSync, utimesSync, writeSync, type Stats,
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { thisProcess } from "../context.js";
@@ -87,7 +87,7 @@ const EUID = thisProcess.euid();
 const UMASK = thisProcess.umask();
 
 /** Why a directory of an entry cannot be trusted, or undefined. */
-function untrustedDir(st: Stats | undefined): string | undefined {
+export function untrustedDir(st: Stats | undefined): string | undefined {
   if (!st) return "is missing";
   if (st.isSymbolicLink()) return "is a symbolic link";
   if (!st.isDirectory()) return "is not a directory";
@@ -96,7 +96,7 @@ function untrustedDir(st: Stats | undefined): string | undefined {
 }
 
 /** Why a file of an entry cannot be trusted, or undefined. */
-function untrustedFile(st: Stats): string | undefined {
+export function untrustedFile(st: Stats): string | undefined {
   if (st.isSymbolicLink()) return "is a symbolic link";
   if (!st.isFile()) return "is not a regular file";
   if (EUID >= 0 && st.uid !== EUID) return `belongs to another user (uid ${st.uid})`;
@@ -143,7 +143,7 @@ export class WheelCache {
     }
     let manifest: Manifest;
     try {
-      manifest = JSON.parse(readManifest(join(dir, "manifest.json"))) as Manifest;
+      manifest = JSON.parse(readOwnedFile(join(dir, "manifest.json"))) as Manifest;
     } catch (err) {
       return damaged(err instanceof UntrustedError ? err.message : "its manifest is missing or unreadable");
     }
@@ -205,6 +205,39 @@ export class WheelCache {
       renameSync(tmp, file);
     } catch {
       rmSync(tmp, { force: true });
+    }
+  }
+
+  /** Every entry's sha256 (the names that are one). */
+  entries(): string[] {
+    return listNames(this.root).filter((n) => /^[0-9a-f]{64}$/.test(n));
+  }
+
+  /** An entry's manifest, read as lookup reads it (no link followed, the user's own), without checking its files. */
+  inspect(sha256: string): { info: WheelInfo; filesDir: string; dir: string } | undefined {
+    const dir = this.entryDir(sha256);
+    try {
+      const manifest = JSON.parse(readOwnedFile(join(dir, "manifest.json"))) as Manifest;
+      if (manifest.format !== FORMAT || !Array.isArray(manifest.files)) return undefined;
+      return { info: manifest, filesDir: join(dir, "files"), dir };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Marks an entry used now (`cache prune` keeps what was used recently); best effort. */
+  stamp(sha256: string): void {
+    const file = join(this.entryDir(sha256), "used");
+    const now = new Date();
+    try {
+      utimesSync(file, now, now);
+    } catch (err) {
+      if (!isNodeError(err, "ENOENT")) return;
+      try {
+        closeSync(openSync(file, "a", 0o644));
+      } catch {
+        // The entry went meanwhile, or the cache is read-only.
+      }
     }
   }
 
@@ -331,10 +364,10 @@ export function readEnvLinks(root: string, sha256: string): Array<EnvLink & { re
 }
 
 /** A manifest that is a link, or not the user's own, or writable by others. */
-class UntrustedError extends Error {}
+export class UntrustedError extends Error {}
 
 /** Reads the manifest without following a link; it must be the user's, writable by no one else. */
-function readManifest(path: string): string {
+export function readOwnedFile(path: string): string {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -365,7 +398,7 @@ function sameVersion(metadata: string, fromFileName: string): boolean {
  * group or others (a umask of 002, common with per-user groups, would leave
  * it so, and the checks refuse that), and answers its stats as written.
  */
-function writeOwned(path: string, data: Buffer, mode: number): FileStats {
+export function writeOwned(path: string, data: Buffer, mode: number): FileStats {
   const exact = mode & ~UMASK & ~0o022;
   const fd = openSync(path, "wx", exact);
   try {

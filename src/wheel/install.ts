@@ -224,6 +224,7 @@ export async function prepareWheel(wheelRef: string | KnownWheel, opts: InstallO
 
   const source: Source = entry ? { kind: "cache", entry } : { kind: "wheel", data: verified!.data };
   const info: WheelInfo = entry ? entry.info : verified!;
+  if (entry) cache?.stamp(bytes.sha256);
   if (opts.target) checkRequiresPython(wheel, info.facts?.requiresPython, opts.target);
   return { wheel, sha256: bytes.sha256, info, source, cache, state, warnings, verify };
 }
