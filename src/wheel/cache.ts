@@ -35,7 +35,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { thisProcess } from "../context.js";
-import { atomicWriteFile, ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
+import { ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree, siblingTempPath, writeNewFile } from "../util/fs.js";
 import { quickHash } from "../util/hash.js";
 import { normalizeVersion } from "../standards/pep440.js";
 import { canonicalizeName, parseWheelFileName, type InstallScheme, type WheelBytes, type WheelInfo } from "./contents.js";
@@ -251,7 +251,12 @@ export class WheelCache {
     if (lstatOrUndefined(file)) return;
     try {
       ensureDir(dirname(file));
-      atomicWriteFile(file, JSON.stringify(link));
+      // Whole or absent (beside, then renamed), but not flushed: a record
+      // lost to a crash costs only a name in `cache verify`, and an fsync per
+      // wheel would cost every install.
+      const tmp = siblingTempPath(file);
+      writeNewFile(tmp, JSON.stringify(link));
+      renameSync(tmp, file);
     } catch (err) {
       this.debug(`could not record ${link.env} as linked to the cache entry ${sha256}: ${(err as Error).message}`);
     }
