@@ -21,7 +21,7 @@ import { basename, join } from "node:path";
 import { VenvctlError } from "../errors.js";
 import { atomicWriteFile, ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
 import { canonicalizeName } from "../standards/names.js";
-import { normalizeVersion } from "../standards/pep440.js";
+import { formatPep440, parsePep440 } from "../standards/pep440.js";
 import { fileStats, readOwnedFile, untrustedDir, untrustedFile, WheelCache, type FileStats } from "./cache.js";
 import { CorruptWheelError, parseWheelFileName, type MetadataFacts } from "./contents.js";
 import type { KnownWheel } from "./install.js";
@@ -58,6 +58,19 @@ export type BuildSource = { sdistSha256: string } | { vcsUrl: string; commit: st
 
 /** A file to add does not have the sha256 the caller expected (the report's hash). */
 export class HashMismatchError extends VenvctlError {}
+
+/**
+ * A version as the index spells it: packaging's canonicalize_version (trailing
+ * zeros of the release dropped), so that 2, 2.0 and 2.0.0 — equal versions —
+ * find the same wheels. A version that is not PEP 440 is kept as written.
+ */
+function versionKey(version: string): string {
+  const v = parsePep440(version);
+  if (!v) return version;
+  const release = [...v.release];
+  while (release.length > 1 && release[release.length - 1] === "0") release.pop();
+  return formatPep440({ ...v, release });
+}
 
 /** The store's directories. */
 export function storeDir(cacheDir: string): string {
@@ -166,7 +179,7 @@ export class WheelStore {
   }
 
   private index(canonical: string, version: string, sha256: string): void {
-    const dir = join(this.root, "names", canonical, normalizeVersion(version) ?? version);
+    const dir = join(this.root, "names", canonical, versionKey(version));
     ensureDir(dir);
     closeSync(openSync(join(dir, sha256), "a", 0o644));
   }
@@ -228,7 +241,7 @@ export class WheelStore {
 
   /** The stored wheels of a project at a version (any spelling of either). */
   wheelsOf(name: string, version: string): StoredWheel[] {
-    const dir = join(this.root, "names", canonicalizeName(name), normalizeVersion(version) ?? version);
+    const dir = join(this.root, "names", canonicalizeName(name), versionKey(version));
     return listNames(dir).flatMap((sha) => {
       const w = this.get(sha);
       return w ? [w] : [];
