@@ -304,6 +304,8 @@ export class WheelCache {
         stats,
       };
       writeOwned(join(tmp, "manifest.json"), Buffer.from(JSON.stringify(manifest)), 0o666);
+      // Stamped as used now (`cache prune`); lookups stamp it again.
+      closeSync(openSync(join(tmp, "used"), "wx", 0o644));
       if (replaceDamaged) {
         // Aside first (rename(2) will not replace a non-empty directory), then
         // in. A symbolic link put there is moved and removed itself, never followed.
