@@ -6,10 +6,10 @@
 // RECORD is refused rather than guessed at, nothing outside the environment
 // is ever removed, and the directories the environment is made of (site
 // dirs, bin, include and their parents) are never removed whole.
-import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { VenvctlError } from "../errors.js";
-import { isNodeError, listNames, lstatOrUndefined } from "../util/fs.js";
+import { isNodeError, listNames } from "../util/fs.js";
 import { canonicalizeName } from "../standards/names.js";
 import { parseRecord } from "../standards/record.js";
 
@@ -92,9 +92,21 @@ export function planRemoval(dist: InstalledDist, ctx: RemovalContext): RemovalPl
     });
   }
   const envDir = resolve(ctx.envDir);
+  // Existence by directory listings (one readdir per directory instead of
+  // four lstat calls per .py file: thousands of files per distribution).
+  const listings = new Map<string, Set<string>>();
+  const exists = (p: string): boolean => {
+    const dir = dirname(p);
+    let names = listings.get(dir);
+    if (!names) {
+      names = new Set(listNames(dir));
+      listings.set(dir, names);
+    }
+    return names.has(basename(p));
+  };
   const wanted = new Set<string>();
   const add = (p: string) => {
-    if (!lstatOrUndefined(p)) return;
+    if (!exists(p)) return;
     if (!inside(p, envDir)) {
       throw new VenvctlError(`cannot remove ${label}: its RECORD lists ${p}, outside the environment ${envDir}`, {
         hint: "venvctl removes nothing outside the environment; remove the distribution by hand",
@@ -112,21 +124,24 @@ export function planRemoval(dist: InstalledDist, ctx: RemovalContext): RemovalPl
       if (ctx.cacheTag) add(join(dirname(p), "__pycache__", `${basename(base)}.${ctx.cacheTag}.pyc`));
     }
   }
-  // compress_for_rename: a directory whose every file goes, goes whole.
+  // compress_for_rename: a directory whose every file goes, goes whole (and
+  // then none of its files is listed on its own).
   const remaining = new Set(wanted);
-  const wildcards: string[] = [];
+  const wildcards = new Set<string>();
+  const underWildcard = (d: string) => {
+    for (let p = d; p.length > envDir.length; p = dirname(p)) if (wildcards.has(p)) return true;
+    return false;
+  };
   const roots = [...new Set([...wanted].map((p) => dirname(p)))].sort((a, b) => a.length - b.length);
   for (const root of roots) {
-    if (ctx.protectedDirs.has(root) || !inside(root, envDir)) continue;
-    if (wildcards.some((w) => root === w || inside(root, w))) continue;
+    if (ctx.protectedDirs.has(root) || !inside(root, envDir) || underWildcard(root)) continue;
     const files = filesUnder(root);
     if (files.every((f) => remaining.has(f))) {
       for (const f of files) remaining.delete(f);
-      wildcards.push(root);
+      wildcards.add(root);
     }
   }
-  const fileCount = [...wanted].filter((p) => !lstatSync(p).isDirectory()).length;
-  return { dist, paths: [...wildcards, ...[...remaining].filter((p) => !wildcards.some((w) => inside(p, w)))], fileCount };
+  return { dist, paths: [...wildcards, ...remaining], fileCount: wanted.size };
 }
 
 /** Every non-directory under `dir` (links not followed). */
