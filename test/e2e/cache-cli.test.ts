@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
-import { describeResult, runCli } from "../helpers/run-cli.js";
+import { CLI, describeResult, PROJECT_ROOT, runCli } from "../helpers/run-cli.js";
 import { startStoppedAt } from "../helpers/stopped-cli.js";
 import { buildWheel } from "../helpers/wheel-builder.js";
 import { WheelStore } from "../../src/wheel/store.js";
@@ -138,4 +138,24 @@ test("--link-mode copy and VENVCTL_LINK_MODE=copy give an env its own writable f
   const bad = runCli(["create", "-p", "3.12", join(sb.work, "bad")], { cwd: sb.work, env: { ...sb.env, VENVCTL_LINK_MODE: "sideways" } });
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /VENVCTL_LINK_MODE "sideways" is not a link mode/);
+});
+
+test("a disk that fills while the cache is filled (FS_FAULT_ENOSPC_AT): exit 1 naming the error, no env, nothing poisoned in the cache", (t) => {
+  const sb = makeSandbox(t);
+  const dir = join(sb.work, "env");
+  for (const at of ["40", "400", "900"]) {
+    const r = spawnSync(process.execPath, ["--require", join(PROJECT_ROOT, "test", "helpers", "fs-fault.cjs"), CLI, "create", "-p", "3.12", dir], {
+      cwd: sb.work, env: { ...sb.env, FS_FAULT_ENOSPC_AT: at }, encoding: "utf8",
+    });
+    // The cache is an optimisation: a full cache may mean seeding straight from the wheel, which then fails too.
+    assert.equal(r.status, 1, `at change ${at}: ${r.stderr}`);
+    assert.match(r.stderr, /ENOSPC|no space left/i);
+    assert.ok(!existsSync(dir), `at change ${at}: no env left`);
+    const v = cli(sb, ["cache", "verify"]);
+    assert.equal(v.code, 0, `at change ${at}: ${describeResult(v)}`);
+  }
+  assert.ok(readdirSync(sb.work).filter((n) => n.startsWith(".")).length === 0, "nothing left beside the target");
+  const r = cli(sb, ["create", "-p", "3.12", dir]);
+  assert.equal(r.code, 0, describeResult(r));
+  assert.ok(pipWorks(dir));
 });
