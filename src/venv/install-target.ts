@@ -21,6 +21,40 @@ export function venvInstallScheme(layout: VenvLayout, interpreter: Interpreter, 
   };
 }
 
+/** What every wheel must fit, for this interpreter. */
+function wheelTarget(interpreter: Interpreter, where: string): EnvTarget["wheel"] {
+  const [a, b, c] = interpreter.info.version_info;
+  return { tags: TagPriorities.of(interpreter.info), pythonVersion: `${a}.${b}.${c}`, label: `${where} (${describeInterpreter(interpreter)})` };
+}
+
+/**
+ * A base interpreter (not a venv) as a transaction's target: its own
+ * sysconfig paths, headers in `<include>/<name>` as pip's get_scheme puts
+ * them outside a virtual environment, launchers naming its executable.
+ */
+export function interpreterEnvTarget(interpreter: Interpreter, platform?: NodeJS.Platform): EnvTarget {
+  const info = interpreter.info;
+  const paths = info.sys_paths;
+  const { major, minor } = interpreter.version;
+  const need = (key: string): string => {
+    const p = paths[key];
+    if (!p) throw new Error(`the probe of ${interpreter.path} has no sysconfig ${key} path`);
+    return p;
+  };
+  return {
+    envDir: info.prefix,
+    scheme: (name) => ({
+      purelib: need("purelib"), platlib: need("platlib"), scripts: need("scripts"), data: need("data"),
+      headers: join(need("include"), name || "UNKNOWN"),
+    }),
+    python: info.executable,
+    pythonVersion: { major, minor },
+    cacheTag: info.cache_tag,
+    wheel: wheelTarget(interpreter, info.prefix),
+    platform,
+  };
+}
+
 /**
  * The venv as a transaction's target. Throws TagsUnknownError (wheel/tags.ts)
  * when the probe predates tag facts, which cannot happen with a probe cache
@@ -28,7 +62,6 @@ export function venvInstallScheme(layout: VenvLayout, interpreter: Interpreter, 
  */
 export function venvEnvTarget(interpreter: Interpreter, layout: VenvLayout, platform?: NodeJS.Platform): EnvTarget {
   const { major, minor } = interpreter.version;
-  const [a, b, c] = interpreter.info.version_info;
   return {
     envDir: layout.envDir,
     scheme: (name) => venvInstallScheme(layout, interpreter, name),
@@ -36,11 +69,7 @@ export function venvEnvTarget(interpreter: Interpreter, layout: VenvLayout, plat
     python: join(layout.binDir, "python"),
     pythonVersion: { major, minor },
     cacheTag: interpreter.info.cache_tag,
-    wheel: {
-      tags: TagPriorities.of(interpreter.info),
-      pythonVersion: `${a}.${b}.${c}`,
-      label: `${layout.envDir} (${describeInterpreter(interpreter)})`,
-    },
+    wheel: wheelTarget(interpreter, layout.envDir),
     platform,
   };
 }

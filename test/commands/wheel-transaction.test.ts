@@ -7,11 +7,14 @@
 // without RECORD — leaving the env byte for byte as it was.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import fs, { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import fs, { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
 import { basename, join } from "node:path";
-import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
+import { makeSandbox, PYENV_ROOT, type Sandbox } from "../helpers/hermetic.js";
+import { makeContext } from "../helpers/context.js";
+import { probeInterpreter } from "../../src/interpreters/interpreter.js";
+import { interpreterEnvTarget } from "../../src/venv/install-target.js";
 import { PROJECT_ROOT } from "../helpers/run-cli.js";
 import { pip, show } from "../helpers/install-env.js";
 import { buildWheel } from "../helpers/wheel-builder.js";
@@ -66,10 +69,10 @@ test("differential: .data scripts/headers/data, entry points, a namespace packag
   assert.equal(readFileSync(join(ours.site, "Rich.Pkg-1.0.dist-info", "INSTALLER"), "utf8"), "venvctl\n");
 
   // The env works: scripts run, the .pth ran, the namespace package imports.
-  const run = (cmd: string, args: string[]) => import("node:child_process").then((cp) => cp.spawnSync(cmd, args, { encoding: "utf8", env: sb.env }));
-  assert.equal((await run(join(envDir, "bin", "rich"), [])).stdout, "rich 1.0\n");
-  assert.equal((await run(join(envDir, "bin", "rich-tool"), [])).stdout, "rich 1.0\n");
-  const check = await run(ours.python, ["-c", "import sys, nsp.a, nsp.b, plat_pkg, rich_extra; print(sys.pth_pkg_loaded)"]);
+  const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8", env: sb.env });
+  assert.equal(run(join(envDir, "bin", "rich"), []).stdout, "rich 1.0\n");
+  assert.equal(run(join(envDir, "bin", "rich-tool"), []).stdout, "rich 1.0\n");
+  const check = run(ours.python, ["-c", "import sys, nsp.a, nsp.b, plat_pkg, rich_extra; print(sys.pth_pkg_loaded)"]);
   assert.equal(check.stdout, "True\n", check.stderr);
 
   // pip uninstalls what venvctl installed (its linked files are read-only), leaving a fresh env.
@@ -113,9 +116,6 @@ test("upgrade, downgrade and reinstall replace the old files as pip does; uninst
 
   // Uninstall: bytecode Python wrote since is removed too, and the dirs left empty.
   const before = contentSnapshot(envDir);
-  const imp = await pip(ours.python, ["--version"], sb);
-  assert.equal(imp.code, 0);
-  const { spawnSync } = await import("node:child_process");
   spawnSync(ours.python, ["-c", "import rich_pkg.util"], { env: { ...sb.env, PYTHONDONTWRITEBYTECODE: "" } });
   assert.ok(existsSync(join(ours.site, "rich_pkg", "__pycache__")), "Python wrote bytecode");
   const r = await uninstallDistributions(ours.target, ["rich.pkg", "not-installed"], { handleSignals: false });
@@ -252,4 +252,24 @@ test("SIGINT mid-install (in a child process) rolls back and exits 130; a SIGKIL
   // The next change settles it first (here: removing a name that is not installed).
   await changeEnvironment(v.target, { remove: ["nothing-here"] }, opts(sb));
   unchanged("after the next run undid the SIGKILLed one");
+});
+
+test("install schemes equal pip's get_scheme: in a venv, and for a base interpreter", async (t) => {
+  const sb = makeSandbox(t);
+  const pipScheme = (python: string, name: string) => {
+    const r = spawnSync(python, ["-c", [
+      "import json, sys",
+      "from pip._internal.locations import get_scheme",
+      "s = get_scheme(sys.argv[1])",
+      "print(json.dumps({k: getattr(s, k) for k in ('purelib', 'platlib', 'scripts', 'headers', 'data')}))",
+    ].join("\n"), name], { encoding: "utf8", env: sb.env });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  const v = await freshVenv(sb, join(sb.work, "env"));
+  assert.deepEqual(v.target.scheme("Some.Name"), pipScheme(v.python, "Some.Name"));
+  const base = join(PYENV_ROOT, "versions", "3.12.1", "bin", "python3.12");
+  const target = interpreterEnvTarget(await probeInterpreter(makeContext(sb), base));
+  assert.deepEqual(target.scheme("Some.Name"), pipScheme(base, "Some.Name"));
+  assert.equal(target.python, base);
 });
