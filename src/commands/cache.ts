@@ -218,6 +218,7 @@ export async function cacheVerify(opts: VerifyOptions, ctx: Context): Promise<Ve
   for (const sha of unpack.entries()) {
     result.checked++;
     const entry = unpack.inspect(sha);
+    if (!entry && unpack.isStale(sha)) continue; // another venvctl's format: rebuilt when next used
     if (!entry) {
       const problem: VerifyProblem = { kind: "unpacked", sha256: sha, what: sha, files: [{ path: "manifest.json", reason: "missing or unreadable" }], envs: [] };
       if (opts.repair) {

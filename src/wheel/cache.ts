@@ -225,6 +225,16 @@ export class WheelCache {
     }
   }
 
+  /** Whether an entry was written by another venvctl (another manifest format): rebuilt at its next use, not damaged. */
+  isStale(sha256: string): boolean {
+    try {
+      const manifest = JSON.parse(readOwnedFile(join(this.entryDir(sha256), "manifest.json"))) as { format?: unknown };
+      return manifest.format !== FORMAT;
+    } catch {
+      return false;
+    }
+  }
+
   /** Marks an entry used now (`cache prune` keeps what was used recently); best effort. */
   stamp(sha256: string): void {
     const file = join(this.entryDir(sha256), "used");
