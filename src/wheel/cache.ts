@@ -31,7 +31,7 @@
 // through one would change every env, and editors warn before writing them.
 // One file (over 350 lines): the checks and the writes share the trust rules.
 import {
-  closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync, renameSync, rmSync, utimesSync, writeSync, type Stats,
+  closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync, renameSync, rmSync, lutimesSync, writeSync, type Stats,
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { thisProcess } from "../context.js";
@@ -237,10 +237,12 @@ export class WheelCache {
 
   /** Marks an entry used now (`cache prune` keeps what was used recently); best effort. */
   stamp(sha256: string): void {
+    // No link is followed (a forged entry must not make venvctl touch files elsewhere).
+    if (!lstatOrUndefined(this.root)?.isDirectory() || !lstatOrUndefined(this.entryDir(sha256))?.isDirectory()) return;
     const file = join(this.entryDir(sha256), "used");
     const now = new Date();
     try {
-      utimesSync(file, now, now);
+      lutimesSync(file, now, now);
     } catch (err) {
       if (!isNodeError(err, "ENOENT")) return;
       try {

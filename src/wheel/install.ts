@@ -188,6 +188,8 @@ export async function prepareWheel(wheelRef: string | KnownWheel, opts: InstallO
   };
   if (cache) {
     try {
+      // Stamped before it is read: `cache prune` keeps an entry whose use has begun.
+      cache.stamp(bytes.sha256);
       const found = cache.lookup(bytes);
       if (found.status === "hit") entry = found.entry;
       damaged = found.status === "damaged";
@@ -224,7 +226,6 @@ export async function prepareWheel(wheelRef: string | KnownWheel, opts: InstallO
 
   const source: Source = entry ? { kind: "cache", entry } : { kind: "wheel", data: verified!.data };
   const info: WheelInfo = entry ? entry.info : verified!;
-  if (entry) cache?.stamp(bytes.sha256);
   if (opts.target) checkRequiresPython(wheel, info.facts?.requiresPython, opts.target);
   return { wheel, sha256: bytes.sha256, info, source, cache, state, warnings, verify };
 }

@@ -16,7 +16,7 @@
 // Facts are read from entry.json without opening the wheel: a pinned set's
 // closure can be checked from the store alone.
 import { createHash } from "node:crypto";
-import { chmodSync, closeSync, copyFileSync, openSync, readFileSync, renameSync, rmSync, utimesSync } from "node:fs";
+import { chmodSync, closeSync, copyFileSync, openSync, readFileSync, renameSync, rmSync, lutimesSync } from "node:fs";
 import { basename, join } from "node:path";
 import { VenvctlError } from "../errors.js";
 import { atomicWriteFile, ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
@@ -191,6 +191,8 @@ export class WheelStore {
   get(sha256: string): StoredWheel | undefined {
     if (!SHA256.test(sha256)) return undefined;
     const dir = this.entryDir(sha256);
+    // Stamped before it is read: `cache prune` keeps an entry whose use has begun.
+    this.stamp(sha256);
     const why = untrustedDir(lstatOrUndefined(dir));
     if (why === "is missing") return undefined;
     const drop = (reason: string): undefined => {
@@ -224,16 +226,17 @@ export class WheelStore {
         // Read-only cache: the next use hashes again.
       }
     }
-    this.stamp(sha256);
     const canonical = canonicalizeName(entry.name);
     return { path, sha256, fileName: entry.fileName, size: entry.size, name: entry.name, canonical, version: entry.version, facts: entry.facts };
   }
 
   /** Marks an entry used now (prune keeps what was used recently). */
   stamp(sha256: string): void {
+    // No link is followed (a forged entry must not make venvctl touch files elsewhere).
+    if (!lstatOrUndefined(this.entryDir(sha256))?.isDirectory()) return;
     const now = new Date();
     try {
-      utimesSync(join(this.entryDir(sha256), "used"), now, now);
+      lutimesSync(join(this.entryDir(sha256), "used"), now, now);
     } catch {
       // A read-only cache, or the entry just went: nothing to keep track of.
     }
