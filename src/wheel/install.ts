@@ -16,6 +16,7 @@ import { basename, dirname, join, relative, sep } from "node:path";
 import { thisProcess } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import { ensureDir, isNodeError } from "../util/fs.js";
+import { jsonDumpsPy } from "../util/python-text.js";
 import { CacheUnusableError, fileStats, WheelCache, type CacheEntry, type FileStats } from "./cache.js";
 import { CorruptWheelError, destinationOf, readWheelBytes, routeArchivePath, type InstallScheme, type WheelBytes, type WheelInfo } from "./contents.js";
 import { isEntryPointWrapper, launcherEntries, parseEntryPoints } from "./entry-points.js";
@@ -109,6 +110,19 @@ export interface InstallResult {
 class CacheChangedError extends Error {}
 
 type Source = { kind: "cache"; entry: CacheEntry } | { kind: "wheel"; data: Map<string, Buffer> };
+
+/**
+ * direct_url.json (PEP 610) as pip writes it — DirectUrl.to_json(), which is
+ * json.dumps(to_dict(), sort_keys=True) — from the `download_info` of pip's
+ * installation report (which is that to_dict(), its URL already redacted).
+ */
+export function directUrlJson(downloadInfo: unknown): string {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sorted)
+    : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])]))
+    : v;
+  return jsonDumpsPy(sorted(downloadInfo));
+}
 
 /** Refuses a wheel whose file name claims no tag the target supports. */
 export function checkWheelTags(wheel: string, target: WheelTarget): void {

@@ -77,7 +77,7 @@ export interface TransactionOptions {
   compile?: boolean;
   /** The environment variables compiling runs with. */
   env?: Record<string, string | undefined>;
-  /** Roll back and exit on SIGINT/SIGTERM (default true); a caller that handles signals itself calls rollback through its own handler. */
+  /** Roll back and exit 130/143 on SIGINT/SIGTERM (default true; false leaves signals alone, for in-process tests). */
   handleSignals?: boolean;
   debug?: (message: string) => void;
   /** For tests: awaited after each wheel is placed (a signal is handled while it waits). */

@@ -20,7 +20,7 @@ import { pip, show } from "../helpers/install-env.js";
 import { buildWheel } from "../helpers/wheel-builder.js";
 import { assertSameTree, contentSnapshot, contentWheels, freshVenv, fullSnapshot, type Venv } from "../helpers/txn-env.js";
 import { changeEnvironment, installDistributions, uninstallDistributions, type TransactionOptions } from "../../src/wheel/transaction.js";
-import { IncompatibleWheelError } from "../../src/wheel/install.js";
+import { directUrlJson, IncompatibleWheelError } from "../../src/wheel/install.js";
 import { CorruptWheelError } from "../../src/wheel/contents.js";
 import { VenvctlError } from "../../src/errors.js";
 
@@ -94,25 +94,26 @@ test("upgrade, downgrade and reinstall replace the old files as pip does; uninst
 
   const steps: Array<[string, string]> = [["1.0", v1], ["2.0", v2], ["1.0", v1], ["1.0", v1]];
   const pipTrees: Array<Map<string, string>> = [];
+  const pipDirectUrls: string[] = [];
   const pipEnv = await freshVenv(sb, envDir);
-  for (const [, wheel] of steps) {
+  for (const [version, wheel] of steps) {
     await pipInstall(sb, pipEnv, ["--no-compile", "--force-reinstall", wheel]);
     pipTrees.push(contentSnapshot(envDir));
+    pipDirectUrls.push(readFileSync(join(pipEnv.site, `Rich.Pkg-${version}.dist-info`, "direct_url.json"), "utf8"));
   }
   const pipRecords = records(pipEnv);
 
   const ours = await freshVenv(sb, envDir);
   for (const [i, [version, wheel]] of steps.entries()) {
-    // pip writes direct_url.json for a wheel named by path: give ours the same text.
-    const directUrl = JSON.stringify({ archive_info: {}, url: "x" });
+    // pip writes direct_url.json for a wheel named by path; ours is made from
+    // the same dict (what pip's --report gives as download_info).
+    const directUrl = directUrlJson(JSON.parse(pipDirectUrls[i]!));
+    assert.equal(directUrl, pipDirectUrls[i], "direct_url.json byte for byte as pip writes it");
     const r = await installDistributions(ours.target, [{ wheel, requested: true, directUrl, schemeName: "rich-pkg" }], opts(sb));
     assert.deepEqual(r.removed.map((d) => d.version), i === 0 ? [] : [steps[i - 1]![0]]);
-    const skipDirectUrl = (m: Map<string, string>) => new Map([...m].filter(([k]) => !k.endsWith("direct_url.json")));
-    assertSameTree(skipDirectUrl(withoutInstaller(contentSnapshot(envDir))), skipDirectUrl(withoutInstaller(pipTrees[i]!)), `step ${i + 1} (${version})`);
-    assert.equal(readFileSync(join(ours.site, `Rich.Pkg-${version}.dist-info`, "direct_url.json"), "utf8"), directUrl);
+    assertSameTree(withoutInstaller(contentSnapshot(envDir)), withoutInstaller(pipTrees[i]!), `step ${i + 1} (${version})`);
   }
-  const strip = (r: Record<string, string[]>) => Object.fromEntries(Object.entries(r).map(([k, rows]) => [k, rows.filter((l) => !l.includes("direct_url.json"))]));
-  assert.deepEqual(strip(records(ours)), strip(pipRecords));
+  assert.deepEqual(records(ours), pipRecords, "RECORD rows, direct_url.json's included");
 
   // Uninstall: bytecode Python wrote since is removed too, and the dirs left empty.
   const before = contentSnapshot(envDir);
