@@ -2,7 +2,8 @@
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { Cli } from "./index.js";
-import { kebab, linkModeOf, linkModeOption } from "./options.js";
+import { kebab, linkModeOption } from "./options.js";
+import { chooseLinkMode } from "../wheel/materialize.js";
 
 export function register(program: Command, cli: Cli): void {
   const { ctx } = cli;
@@ -52,7 +53,7 @@ export function register(program: Command, cli: Cli): void {
         prompt: o.prompt as string | undefined,
         upgradeDeps: Boolean(o.upgradeDeps),
         seedDir: o.seedDir as string | undefined,
-        linkMode: linkModeOf(o.linkMode, ctx.env),
+        linkMode: chooseLinkMode(o.linkMode as string | undefined, ctx.env),
       }, ctx);
       for (const env of result.envs) {
         const verb = env.previous === "venv" ? (o.upgrade ? "Upgraded" : o.clear ? "Replaced" : "Updated") : "Created";

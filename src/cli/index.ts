@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
 import { venvctlVersion } from "../util/assets.js";
+import * as cache from "./cache.js";
 import * as create from "./create.js";
 import * as exec from "./exec.js";
 import * as freeze from "./freeze.js";
@@ -31,7 +32,7 @@ export interface Cli {
 }
 
 /** The commands, in the order `--help` lists them. */
-const COMMANDS = [create, versions, use, version, which, exec, rehash, init, freeze, list, show, install, reinstall, uninstall, sync, lock];
+const COMMANDS = [create, versions, use, version, which, exec, rehash, init, freeze, list, show, install, reinstall, uninstall, sync, lock, cache];
 
 /** Parses argv and runs the command; answers the exit code. */
 export async function runCli(argv: string[], ctx: Context): Promise<number> {

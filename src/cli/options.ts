@@ -3,7 +3,7 @@
 // and writing lines or JSON to stdout with warnings on stderr.
 import { Option, type Command } from "commander";
 import type { Context } from "../context.js";
-import { UsageError } from "../errors.js";
+import { chooseLinkMode, LINK_MODES } from "../wheel/materialize.js";
 
 // No defaults shown in --help: absent booleans are false, absent lists empty.
 /** A repeatable option's values, in order. */
@@ -58,20 +58,9 @@ export const withChangeOptions = (cmd: Command): Command => cmd
 export const changeOptions = (o: ChangeFlags) => ({ system: Boolean(o.system), breakSystemPackages: Boolean(o.breakSystemPackages) });
 
 /** Warnings on stderr, then the lines on stdout. */
-const LINK_MODES = ["clone", "hardlink", "copy"] as const;
-
 /** --link-mode: how installed files get from venvctl's cache into the env (VENVCTL_LINK_MODE when not given). */
 export const linkModeOption = (what: string) =>
-  new Option("--link-mode <mode>", `how ${what} get from the cache into the env: clone, hardlink or copy [env: VENVCTL_LINK_MODE]`).choices([...LINK_MODES]);
-
-/** The link mode from --link-mode, else VENVCTL_LINK_MODE, else auto (clone, else hardlink, else copy). */
-export function linkModeOf(given: unknown, env: Record<string, string | undefined>): "auto" | (typeof LINK_MODES)[number] {
-  if (typeof given === "string") return given as (typeof LINK_MODES)[number];
-  const fromEnv = env.VENVCTL_LINK_MODE;
-  if (fromEnv === undefined || fromEnv === "") return "auto";
-  if ((LINK_MODES as readonly string[]).includes(fromEnv)) return fromEnv as (typeof LINK_MODES)[number];
-  throw new UsageError(`VENVCTL_LINK_MODE=${fromEnv} is not a link mode`, { hint: `use one of ${LINK_MODES.join(", ")}, or unset it` });
-}
+  new Option("--link-mode <mode>", `how ${what} get from the cache into the env [env: VENVCTL_LINK_MODE]`).choices([...LINK_MODES]);
 
 export type PlacementFlags = { linkMode?: string; compile?: boolean };
 
@@ -81,7 +70,7 @@ export const withPlacementOptions = (cmd: Command): Command => cmd
   .option("--compile", "byte-compile the installed Python files (venvctl does not by default; pip does)");
 
 export const placementOptions = (o: PlacementFlags, env: Record<string, string | undefined>) => ({
-  linkMode: linkModeOf(o.linkMode, env),
+  linkMode: chooseLinkMode(o.linkMode, env),
   compile: Boolean(o.compile),
 });
 

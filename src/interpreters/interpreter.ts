@@ -16,6 +16,8 @@ import { formatVersion, versionFromInfo, type PythonVersion } from "./version.js
 export interface ProbeInfo {
   version_info: [number, number, number, string, number];
   implementation: string;
+  /** sys.implementation.cache_tag (`cpython-312`), naming .pyc files; absent in answers of older probes. */
+  cache_tag?: string | null;
   executable: string;
   base_executable: string;
   real_executable: string;
@@ -42,6 +44,8 @@ export interface ProbeInfo {
   site?: SiteLayout;
   /** PEP 508 marker variables of this interpreter. */
   marker_env?: Record<string, string>;
+  /** What packaging.tags.sys_tags() reads (probe.py's tag_facts; wheel/tags.ts computes the tags). */
+  tags?: ProbeTagFacts;
   seed: {
     dir: string | null;
     pip: string | null;
@@ -49,6 +53,23 @@ export interface ProbeInfo {
     files: string[];
     wheel_pkg_dir: string | null;
   };
+}
+
+/** What probe.py's tag_facts() reports: sysconfig variables, glibc and musl versions, the ELF header. */
+export interface ProbeTagFacts {
+  platform: string;
+  py_debug: number | boolean | null;
+  with_pymalloc: number | boolean | null;
+  unicode_size: number | null;
+  py_version_nodot: string | null;
+  gil_disabled: number | boolean | null;
+  has_refcount: boolean;
+  ext_d_pyd: boolean;
+  maxunicode: number;
+  glibc: [number, number] | null;
+  elf: { capacity: number; encoding: number; machine: number; flags: number; interpreter: string | null } | null;
+  musl: [number, number] | null;
+  manylinux_module: boolean;
 }
 
 /** What probe.py's site_layout() reports. */

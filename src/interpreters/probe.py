@@ -183,6 +183,134 @@ def marker_environment():
     }
 
 
+def elf_facts(path):
+    """What packaging.tags reads of the interpreter's ELF header (its class,
+    byte order, machine and flags: _manylinux._have_compatible_abi) and its
+    program interpreter (PT_INTERP: _musllinux._get_musl_version)."""
+    import struct
+    try:
+        f = open(path, "rb")
+    except Exception:
+        return None
+    try:
+        ident = f.read(16)
+        if len(ident) < 16 or ident[:4] != b"\x7fELF":
+            return None
+        capacity = bytearray(ident[4:5])[0]
+        encoding = bytearray(ident[5:6])[0]
+        if capacity not in (1, 2) or encoding not in (1, 2):
+            return None
+        order = "<" if encoding == 1 else ">"
+        if capacity == 1:
+            fmt, size = order + "HHIIIIIHHHHHH", 36
+        else:
+            fmt, size = order + "HHIQQQIHHHHHH", 48
+        head = f.read(size)
+        if len(head) < size:
+            return None
+        fields = struct.unpack(fmt, head)
+        machine, phoff, flags, phentsize, phnum = fields[1], fields[4], fields[6], fields[8], fields[9]
+        interp = None
+        pfmt = order + ("IIIIIIII" if capacity == 1 else "IIQQQQQQ")
+        psize = struct.calcsize(pfmt)
+        for i in range(phnum):
+            f.seek(phoff + phentsize * i)
+            ph = f.read(psize)
+            if len(ph) < psize:
+                break
+            p = struct.unpack(pfmt, ph)
+            if capacity == 1:
+                p_type, p_offset, p_filesz = p[0], p[1], p[4]
+            else:
+                p_type, p_offset, p_filesz = p[0], p[2], p[5]
+            if p_type == 3:
+                f.seek(p_offset)
+                interp = f.read(p_filesz).split(b"\0", 1)[0].decode("latin-1")
+                break
+        return {"capacity": capacity, "encoding": encoding, "machine": machine, "flags": flags, "interpreter": interp}
+    except Exception:
+        return None
+    finally:
+        f.close()
+
+
+def musl_version(interp):
+    """The musl version, as _musllinux._get_musl_version: the loader prints it when run."""
+    if not interp or "musl" not in interp:
+        return None
+    try:
+        import re
+        import subprocess
+        proc = subprocess.Popen([interp], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        err = proc.communicate()[1].decode("latin-1")
+    except Exception:
+        return None
+    lines = [l.strip() for l in err.splitlines() if l.strip()]
+    if len(lines) < 2 or lines[0][:4] != "musl":
+        return None
+    m = re.match(r"Version (\d+)\.(\d+)", lines[1])
+    return [int(m.group(1)), int(m.group(2))] if m else None
+
+
+def glibc_version():
+    """os.confstr('CS_GNU_LIBC_VERSION') as _manylinux._glibc_version_string
+    reads it (with its ctypes fallback); None off glibc."""
+    version = None
+    try:
+        version = os.confstr("CS_GNU_LIBC_VERSION")
+        _, version = version.split()
+    except Exception:
+        version = None
+    if version is None:
+        try:
+            import ctypes
+            process_namespace = ctypes.CDLL(None)
+            gnu_get_libc_version = process_namespace.gnu_get_libc_version
+            gnu_get_libc_version.restype = ctypes.c_char_p
+            version = gnu_get_libc_version()
+            if not isinstance(version, str):
+                version = version.decode("ascii")
+        except Exception:
+            version = None
+    if version is None:
+        return None
+    import re
+    m = re.match(r"(?P<major>[0-9]+)\.(?P<minor>[0-9]+)", version)
+    return [int(m.group("major")), int(m.group("minor"))] if m else None
+
+
+def tag_facts():
+    """What packaging.tags.sys_tags() reads, so venvctl computes the same list."""
+    import sysconfig
+    out = {}
+    cv = sysconfig.get_config_var
+    out["platform"] = sysconfig.get_platform()
+    out["py_debug"] = cv("Py_DEBUG")
+    out["with_pymalloc"] = cv("WITH_PYMALLOC")
+    out["unicode_size"] = cv("Py_UNICODE_SIZE")
+    out["py_version_nodot"] = cv("py_version_nodot")
+    out["gil_disabled"] = cv("Py_GIL_DISABLED")
+    out["has_refcount"] = hasattr(sys, "gettotalrefcount")
+    try:
+        import importlib.machinery
+        out["ext_d_pyd"] = "_d.pyd" in importlib.machinery.EXTENSION_SUFFIXES
+    except Exception:
+        out["ext_d_pyd"] = False
+    out["maxunicode"] = sys.maxunicode
+    out["glibc"] = glibc_version()
+    elf = elf_facts(sys.executable)
+    out["elf"] = elf
+    out["musl"] = musl_version(elf and elf.get("interpreter"))
+    # A _manylinux module may veto manylinux tags (PEP 600); venvctl then
+    # leaves manylinux wheels to pip.
+    try:
+        import _manylinux  # noqa: F401
+        out["manylinux_module"] = True
+    except Exception:
+        out["manylinux_module"] = False
+    return out
+
+
 def has_module(name):
     try:
         __import__(name)
@@ -197,6 +325,8 @@ def main():
     info["version_info"] = [vi[0], vi[1], vi[2], vi[3], vi[4]]
     impl = getattr(sys, "implementation", None)
     info["implementation"] = impl.name if impl is not None else "cpython"
+    # importlib.util.cache_from_source's tag: __pycache__/<name>.<cache_tag>.pyc
+    info["cache_tag"] = getattr(impl, "cache_tag", None) if impl is not None else None
     info["executable"] = sys.executable
     info["base_executable"] = getattr(sys, "_base_executable", sys.executable)
     info["real_executable"] = os.path.realpath(sys.executable)
@@ -233,6 +363,10 @@ def main():
         pass
     try:
         info["marker_env"] = marker_environment()
+    except Exception:
+        pass
+    try:
+        info["tags"] = tag_facts()
     except Exception:
         pass
     sys.stdout.write(json.dumps(info))

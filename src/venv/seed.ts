@@ -12,6 +12,7 @@ import { runInherited } from "../util/exec.js";
 import { debug } from "../util/log.js";
 import type { LinkMode } from "../wheel/materialize.js";
 import type { VenvLayout } from "./layout.js";
+import { venvInstallScheme } from "./install-target.js";
 
 export type { LinkMode } from "../wheel/materialize.js";
 
@@ -145,14 +146,7 @@ export async function seedEnvironment(
     }
     debug(ctx, `seeding ${wheel.name} ${wheel.version} from ${wheel.path}`);
     const installed = await installWheel(wheel.path, {
-      scheme: {
-        purelib: layout.install.purelib,
-        platlib: layout.install.platlib,
-        scripts: layout.install.scripts,
-        // pip's headers directory inside a venv: <env>/include/site/pythonX.Y/<name>.
-        headers: join(layout.envDir, "include", "site", `python${major}.${minor}`, wheel.name),
-        data: layout.install.data,
-      },
+      scheme: venvInstallScheme(layout, interpreter, wheel.name),
       python,
       pythonVersion: { major, minor },
       stagePath: stage,
@@ -160,6 +154,8 @@ export async function seedEnvironment(
       linkMode: opts.linkMode,
       requested: true,
       platform: ctx.platform,
+      // Recorded beside the cache entry, for `venvctl cache verify` (final paths: the build is renamed into place).
+      envDir: layout.envDir,
       debug: (m) => debug(ctx, m),
     });
     for (const w of installed.warnings) warnings.add(w);

@@ -27,19 +27,23 @@
 // A damaged entry is rebuilt, never linked. Hashing every file at every use
 // would be sound without the ownership rules, but costs more than the whole
 // seeding (25 ms of 60 for pip, measured), so it is done only when stats move.
+// Cached files are read-only (0444, 0555): hardlinked into envs, an edit
+// through one would change every env, and editors warn before writing them.
+// One file (over 350 lines): the checks and the writes share the trust rules.
 import {
-  closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync, renameSync, rmSync, writeSync, type Stats,
+  closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync, renameSync, rmSync, lutimesSync, writeSync, type Stats,
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { thisProcess } from "../context.js";
-import { ensureDir, isNodeError, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
+import { ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree, siblingTempPath, writeNewFile } from "../util/fs.js";
+import { quickHash } from "../util/hash.js";
 import { normalizeVersion } from "../standards/pep440.js";
-import { canonicalizeName, parseWheelFileName, type WheelBytes, type WheelInfo } from "./contents.js";
+import { canonicalizeName, parseWheelFileName, type InstallScheme, type WheelBytes, type WheelInfo } from "./contents.js";
 import { hashMatches } from "../standards/record.js";
 import type { VerifiedWheel } from "./verify.js";
 
 /** Bumped when the entry layout or manifest changes: older entries are then rebuilt. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** What the manifest records of a file: [mtimeMs, inode, ctimeMs, link count]. */
 export type FileStats = [number, number, number, number];
@@ -83,7 +87,7 @@ const EUID = thisProcess.euid();
 const UMASK = thisProcess.umask();
 
 /** Why a directory of an entry cannot be trusted, or undefined. */
-function untrustedDir(st: Stats | undefined): string | undefined {
+export function untrustedDir(st: Stats | undefined): string | undefined {
   if (!st) return "is missing";
   if (st.isSymbolicLink()) return "is a symbolic link";
   if (!st.isDirectory()) return "is not a directory";
@@ -92,7 +96,7 @@ function untrustedDir(st: Stats | undefined): string | undefined {
 }
 
 /** Why a file of an entry cannot be trusted, or undefined. */
-function untrustedFile(st: Stats): string | undefined {
+export function untrustedFile(st: Stats): string | undefined {
   if (st.isSymbolicLink()) return "is a symbolic link";
   if (!st.isFile()) return "is not a regular file";
   if (EUID >= 0 && st.uid !== EUID) return `belongs to another user (uid ${st.uid})`;
@@ -139,7 +143,7 @@ export class WheelCache {
     }
     let manifest: Manifest;
     try {
-      manifest = JSON.parse(readManifest(join(dir, "manifest.json"))) as Manifest;
+      manifest = JSON.parse(readOwnedFile(join(dir, "manifest.json"))) as Manifest;
     } catch (err) {
       return damaged(err instanceof UntrustedError ? err.message : "its manifest is missing or unreadable");
     }
@@ -204,6 +208,72 @@ export class WheelCache {
     }
   }
 
+  /** Every entry's sha256 (the names that are one). */
+  entries(): string[] {
+    return listNames(this.root).filter((n) => /^[0-9a-f]{64}$/.test(n));
+  }
+
+  /** An entry's manifest, read as lookup reads it (no link followed, the user's own), without checking its files. */
+  inspect(sha256: string): { info: WheelInfo; filesDir: string; dir: string } | undefined {
+    const dir = this.entryDir(sha256);
+    try {
+      const manifest = JSON.parse(readOwnedFile(join(dir, "manifest.json"))) as Manifest;
+      if (manifest.format !== FORMAT || !Array.isArray(manifest.files)) return undefined;
+      return { info: manifest, filesDir: join(dir, "files"), dir };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Whether an entry was written by another venvctl (another manifest format): rebuilt at its next use, not damaged. */
+  isStale(sha256: string): boolean {
+    try {
+      const manifest = JSON.parse(readOwnedFile(join(this.entryDir(sha256), "manifest.json"))) as { format?: unknown };
+      return manifest.format !== FORMAT;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Marks an entry used now (`cache prune` keeps what was used recently); best effort. */
+  stamp(sha256: string): void {
+    // No link is followed (a forged entry must not make venvctl touch files elsewhere).
+    if (!lstatOrUndefined(this.root)?.isDirectory() || !lstatOrUndefined(this.entryDir(sha256))?.isDirectory()) return;
+    const file = join(this.entryDir(sha256), "used");
+    const now = new Date();
+    try {
+      lutimesSync(file, now, now);
+    } catch (err) {
+      if (!isNodeError(err, "ENOENT")) return;
+      try {
+        closeSync(openSync(file, "a", 0o644));
+      } catch {
+        // The entry went meanwhile, or the cache is read-only.
+      }
+    }
+  }
+
+  /**
+   * Records that `link.env` holds hardlinks to the entry's files (once per
+   * env and entry; best effort: a record that cannot be written costs only
+   * `cache verify` the name of that env).
+   */
+  registerEnv(sha256: string, link: EnvLink): void {
+    const file = join(linksDir(this.root), sha256, `${quickHash(link.env)}.json`);
+    if (lstatOrUndefined(file)) return;
+    try {
+      ensureDir(dirname(file));
+      // Whole or absent (beside, then renamed), but not flushed: a record
+      // lost to a crash costs only a name in `cache verify`, and an fsync per
+      // wheel would cost every install.
+      const tmp = siblingTempPath(file);
+      writeNewFile(tmp, JSON.stringify(link));
+      renameSync(tmp, file);
+    } catch (err) {
+      this.debug(`could not record ${link.env} as linked to the cache entry ${sha256}: ${(err as Error).message}`);
+    }
+  }
+
   /**
    * Unpacks a verified wheel into a new entry, atomically; replaces a damaged
    * one. Answers the entry in place afterwards — ours, or another process's
@@ -228,7 +298,9 @@ export class WheelCache {
           ensureDir(parent);
           made.add(parent);
         }
-        stats.push(writeOwned(path, wheel.data.get(file.path)!, file.executable ? 0o777 : 0o666));
+        // Read-only: envs share these files by hardlinks, and an editor
+        // warns before writing through one.
+        stats.push(writeOwned(path, wheel.data.get(file.path)!, file.executable ? 0o555 : 0o444));
       }
       const manifest: Manifest = {
         format: FORMAT,
@@ -240,9 +312,12 @@ export class WheelCache {
         record: wheel.record,
         entryPoints: wheel.entryPoints,
         files: wheel.files,
+        facts: wheel.facts,
         stats,
       };
       writeOwned(join(tmp, "manifest.json"), Buffer.from(JSON.stringify(manifest)), 0o666);
+      // Stamped as used now (`cache prune`); lookups stamp it again.
+      closeSync(openSync(join(tmp, "used"), "wx", 0o644));
       if (replaceDamaged) {
         // Aside first (rename(2) will not replace a non-empty directory), then
         // in. A symbolic link put there is moved and removed itself, never followed.
@@ -277,11 +352,41 @@ export class WheelCache {
   }
 }
 
+/** An env whose files were hardlinked from an entry (`$CACHE/links/<sha256>/<key>.json`): what `cache verify` names and `--repair` relinks. */
+export interface EnvLink {
+  env: string;
+  /** The wheel installed (where it was then). */
+  wheel: string;
+  /** Where its files went. */
+  scheme: InstallScheme;
+}
+
+/** Where the envs linked to the entries of the unpack cache at `root` are recorded. */
+export function linksDir(root: string): string {
+  return join(dirname(root), "links");
+}
+
+/** The envs recorded as linked to an entry (unreadable records are skipped). */
+export function readEnvLinks(root: string, sha256: string): Array<EnvLink & { record: string }> {
+  const dir = join(linksDir(root), sha256);
+  const out: Array<EnvLink & { record: string }> = [];
+  for (const name of listNames(dir)) {
+    const record = join(dir, name);
+    try {
+      const link = JSON.parse(readFileSync(record, "utf8")) as EnvLink;
+      if (typeof link.env === "string" && link.scheme && typeof link.scheme.purelib === "string") out.push({ ...link, record });
+    } catch {
+      // A record half-written by a killed run, or meddled with: nothing to name.
+    }
+  }
+  return out;
+}
+
 /** A manifest that is a link, or not the user's own, or writable by others. */
-class UntrustedError extends Error {}
+export class UntrustedError extends Error {}
 
 /** Reads the manifest without following a link; it must be the user's, writable by no one else. */
-function readManifest(path: string): string {
+export function readOwnedFile(path: string): string {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -312,7 +417,7 @@ function sameVersion(metadata: string, fromFileName: string): boolean {
  * group or others (a umask of 002, common with per-user groups, would leave
  * it so, and the checks refuse that), and answers its stats as written.
  */
-function writeOwned(path: string, data: Buffer, mode: number): FileStats {
+export function writeOwned(path: string, data: Buffer, mode: number): FileStats {
   const exact = mode & ~UMASK & ~0o022;
   const fd = openSync(path, "wx", exact);
   try {

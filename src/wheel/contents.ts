@@ -46,6 +46,15 @@ export interface WheelInfo {
   /** entry_points.txt ("" when absent). */
   entryPoints: string;
   files: WheelFileInfo[];
+  /** METADATA facts a resolver needs, read once when the wheel was verified. */
+  facts: MetadataFacts;
+}
+
+/** What METADATA says about requirements: enough to check a pinned set's closure without opening the wheel. */
+export interface MetadataFacts {
+  requiresPython: string | undefined;
+  requiresDist: string[];
+  providesExtra: string[];
 }
 
 /** The parts of a wheel file name (name-ver(-build)?-py-abi-plat.whl), or undefined. */

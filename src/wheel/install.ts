@@ -5,17 +5,26 @@
 // and a RECORD of everything. Files come from the unpack cache (linked or
 // copied), or straight from the verified wheel when the cache cannot be used;
 // the files that depend on the env (launchers, fixed scripts, RECORD,
-// INSTALLER) are always written, never linked.
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+// INSTALLER, direct_url.json) are always written, never linked. Before
+// anything is written, a wheel must fit the target (tags, Requires-Python).
+// A journal (transaction.ts) hears of every file and directory made and of
+// every existing file in the way, so that a failed install can be undone.
+// Over 350 lines: preparing (verify, cache) and placing share private types
+// and helpers that would otherwise be exported only for each other.
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
+import { thisProcess } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import { ensureDir, isNodeError } from "../util/fs.js";
+import { jsonDumpsPy } from "../util/python-text.js";
 import { CacheUnusableError, fileStats, WheelCache, type CacheEntry, type FileStats } from "./cache.js";
-import { destinationOf, readWheelBytes, routeArchivePath, type InstallScheme, type WheelBytes, type WheelInfo } from "./contents.js";
+import { CorruptWheelError, destinationOf, readWheelBytes, routeArchivePath, type InstallScheme, type WheelBytes, type WheelInfo } from "./contents.js";
 import { isEntryPointWrapper, launcherEntries, parseEntryPoints } from "./entry-points.js";
 import { fixScriptShebang, launcherScript } from "./launchers.js";
 import { FilePlacer, type EffectiveLinkMode, type LinkMode } from "./materialize.js";
 import { formatRecord, recordHash, type RecordRow } from "../standards/record.js";
+import { parseSpecifier, specifierContains } from "../standards/pep440.js";
+import type { TagPriorities } from "./tags.js";
 import type { VerifiedWheel } from "./verify.js";
 
 export type { InstallScheme } from "./contents.js";
@@ -41,13 +50,52 @@ export interface InstallOptions {
   platform?: NodeJS.Platform;
   /** Debug story lines (VENVCTL_DEBUG). */
   debug?: (message: string) => void;
+  /** The interpreter the wheel must fit: checked before anything is written. */
+  target?: WheelTarget;
+  /** direct_url.json (PEP 610) as JSON text, for a wheel from a URL, a path or a VCS. */
+  directUrl?: string;
+  /** Hears of every change to the env, so that it can be undone (transaction.ts). */
+  journal?: InstallJournal;
+  /** The env installed into: recorded beside the cache entry when its files are hardlinked (for `cache verify`). */
+  envDir?: string;
 }
+
+/** What a wheel must fit. */
+export interface WheelTarget {
+  /** The target interpreter's supported tags (tags.ts). */
+  tags: TagPriorities;
+  /** Its full version, `3.12.1`, for Requires-Python. */
+  pythonVersion: string;
+  /** How the target is named in errors (`/path/to/env (CPython 3.12.1)`). */
+  label: string;
+}
+
+/** Told of each change an install makes, in order. */
+export interface InstallJournal {
+  /** A directory the install made. */
+  madeDir(path: string): void;
+  /** A file the install created (from here on it is the install's). */
+  wrote(path: string): void;
+  /** An existing file is where the install writes: the journal moves it aside (rather than the install deleting it). */
+  displace(path: string): void;
+}
+
+/** A wheel whose sha256 is known and trusted (the store checked it): a cache hit then needs no read at all. */
+export interface KnownWheel {
+  path: string;
+  sha256: string;
+}
+
+/** The wheel does not fit the target interpreter (tags or Requires-Python). */
+export class IncompatibleWheelError extends VenvctlError {}
 
 export interface InstallResult {
   /** Name and Version from METADATA. */
   name: string;
   version: string;
   distInfo: string;
+  /** The site directory the .dist-info is in (purelib or platlib): RECORD paths are relative to it. */
+  libDir: string;
   /** How the files got there: from a sound cache entry, a new or rebuilt one, or straight from the wheel. */
   cache: "hit" | "filled" | "rebuilt" | "bypassed" | "off";
   /** How cached files were placed (undefined when written from the wheel). */
@@ -63,16 +111,83 @@ class CacheChangedError extends Error {}
 
 type Source = { kind: "cache"; entry: CacheEntry } | { kind: "wheel"; data: Map<string, Buffer> };
 
-/** Installs `wheel` into the scheme; verifies it (or checks its cache entry) first. */
-export async function installWheel(wheel: string, opts: InstallOptions): Promise<InstallResult> {
+/**
+ * direct_url.json (PEP 610) as pip writes it — DirectUrl.to_json(), which is
+ * json.dumps(to_dict(), sort_keys=True) — from the `download_info` of pip's
+ * installation report (which is that to_dict(), its URL already redacted).
+ */
+export function directUrlJson(downloadInfo: unknown): string {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sorted)
+    : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])]))
+    : v;
+  return jsonDumpsPy(sorted(downloadInfo));
+}
+
+/** Refuses a wheel whose file name claims no tag the target supports. */
+export function checkWheelTags(wheel: string, target: WheelTarget): void {
+  if (target.tags.ofWheel(basename(wheel)) !== undefined) return;
+  throw new IncompatibleWheelError(`${basename(wheel)} does not fit ${target.label}: none of its tags is supported`, {
+    hint: `the interpreter's best tags are ${target.tags.tags.slice(0, 3).join(", ")}…; get a wheel built for it (or its sdist)`,
+  });
+}
+
+/** Refuses a wheel whose Requires-Python excludes the target (pip's check_requires_python). */
+export function checkRequiresPython(wheel: string, requiresPython: string | undefined, target: WheelTarget): void {
+  if (requiresPython === undefined) return;
+  const clauses = requiresPython.split(",").map((c) => c.trim()).filter(Boolean);
+  const specs = clauses.map(parseSpecifier);
+  if (specs.some((s) => s === undefined)) {
+    throw new IncompatibleWheelError(`${basename(wheel)} has an invalid Requires-Python: ${requiresPython}`, {
+      hint: "the wheel's metadata is broken; nothing was installed from it",
+    });
+  }
+  if (specs.every((s) => specifierContains(s!, target.pythonVersion, true))) return;
+  throw new IncompatibleWheelError(`${basename(wheel)} requires Python ${requiresPython}, and ${target.label} is Python ${target.pythonVersion}`, {
+    hint: "install a version of the project that supports this Python, or use another interpreter",
+  });
+}
+
+/** A wheel ready to be placed: checked, its files in the cache (or verified in memory). */
+export interface PreparedWheel {
+  wheel: string;
+  sha256: string;
+  info: WheelInfo;
+  /** @internal */
+  source: Source;
+  /** @internal */
+  cache: WheelCache | undefined;
+  state: InstallResult["cache"];
+  warnings: string[];
+  /** @internal Reads and verifies the whole wheel (once). */
+  verify(): Promise<VerifiedWheel>;
+}
+
+/**
+ * Everything that comes before writing into the env: the target checks, the
+ * wheel verified or its cache entry checked, the cache filled. Nothing of the
+ * env is touched; a failure here changes nothing there.
+ */
+export async function prepareWheel(wheelRef: string | KnownWheel, opts: InstallOptions): Promise<PreparedWheel> {
   const debug = opts.debug ?? (() => {});
   const warnings: string[] = [];
-  let bytes: WheelBytes;
-  try {
-    bytes = readWheelBytes(wheel);
-  } catch (err) {
-    throw new VenvctlError(`cannot read the wheel ${wheel}`, { cause: err });
-  }
+  const wheel = typeof wheelRef === "string" ? wheelRef : wheelRef.path;
+  if (opts.target) checkWheelTags(wheel, opts.target);
+  let read: WheelBytes | undefined;
+  const readBytes = (): WheelBytes => {
+    if (read) return read;
+    try {
+      read = readWheelBytes(wheel);
+    } catch (err) {
+      throw new VenvctlError(`cannot read the wheel ${wheel}`, { cause: err });
+    }
+    if (typeof wheelRef !== "string" && read.sha256 !== wheelRef.sha256) {
+      throw new CorruptWheelError(wheel, `its sha256 is ${read.sha256}, not ${wheelRef.sha256} as the store recorded`);
+    }
+    return read;
+  };
+  // A known sha256 finds the cache entry without reading the wheel.
+  const bytes: WheelBytes = typeof wheelRef === "string" ? readBytes() : { wheel, sha256: wheelRef.sha256, get bytes() { return readBytes().bytes; } };
 
   // 1. A sound cache entry, found by the wheel's sha256 (cache.ts says what is checked).
   let cache = opts.cacheDir ? new WheelCache(opts.cacheDir, debug) : undefined;
@@ -87,6 +202,8 @@ export async function installWheel(wheel: string, opts: InstallOptions): Promise
   };
   if (cache) {
     try {
+      // Stamped before it is read: `cache prune` keeps an entry whose use has begun.
+      cache.stamp(bytes.sha256);
       const found = cache.lookup(bytes);
       if (found.status === "hit") entry = found.entry;
       damaged = found.status === "damaged";
@@ -100,7 +217,7 @@ export async function installWheel(wheel: string, opts: InstallOptions): Promise
   const verify = async () => {
     if (!verified) {
       const { verifyWheelBytes } = await import("./verify.js");
-      verified = verifyWheelBytes(wheel, bytes.bytes, bytes.sha256);
+      verified = verifyWheelBytes(wheel, readBytes().bytes, bytes.sha256);
       debug(`verified ${basename(wheel)}: ${verified.files.length} files, every RECORD hash matches`);
     }
     return verified;
@@ -123,52 +240,78 @@ export async function installWheel(wheel: string, opts: InstallOptions): Promise
 
   const source: Source = entry ? { kind: "cache", entry } : { kind: "wheel", data: verified!.data };
   const info: WheelInfo = entry ? entry.info : verified!;
+  if (opts.target) checkRequiresPython(wheel, info.facts?.requiresPython, opts.target);
+  return { wheel, sha256: bytes.sha256, info, source, cache, state, warnings, verify };
+}
+
+/** Writes a prepared wheel into the env. */
+export async function placePrepared(p: PreparedWheel, opts: InstallOptions): Promise<InstallResult> {
+  const debug = opts.debug ?? (() => {});
+  const { info, source, warnings } = p;
   try {
     const placed = placeFiles(info, source, opts);
     warnings.push(...placed.warnings);
-    if (entry) {
+    if (source.kind === "cache") {
       debug(`${info.name} ${info.version}: ${placed.files.length} files from the cache (${placed.linkMode ?? "none linked"})`);
       // Hardlinks bumped the cached files' ctimes: recorded, the next use needs no hashing.
-      if (placed.linked) cache?.refresh(bytes.sha256, entry, placed.linked);
+      if (placed.linked) p.cache?.refresh(p.sha256, source.entry, placed.linked);
+      if (placed.linkMode === "hardlink" && opts.envDir) p.cache?.registerEnv(p.sha256, { env: opts.envDir, wheel: p.wheel, scheme: opts.scheme });
     }
-    return { name: info.name, version: info.version, distInfo: info.distInfo, cache: state, linkMode: placed.linkMode, files: placed.files, warnings };
+    return { name: info.name, version: info.version, distInfo: info.distInfo, libDir: libDirOf(info, opts.scheme), cache: p.state, linkMode: placed.linkMode, files: placed.files, warnings };
   } catch (err) {
     if (!(err instanceof CacheChangedError)) throw err;
     // The entry changed under us: what was placed so far is overwritten
     // from the wheel itself.
-    debug(`${err.message}; installing ${basename(wheel)} straight from the wheel`);
-    const w = await verify();
+    debug(`${err.message}; installing ${basename(p.wheel)} straight from the wheel`);
+    const w = await p.verify();
     const placed = placeFiles(w, { kind: "wheel", data: w.data }, opts);
-    return { name: w.name, version: w.version, distInfo: w.distInfo, cache: "bypassed", linkMode: undefined, files: placed.files, warnings };
+    return { name: w.name, version: w.version, distInfo: w.distInfo, libDir: libDirOf(w, opts.scheme), cache: "bypassed", linkMode: undefined, files: placed.files, warnings };
   }
+}
+
+function libDirOf(info: WheelInfo, scheme: InstallScheme): string {
+  return info.rootIsPurelib ? scheme.purelib : scheme.platlib;
+}
+
+/** Installs `wheel` into the scheme; checks it against the target, verifies it (or checks its cache entry) first. */
+export async function installWheel(wheel: string | KnownWheel, opts: InstallOptions): Promise<InstallResult> {
+  return placePrepared(await prepareWheel(wheel, opts), opts);
 }
 
 /**
  * Makes directories (and their parents). Sorted, a parent comes before its
  * children, so most need one plain mkdir — cheaper than a recursive one each.
  */
-function makeDirs(dirs: string[]): void {
+function makeDirs(dirs: string[], journal: InstallJournal | undefined): void {
   for (const d of dirs.sort()) {
     try {
       mkdirSync(d);
+      journal?.madeDir(d);
     } catch (err) {
       if (isNodeError(err, "EEXIST")) continue;
       if (!isNodeError(err, "ENOENT")) throw err;
-      ensureDir(d);
+      for (const made of ensureDir(d)) journal?.madeDir(made);
     }
   }
 }
 
+/** Moves an existing file out of the way: aside into the journal's stash, or deleted (pip clobbers). */
+function clear(path: string, journal: InstallJournal | undefined): void {
+  if (journal) journal.displace(path);
+  else unlinkSync(path);
+}
+
 /** Writes a file the install generates; an existing one is replaced (pip clobbers). */
-function writeFile(path: string, data: Uint8Array, mode: number): void {
+function writeFile(path: string, data: Uint8Array, mode: number, journal: InstallJournal | undefined): void {
   let fd: number;
   try {
     fd = openSync(path, "wx", mode);
   } catch (err) {
     if (!isNodeError(err, "EEXIST")) throw err;
-    unlinkSync(path);
+    clear(path, journal);
     fd = openSync(path, "wx", mode);
   }
+  journal?.wrote(path);
   try {
     let off = 0;
     while (off < data.length) off += writeSync(fd, data, off, data.length - off);
@@ -193,10 +336,12 @@ function placeFiles(
   const groups = parseEntryPoints(info.entryPoints);
   const placer = new FilePlacer(opts.linkMode);
   const files: string[] = [];
+  const journal = opts.journal;
 
   // Files the install writes itself: a wheel's own copies are not installed.
   const generatedArchivePaths = new Set([`${info.distInfo}/RECORD`, `${info.distInfo}/INSTALLER`]);
   if (opts.requested) generatedArchivePaths.add(`${info.distInfo}/REQUESTED`);
+  if (opts.directUrl !== undefined) generatedArchivePaths.add(`${info.distInfo}/direct_url.json`);
 
   // Plan: where each file goes. Wrappers setuptools made for entry points
   // are skipped (pip generates its own launchers instead).
@@ -213,7 +358,7 @@ function placeFiles(
     dirs.add(dirname(dest));
   }
   dirs.add(infoDir);
-  makeDirs([...dirs].map(stage));
+  makeDirs([...dirs].map(stage), journal);
 
   const installed = new Map<string, string>();
   const changed = new Map<string, [string, string]>();
@@ -227,13 +372,13 @@ function placeFiles(
     const mode = file.executable ? 0o777 : 0o666;
     if (file.placeholder) {
       const fixed = fixScriptShebang(read(file.path), opts.python);
-      writeFile(stage(dest), fixed, mode);
+      writeFile(stage(dest), fixed, mode, journal);
       changed.set(recordPath, [recordHash(fixed), String(fixed.length)]);
     } else if (source.kind === "wheel") {
-      writeFile(stage(dest), source.data.get(file.path)!, mode);
+      writeFile(stage(dest), source.data.get(file.path)!, mode, journal);
     } else {
       const i = indexOf!.get(file.path)!;
-      const now = placeCached(placer, source.entry, file.path, source.entry.stats[i]!, stage(dest));
+      const now = placeCached(placer, source.entry, file.path, source.entry.stats[i]!, stage(dest), mode, journal);
       if (now) {
         linked![i] = now;
         relinked = true;
@@ -246,15 +391,16 @@ function placeFiles(
   // Launchers, INSTALLER, REQUESTED: generated, hashed into RECORD.
   const generated: RecordRow[] = [];
   const generate = (dest: string, data: Buffer, mode: number) => {
-    writeFile(stage(dest), data, mode);
+    writeFile(stage(dest), data, mode, journal);
     generated.push([recordPathOf(dest), recordHash(data), String(data.length)]);
     files.push(dest);
   };
-  if (launcherNeeded(groups)) makeDirs([stage(scheme.scripts)]);
+  if (launcherNeeded(groups)) makeDirs([stage(scheme.scripts)], journal);
   for (const entry of launcherEntries(groups, opts.pythonVersion)) {
     generate(join(scheme.scripts, entry.name), launcherScript(entry, opts.python, opts.platform), 0o777);
   }
   generate(join(infoDir, "INSTALLER"), Buffer.from(`${opts.installer ?? "venvctl"}\n`), 0o666);
+  if (opts.directUrl !== undefined) generate(join(infoDir, "direct_url.json"), Buffer.from(opts.directUrl, "utf8"), 0o666);
   if (opts.requested) generate(join(infoDir, "REQUESTED"), Buffer.alloc(0), 0o666);
 
   // RECORD (pip's get_csv_rows_for_installed): the wheel's rows at their
@@ -273,7 +419,7 @@ function placeFiles(
   for (const p of installed.values()) rows.push([p, "", ""]);
   if (!rows.some((r) => r[0] === recordRel)) rows.push([recordRel, "", ""]);
   const recordFile = join(infoDir, "RECORD");
-  writeFile(stage(recordFile), Buffer.from(formatRecord(rows), "utf8"), 0o666);
+  writeFile(stage(recordFile), Buffer.from(formatRecord(rows), "utf8"), 0o666, journal);
   files.push(recordFile);
 
   return {
@@ -290,19 +436,30 @@ function placeFiles(
  * meantime would otherwise put a file from outside the cache into the env.
  * Answers the file's stats after a hardlink (its ctime moved), else undefined.
  */
-function placeCached(placer: FilePlacer, entry: CacheEntry, path: string, checked: FileStats, dst: string): FileStats | undefined {
+function placeCached(
+  placer: FilePlacer, entry: CacheEntry, path: string, checked: FileStats, dst: string, mode: number, journal: InstallJournal | undefined,
+): FileStats | undefined {
   const src = `${entry.filesDir}/${path}`;
   try {
-    placer.place(src, dst);
+    placer.place(src, dst, journal ? (p) => journal.displace(p) : undefined);
   } catch (err) {
     if (isNodeError(err, "ENOENT") && !existsSync(src)) throw new CacheChangedError(`${src} vanished from the cache`);
     throw err;
   }
-  if (placer.effective !== "hardlink") return undefined;
+  journal?.wrote(dst);
+  // Cached files are read-only (shared by hardlinks, they must not be edited
+  // in place); a copy or a clone is the env's own, writable as pip leaves it.
+  if (placer.effective !== "hardlink") {
+    chmodSync(dst, mode & ~UMASK);
+    return undefined;
+  }
   const st = lstatSync(dst);
   if (st.ino !== checked[1]) throw new CacheChangedError(`${src} was replaced while it was being linked`);
   return fileStats(st);
 }
+
+/** The umask, read once (as cache.ts does). */
+const UMASK = thisProcess.umask();
 
 function launcherNeeded(groups: ReturnType<typeof parseEntryPoints>): boolean {
   return (groups.get("console_scripts")?.size ?? 0) > 0 || (groups.get("gui_scripts")?.size ?? 0) > 0;

@@ -2,11 +2,25 @@
 // `auto` takes the first that works, in that order, as uv does; an explicit
 // mode the file system cannot do falls back to copying, with one warning.
 import { constants, copyFileSync, linkSync, unlinkSync } from "node:fs";
+import { UsageError } from "../errors.js";
 import { isNodeError } from "../util/fs.js";
 
 /** How seeded files get from the cache into the env (`--link-mode`). */
 export type LinkMode = "auto" | "clone" | "hardlink" | "copy";
 export type EffectiveLinkMode = Exclude<LinkMode, "auto">;
+
+export const LINK_MODES: readonly LinkMode[] = ["auto", "clone", "hardlink", "copy"];
+
+/**
+ * The link mode: `--link-mode` when given, else `VENVCTL_LINK_MODE`, else
+ * auto. A value that is not a mode is a usage error naming where it came from.
+ */
+export function chooseLinkMode(flag: string | undefined, env: Record<string, string | undefined>): LinkMode {
+  const [value, from] = flag !== undefined ? [flag, "--link-mode"] : [env.VENVCTL_LINK_MODE || undefined, "VENVCTL_LINK_MODE"];
+  if (value === undefined) return "auto";
+  if ((LINK_MODES as readonly string[]).includes(value)) return value as LinkMode;
+  throw new UsageError(`${from} ${JSON.stringify(value)} is not a link mode`, { hint: `use one of ${LINK_MODES.join(", ")}` });
+}
 
 // What a file system says when it cannot clone (ext4: ENOTSUP) or link
 // (across devices: EXDEV; some FUSE and network file systems: EPERM, ENOTSUP).
@@ -35,13 +49,17 @@ export class FilePlacer {
     return this.mode;
   }
 
-  /** Places `src` at `dst`; an existing `dst` is replaced, as pip replaces files it installs. */
-  place(src: string, dst: string): void {
+  /**
+   * Places `src` at `dst`; an existing `dst` is replaced, as pip replaces
+   * files it installs: deleted, or handed to `displace` to move it aside.
+   */
+  place(src: string, dst: string, displace?: (path: string) => void): void {
     try {
       this.placeSettled(src, dst);
     } catch (err) {
       if (!isNodeError(err, "EEXIST")) throw err;
-      unlinkSync(dst);
+      if (displace) displace(dst);
+      else unlinkSync(dst);
       this.placeSettled(src, dst);
     }
   }

@@ -153,6 +153,11 @@ export function verifyWheelBytes(wheel: string, bytes: Buffer, sha256: string): 
     record,
     entryPoints,
     files: infos,
+    facts: {
+      requiresPython: metadata.get("requires-python")?.trim() || undefined,
+      requiresDist: metadata.getAll("requires-dist").map((v) => v.trim()),
+      providesExtra: metadata.getAll("provides-extra").map((v) => v.trim()),
+    },
     data,
   };
 }

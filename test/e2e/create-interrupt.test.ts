@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
 import { pyenvPython } from "../helpers/interpreters.js";
 import { describeResult, runCli, CLI, PROJECT_ROOT } from "../helpers/run-cli.js";
+import { startStoppedAt } from "../helpers/stopped-cli.js";
 
 const PY312 = pyenvPython("3.12")!;
 
@@ -230,38 +231,6 @@ function killAfter(args: string[], sb: Sandbox, delayMs: number): Promise<void> 
   });
 }
 
-/**
- * Starts `venvctl ARGS`, stopped (SIGSTOP) right before its first OP on
- * PATH; answers once it is stopped there, with a promise of how it ends.
- * Linux: it reads the process state from /proc.
- */
-async function startStoppedAt(t: TestContext, args: string[], sb: Sandbox, op: string, path: string) {
-  const child: ChildProcess = spawn(process.execPath, ["--require", FS_FAULT, CLI, ...args], {
-    cwd: sb.work, env: { ...sb.env, FS_FAULT_STOP_AT: `${op}:${path}` }, stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-  const ended = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on("close", (code) => resolve({ code, stderr })));
-  let exited = false;
-  void ended.then(() => (exited = true));
-  // A failed assertion must not leave it stopped (and the test runner waiting).
-  t.after(() => {
-    if (!exited) child.kill("SIGKILL");
-  });
-  // The state letter in /proc/PID/stat is T once the process has stopped.
-  for (;;) {
-    if (exited) assert.fail(`venvctl ended before its ${op} of ${path}: ${stderr}`);
-    let state = "";
-    try {
-      state = readFileSync(`/proc/${child.pid}/stat`, "utf8").replace(/^.*\) /s, "")[0] ?? "";
-    } catch {
-      // not started yet
-    }
-    if (state === "T") break;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return { resume: () => child.kill("SIGCONT"), ended };
-}
 
 test("a venv that became something else while --clear built its replacement is not deleted", async (t) => {
   const sb = makeSandbox(t);

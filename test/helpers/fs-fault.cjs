@@ -7,11 +7,15 @@
 //   FS_FAULT_STOP_AT=OP:PATH   SIGSTOP itself right before the first OP (e.g.
 //                              renameSync) whose first argument is PATH; the
 //                              test looks, changes things, and sends SIGCONT
+//   FS_FAULT_ENOSPC_AT=N       fail its Nth change with ENOSPC, as a full disk
+//                              does (and every later write, as a disk stays full)
 //   FS_FAULT_COUNT=FILE        write the number of changes made to FILE at exit
 "use strict";
 const fs = require("node:fs");
 
 const killAt = Number(process.env.FS_FAULT_KILL_AT || 0);
+const enospcAt = Number(process.env.FS_FAULT_ENOSPC_AT || 0);
+const WRITES = new Set(["writeSync", "writeFileSync", "copyFileSync", "linkSync", "mkdirSync", "symlinkSync"]);
 const [stopOp, ...stopPathParts] = (process.env.FS_FAULT_STOP_AT || "").split(":");
 const stopPath = stopPathParts.join(":");
 const countFile = process.env.FS_FAULT_COUNT;
@@ -28,6 +32,13 @@ for (const name of CHANGES) {
     if (isChange) {
       changes++;
       if (changes === killAt) process.kill(process.pid, "SIGKILL");
+      // (stdout and stderr are not the disk that filled)
+      const toTerminal = name === "writeSync" && (args[0] === 1 || args[0] === 2);
+      if (enospcAt && !toTerminal && changes >= enospcAt && (changes === enospcAt || WRITES.has(name))) {
+        const err = new Error(`ENOSPC: no space left on device, ${name.replace(/Sync$/, "")} '${String(args[0])}'`);
+        Object.assign(err, { code: "ENOSPC", errno: -28, syscall: name.replace(/Sync$/, ""), path: typeof args[0] === "string" ? args[0] : undefined });
+        throw err;
+      }
       if (!stopped && name === stopOp && String(args[0]) === stopPath) {
         stopped = true;
         process.kill(process.pid, "SIGSTOP");

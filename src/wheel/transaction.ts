@@ -1,0 +1,370 @@
+// Changing an environment's distributions as one transaction: wheels
+// installed (replacing what is installed under their names: upgrade,
+// downgrade, reinstall) and distributions removed, so that any failure — a
+// bad wheel, a full disk, SIGINT or SIGTERM half-way — leaves the environment
+// exactly as it was. One file (over 350 lines): the journal, its replay and
+// the steps that write it belong together.
+//   1. prepare: every wheel checked against the target (tags,
+//      Requires-Python) and verified or found sound in the cache; every
+//      distribution to remove planned from its RECORD (uninstall.ts). Nothing
+//      of the env is touched yet.
+//   2. stash: the old files are renamed into a stash directory inside the env
+//      (same file system: renames, no copies); every change is journaled, in
+//      memory and in the stash (`journal`), before the next one.
+//   3. place the new wheels (install.ts), the journal hearing of every file
+//      and directory made and moving aside every file in the way; then, with
+//      `compile`, byte-compile them (compile.ts).
+//   4. commit: the stash is deleted and the directories the removals emptied
+//      are removed. Or roll back: what was written is removed, what was made
+//      is removed, what was stashed is renamed back, newest first.
+// A signal during 2–3 rolls back and exits 130 (SIGINT) or 143 (SIGTERM), as
+// venv creation does. A SIGKILL leaves the stash with its journal, which
+// recoverTransactions() replays at the next run.
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { thisProcess } from "../context.js";
+import { VenvctlError } from "../errors.js";
+import { isNodeError, lstatOrUndefined, removeOwnedTree } from "../util/fs.js";
+import { uniqueSuffix } from "../util/hash.js";
+import { ownerIsAlive, readOwnerMarker, writeOwnerMarker } from "../util/owned-dir.js";
+import { canonicalizeName } from "../standards/names.js";
+import { formatRecord, parseRecord } from "../standards/record.js";
+import { compileFiles, pycPathOf } from "./compile.js";
+import type { InstallScheme } from "./contents.js";
+import {
+  placePrepared, prepareWheel, type InstallJournal, type InstallOptions, type InstallResult, type KnownWheel, type PreparedWheel,
+  type WheelTarget,
+} from "./install.js";
+import type { LinkMode } from "./materialize.js";
+import { findInstalled, planRemoval, protectedDirsOf, type RemovalPlan } from "./uninstall.js";
+
+/** The environment a transaction changes. */
+export interface EnvTarget {
+  /** The environment's directory (sys.prefix); the stash lives in it, and nothing outside it is removed. */
+  envDir: string;
+  /** pip's install scheme for a distribution (its headers directory is named after it). */
+  scheme(name: string): InstallScheme;
+  /** The env's python as launchers name it (`<env>/bin/python`); also what compiles. */
+  python: string;
+  pythonVersion: { major: number; minor: number };
+  /** sys.implementation.cache_tag, for the .pyc files an uninstall removes. */
+  cacheTag: string | null | undefined;
+  /** What every wheel must fit. */
+  wheel: WheelTarget;
+  platform?: NodeJS.Platform;
+}
+
+/** One wheel to install. */
+export interface WheelToInstall {
+  wheel: string | KnownWheel;
+  /** Write REQUESTED: the user named it (pip: a top-level requirement). */
+  requested?: boolean;
+  /** direct_url.json (PEP 610) as JSON text. */
+  directUrl?: string;
+  /**
+   * The name pip's scheme gives the headers directory: the requirement's
+   * name as written (pip's req.name; for a wheel named by path, its file
+   * name's with `_` as `-`). Default: METADATA's Name.
+   */
+  schemeName?: string;
+}
+
+export interface TransactionOptions {
+  /** The unpack cache (`$VENVCTL_CACHE_DIR/wheels`); undefined installs straight from the wheels. */
+  cacheDir: string | undefined;
+  linkMode: LinkMode;
+  /** Byte-compile the installed .py files (pip's default; venvctl's is not to). */
+  compile?: boolean;
+  /** The environment variables compiling runs with. */
+  env?: Record<string, string | undefined>;
+  /** Roll back and exit 130/143 on SIGINT/SIGTERM (default true; false leaves signals alone, for in-process tests). */
+  handleSignals?: boolean;
+  debug?: (message: string) => void;
+  /** For tests: awaited after each wheel is placed (a signal is handled while it waits). */
+  afterEach?: (name: string) => Promise<void>;
+}
+
+export interface ChangeResult {
+  installed: InstallResult[];
+  /** Distributions removed (replaced ones included), with how many files each had. */
+  removed: Array<{ name: string; version: string; files: number }>;
+  /** Names asked to be removed that are not installed (pip warns "Skipping X as it is not installed"). */
+  notInstalled: string[];
+  warnings: string[];
+}
+
+type Event = { op: "made"; path: string } | { op: "wrote"; path: string } | { op: "moved"; path: string; to: string };
+
+const STASH_PREFIX = ".venvctl-stash-";
+const STASH_ROLE = "stash";
+
+/** The changes made so far, each undoable; kept in memory and in the stash's journal file. */
+class Journal implements InstallJournal {
+  readonly events: Event[] = [];
+  private stash: string | undefined;
+  private fd: number | undefined;
+  private n = 0;
+
+  constructor(private readonly envDir: string) {}
+
+  private log(e: Event): void {
+    this.events.push(e);
+    if (this.fd !== undefined) writeSync(this.fd, JSON.stringify(e) + "\n");
+  }
+
+  private stashDir(): string {
+    if (this.stash) return this.stash;
+    const dir = join(this.envDir, `${STASH_PREFIX}${uniqueSuffix()}`);
+    mkdirSync(dir);
+    this.stash = dir;
+    writeOwnerMarker(dir, STASH_ROLE, basename(this.envDir));
+    this.fd = openSync(join(dir, "journal"), "wx");
+    return dir;
+  }
+
+  madeDir(path: string): void {
+    this.log({ op: "made", path });
+  }
+
+  wrote(path: string): void {
+    this.log({ op: "wrote", path });
+  }
+
+  displace(path: string): void {
+    const to = join(this.stashDir(), String(this.n++));
+    // Journaled first: a kill between the two leaves a line whose rename
+    // never happened, which the replay skips (nothing at `to`).
+    this.log({ op: "moved", path, to });
+    renameSync(path, to);
+  }
+
+  /** Undoes every change, newest first; answers what could not be undone. */
+  rollback(): string[] {
+    const problems = undoEvents(this.events);
+    this.events.length = 0;
+    this.close();
+    if (this.stash && problems.length === 0) removeOwnedTree(this.stash);
+    return problems;
+  }
+
+  /** Keeps the changes: the stash goes. */
+  commit(): void {
+    this.close();
+    if (this.stash) removeOwnedTree(this.stash);
+  }
+
+  private close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/** Undoes journaled events, newest first. */
+function undoEvents(events: readonly Event[]): string[] {
+  const problems: string[] = [];
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    try {
+      if (e.op === "wrote") unlinkSync(e.path);
+      else if (e.op === "made") rmdirSync(e.path);
+      else if (lstatOrUndefined(e.to)) renameSync(e.to, e.path);
+    } catch (err) {
+      if (isNodeError(err, "ENOENT")) continue;
+      problems.push(`${e.op === "moved" ? `${e.to} → ${e.path}` : e.path}: ${(err as Error).message}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Settles transactions a killed venvctl left in `envDir`: each stash whose
+ * owner is gone is replayed backwards from its journal (the env returns to
+ * what it was before that run) and removed. Answers how many were settled.
+ */
+export function recoverTransactions(envDir: string, debug: (m: string) => void = () => {}): number {
+  let settled = 0;
+  let names: string[];
+  try {
+    names = readdirSync(envDir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (!name.startsWith(STASH_PREFIX)) continue;
+    const dir = join(envDir, name);
+    const marker = readOwnerMarker(dir);
+    if (!marker || marker.role !== STASH_ROLE || ownerIsAlive(marker)) continue;
+    let events: Event[] = [];
+    try {
+      events = readFileSync(join(dir, "journal"), "utf8").split("\n").filter(Boolean).flatMap((l) => {
+        try {
+          return [JSON.parse(l) as Event];
+        } catch {
+          return []; // the last line, cut by the kill
+        }
+      });
+    } catch {
+      events = [];
+    }
+    const problems = undoEvents(events);
+    if (problems.length) {
+      debug(`could not fully undo the interrupted change in ${dir}: ${problems.join("; ")}`);
+      continue;
+    }
+    removeOwnedTree(dir);
+    debug(`undid an interrupted change to ${envDir} (pid ${marker.pid})`);
+    settled++;
+  }
+  return settled;
+}
+
+/**
+ * Installs `install` and removes `remove` (canonical or not) in one
+ * transaction; an installed distribution of a wheel's name is replaced.
+ * Throws, with the env as it was, when anything fails.
+ */
+export async function changeEnvironment(
+  target: EnvTarget,
+  change: { install?: readonly WheelToInstall[]; remove?: readonly string[] },
+  opts: TransactionOptions,
+): Promise<ChangeResult> {
+  const debug = opts.debug ?? (() => {});
+  const envDir = resolve(target.envDir);
+  recoverTransactions(envDir, debug);
+  const baseScheme = target.scheme("");
+  const installOpts = (name: string, w?: WheelToInstall): InstallOptions => ({
+    scheme: target.scheme(name),
+    python: target.python,
+    pythonVersion: target.pythonVersion,
+    cacheDir: opts.cacheDir,
+    linkMode: opts.linkMode,
+    requested: w?.requested ?? false,
+    directUrl: w?.directUrl,
+    platform: target.platform,
+    target: target.wheel,
+    envDir,
+    debug,
+  });
+
+  // 1. Prepare: nothing in the env changes. (Preparing uses no scheme; the
+  //    headers directory is named after the dist when it is placed.)
+  const prepared: Array<{ p: PreparedWheel; w: WheelToInstall }> = [];
+  for (const w of change.install ?? []) prepared.push({ p: await prepareWheel(w.wheel, installOpts("", w)), w });
+  const seen = new Map<string, string>();
+  for (const { p } of prepared) {
+    const c = canonicalizeName(p.info.name);
+    if (seen.has(c)) throw new VenvctlError(`two wheels for ${p.info.name}: ${seen.get(c)} and ${basename(p.wheel)}`, { hint: "install one version of each project" });
+    seen.set(c, basename(p.wheel));
+  }
+  const installedNow = findInstalled([baseScheme.purelib, baseScheme.platlib]);
+  const protectedDirs = protectedDirsOf([baseScheme.purelib, baseScheme.platlib, baseScheme.scripts, join(envDir, "include")]);
+  const removal = { envDir, cacheTag: target.cacheTag, protectedDirs };
+  const plans: RemovalPlan[] = [];
+  const notInstalled: string[] = [];
+  for (const c of seen.keys()) for (const d of installedNow.get(c) ?? []) plans.push(planRemoval(d, removal));
+  for (const name of change.remove ?? []) {
+    const c = canonicalizeName(name);
+    if (seen.has(c)) continue;
+    const dists = installedNow.get(c);
+    if (!dists) notInstalled.push(name);
+    for (const d of dists ?? []) plans.push(planRemoval(d, removal));
+  }
+
+  // 2–3. Stash, place, compile; undone on any failure or signal.
+  const journal = new Journal(envDir);
+  let rolledBack = false;
+  const rollback = (): void => {
+    if (rolledBack) return;
+    rolledBack = true;
+    const problems = journal.rollback();
+    if (problems.length) debug(`rolling back left: ${problems.join("; ")}`);
+  };
+  const stopSignals = opts.handleSignals === false ? () => {} : thisProcess.onSignals(["SIGINT", "SIGTERM"], (signal) => {
+    rollback();
+    thisProcess.exit(signal === "SIGINT" ? 130 : 143);
+  });
+  const installed: InstallResult[] = [];
+  const warnings = new Set<string>();
+  try {
+    for (const plan of plans) {
+      for (const p of plan.paths) journal.displace(p);
+      debug(`removed ${plan.dist.name} ${plan.dist.version} (${plan.fileCount} files, stashed until the change is complete)`);
+    }
+    for (const { p, w } of prepared) {
+      const r = await placePrepared(p, { ...installOpts(w.schemeName ?? p.info.name, w), journal });
+      for (const x of r.warnings) warnings.add(x);
+      installed.push(r);
+      if (opts.afterEach) await opts.afterEach(r.name);
+    }
+    if (opts.compile) await compileInstalled(target, installed, journal, opts.env ?? {});
+  } catch (err) {
+    rollback();
+    stopSignals();
+    throw err;
+  }
+  // 4. Commit.
+  stopSignals();
+  journal.commit();
+  removeEmptiedDirs(plans, protectedDirs, envDir);
+  return {
+    installed,
+    removed: plans.map((pl) => ({ name: pl.dist.name, version: pl.dist.version, files: pl.fileCount })),
+    notInstalled,
+    warnings: [...warnings],
+  };
+}
+
+/** Installs wheels, replacing installed versions (see changeEnvironment). */
+export function installDistributions(target: EnvTarget, wheels: readonly WheelToInstall[], opts: TransactionOptions): Promise<ChangeResult> {
+  return changeEnvironment(target, { install: wheels }, opts);
+}
+
+/** Removes distributions by their RECORD, as one transaction (see changeEnvironment). */
+export function uninstallDistributions(target: EnvTarget, names: readonly string[], opts: Omit<TransactionOptions, "cacheDir" | "linkMode">): Promise<ChangeResult> {
+  return changeEnvironment(target, { remove: names }, { ...opts, cacheDir: undefined, linkMode: "auto" });
+}
+
+/** Compiles the installed .py files and adds their .pyc files to each RECORD, journaled. */
+async function compileInstalled(target: EnvTarget, installed: InstallResult[], journal: Journal, env: Record<string, string | undefined>): Promise<void> {
+  const tag = target.cacheTag;
+  if (!tag) throw new VenvctlError(`cannot byte-compile for ${target.python}: its cache tag is unknown`, { hint: "run without --compile" });
+  const sources = [...new Set(installed.flatMap((r) => r.files.filter((f) => f.endsWith(".py"))))].sort();
+  // Journaled before Python writes them, so that a failure or signal mid-way
+  // removes them too; a .pyc already there (another dist's) is moved aside.
+  for (const py of sources) {
+    const pyc = pycPathOf(py, tag);
+    const dir = dirname(pyc);
+    if (!lstatOrUndefined(dir)) {
+      mkdirSync(dir);
+      journal.madeDir(dir);
+    } else if (lstatOrUndefined(pyc)) {
+      journal.displace(pyc);
+    }
+    journal.wrote(pyc);
+  }
+  const written = new Set(await compileFiles(target.python, sources, env));
+  for (const r of installed) {
+    const record = join(r.libDir, r.distInfo, "RECORD");
+    const rows = parseRecord(readFileSync(record, "utf8"));
+    for (const py of r.files) {
+      const pyc = py.endsWith(".py") ? pycPathOf(py, tag) : undefined;
+      if (pyc && written.has(pyc)) rows.push([relative(r.libDir, pyc).split(sep).join("/"), "", ""]);
+    }
+    // Our own new file (journaled when it was written): rewritten in place.
+    writeFileSync(record, formatRecord(rows));
+  }
+}
+
+/** Removes the directories the removals left empty, up to the env's own structure. */
+function removeEmptiedDirs(plans: readonly RemovalPlan[], protectedDirs: ReadonlySet<string>, envDir: string): void {
+  const start = new Set(plans.flatMap((pl) => pl.paths.map((p) => dirname(p))));
+  for (const d of start) {
+    for (let p = d; p.startsWith(envDir + sep) && !protectedDirs.has(p); p = dirname(p)) {
+      try {
+        rmdirSync(p);
+      } catch {
+        break; // not empty (or gone): its parents are not emptied by us
+      }
+    }
+  }
+}
