@@ -50,8 +50,8 @@ describe("install: files, constraints, the no-op", () => {
     assert.equal(r.code, 0, show(r));
     assert.equal(r.stdout, "", "pip's output is talk: on stderr");
     assert.match(r.stderr, /^Installing into the virtual environment at .*nested\n/);
-    assert.match(r.stderr, /Successfully installed/);
-    assert.ok(pipRan(pythonStarts(env)), "pip ran");
+    assert.match(r.stderr, /Installed 8 distributions into the virtual environment at /);
+    assert.ok(pipRan(pythonStarts(env)), "pip resolved");
     const got = installed(env.site);
     assert.equal(got.alpha, "1.0", "the constraint alpha<2 holds");
     assert.equal(got.beta, "1.0", "the constraint beta<2 holds");

@@ -51,7 +51,7 @@ describe("install with venvctl's installer", () => {
     assert.equal(r.code, 0, show(r));
     assert.equal(r.stdout, "");
     assert.match(r.stderr, /^Installing into the virtual environment at .*native-a\n/);
-    assert.match(r.stderr, /Installed 7 distributions into the virtual environment at .*: /);
+    assert.match(r.stderr, /Installed 5 distributions into the virtual environment at .*: alpha 1\.0, beta 2\.0, delta 1\.0, gamma 1\.0, zeta 1\.0\n/);
     assert.deepEqual(pipVerbs(env), ["install --dry-run", "download"], "pip resolved and downloaded; it installed nothing");
     const got = installed(env.site);
     assert.deepEqual(
