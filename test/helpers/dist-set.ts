@@ -1,10 +1,9 @@
-// Generated distribution sets, built offline into one directory (a
+// The differential distribution set, built offline into one directory (a
 // --find-links directory, and an index through serveIndex), byte for byte
-// the same on every run so that caches keyed by sha256 hit:
-// - buildDistSet: ~30 projects with everything a wheel installer must get
-//   right, for the differential tests against pip (see DIST_SET below);
-// - buildSizedSet: 30 wheels shaped like a real environment's (10 to 1,500
-//   files, one like numpy's), for the benchmark, replicable to 300.
+// the same on every run so that caches keyed by sha256 hit: ~30 projects with
+// everything a wheel installer must get right (see DIST_SET and buildDistSet),
+// for the tests that compare venvctl's installs with pip's. (sized-set.ts
+// builds the benchmark's set.)
 // Longer than 350 lines because the set is one table with its scripts: split,
 // a reader would have to join the halves to see what the set holds.
 import { execFileSync } from "node:child_process";
@@ -162,7 +161,7 @@ function cliModule(label: string, version: string, extra: string[] = [], code = 
 }
 
 /** A module of some size: `n` small functions, as library code looks. */
-function libraryModule(seed: string, n: number): string {
+export function libraryModule(seed: string, n: number): string {
   const lines = [`"""${seed}: generated library code."""`, ""];
   for (let i = 0; i < n; i++) {
     lines.push(`def ${seed.replace(/\W/g, "_")}_${i}(value, factor=${i + 1}):`);
@@ -468,80 +467,3 @@ export function buildDistSet(dir: string, pythons: readonly string[]): DistSet {
 
 /** The set's console and GUI scripts, and its .data scripts, by the bin/ name (for a `major.minor`, after the first install). */
 export const DIST_SET_SCRIPTS = ["app-core", "app-core-gui", "nsparts", "data-tool", "data-tool-sh", "pth-hook-check", "fastcalc-bench", "sdist-only", "db-migrate", "web-serve", "cli-kit"];
-
-export interface SizedSet {
-  dir: string;
-  /** A requirements file's lines pinning every project (`name==version`). */
-  pinned: string[];
-  /** The same projects, unpinned. */
-  unpinned: string[];
-  /** Files in all the wheels (RECORD included). */
-  files: number;
-  /** Bytes of all the wheels. */
-  bytes: number;
-}
-
-/**
- * Files per wheel: one shaped like numpy (1,500), a few large ones, a long
- * tail of small ones, 6,901 in all (RECORD, METADATA and WHEEL included).
- */
-export const SIZED_SET_SHAPE = [
-  1500, 1000, 800, 620, 500, 380, 300, 260, 220, 190, 160, 140, 120, 100, 90,
-  80, 70, 60, 50, 45, 40, 35, 30, 25, 20, 18, 15, 12, 11, 10,
-];
-
-/** Deterministic bytes, neither all compressible nor all random, as object code is. */
-function binaryBytes(seed: number, size: number): Buffer {
-  const out = Buffer.alloc(size);
-  let x = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i + 4 <= size; i += 4) {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    // Every other 4 KiB block zero-heavy, like sections of padding and tables.
-    out.writeUInt32LE((i >> 12) & 1 ? x & 0x0f0f00ff : x, i);
-  }
-  return out;
-}
-
-/**
- * Builds `copies` × 30 wheels shaped by SIZED_SET_SHAPE into `dir`: modules
- * of 0.3–6 KB, one numpy-like wheel with four .so-like binaries (1–4 MiB),
- * a dependency chain, a console script in every tenth wheel. Copy `c` of
- * project `i` is named `bench-native-<i>` (copy 0) or `bench-native-<i>-c<c>`.
- */
-export function buildSizedSet(dir: string, copies = 1): SizedSet {
-  mkdirSync(dir, { recursive: true });
-  const pinned: string[] = [];
-  const unpinned: string[] = [];
-  let files = 0;
-  let bytes = 0;
-  for (let c = 0; c < copies; c++) {
-    SIZED_SET_SHAPE.forEach((count, i) => {
-      const name = `bench-native-${String(i).padStart(2, "0")}${c ? `-c${c}` : ""}`;
-      const pkg = name.replace(/-/g, "_");
-      const content: Record<string, string | Buffer> = {};
-      const binaries = i === 0 ? 4 : 0;
-      const modules = count - 3 - binaries; // METADATA, WHEEL, RECORD
-      for (let f = 0; f < modules; f++) {
-        const sub = f === 0 ? "" : `sub${f % Math.max(1, Math.floor(modules / 40))}/`;
-        const path = f === 0 ? `${pkg}/__init__.py` : `${pkg}/${sub}m${f}.py`;
-        content[path] = (f === 0 ? "def main():\n    return 0\n\n\n" : "") + libraryModule(`${pkg}_${f}`, 2 + ((f * 7 + i) % 40));
-      }
-      for (let b = 0; b < binaries; b++) content[`${pkg}/core/_lib${b}.cpython-312-x86_64-linux-gnu.so`] = binaryBytes(i * 100 + b, (1 + b) << 20);
-      const metadata = i > 0 && i % 5 !== 0 ? [`Requires-Dist: bench-native-${String(i - 1).padStart(2, "0")}${c ? `-c${c}` : ""}>=1.0`] : [];
-      const file = buildWheel(dir, {
-        name,
-        version: "1.0.0",
-        metadata,
-        files: content,
-        ...(i % 10 === 0 ? { entryPoints: { console_scripts: { [`${name}-cli`]: `${pkg}:main` } } } : {}),
-      });
-      files += Object.keys(content).length + 3;
-      bytes += readFileSync(file).length;
-      pinned.push(`${name}==1.0.0`);
-      unpinned.push(name);
-    });
-  }
-  return { dir, pinned, unpinned, files, bytes };
-}

@@ -120,7 +120,8 @@ const HERE = fileURLToPath(new URL(".", import.meta.url));
 export function serveIndexInProcess(dir: string, portFile: string, opts: ServeOptions = {}): IndexProcess {
   rmSync(portFile, { force: true });
   const child = spawn(process.execPath, ["--import", "tsx", join(HERE, "index-server-main.ts"), dir, portFile, opts.cacheHeaders ? "cache" : "nocache"], {
-    stdio: ["ignore", "ignore", "inherit"],
+    // Its stdin is ours: when this process ends, however it ends, the server sees EOF and ends too.
+    stdio: ["pipe", "ignore", "inherit"],
   });
   const deadline = Date.now() + 60_000;
   while (!existsSync(portFile)) {
