@@ -18,9 +18,15 @@ export interface Case {
   commands: Command[];
   /** The target: venvctl's median must be at most `ratio` × the reference's (the second command's)… */
   target?: { ratio?: number; plusMs?: number; text: string };
+  /** At most this many rounds (for the slow cases); `--runs` may lower it. */
   runs?: number;
   setup?: () => void;
   teardown?: () => void;
+  /**
+   * Why the case cannot run yet (a command venvctl does not have): it is
+   * reported as not run, with the reason, and counts as neither met nor missed.
+   */
+  unavailable?: string;
 }
 
 export interface CommandResult {
@@ -37,6 +43,8 @@ export interface CaseResult {
   diffMs: number;
   met?: boolean;
   target?: string;
+  /** Set when the case could not run: why. */
+  unavailable?: string;
 }
 
 function timeOnce(cmd: Command): number {
@@ -62,9 +70,13 @@ export function median(xs: number[]): number {
 
 /** Runs one case: a warm-up of each command, then `runs` interleaved rounds. */
 export function runCase(c: Case, defaultRuns: number): CaseResult {
+  if (c.unavailable !== undefined) {
+    return { name: c.name, results: [], ratio: NaN, diffMs: NaN, target: c.target?.text, unavailable: c.unavailable };
+  }
   c.setup?.();
   try {
-    const runs = c.runs ?? defaultRuns;
+    // A case's own count caps the rounds (the slow cases); --runs lowers every case's.
+    const runs = Math.min(c.runs ?? defaultRuns, defaultRuns);
     for (const cmd of c.commands) timeOnce(cmd); // warm-up: caches, page cache
     const samples = c.commands.map(() => [] as number[]);
     for (let i = 0; i < runs; i++) {
@@ -95,6 +107,10 @@ export function runCase(c: Case, defaultRuns: number): CaseResult {
 /** Prints a case's result as a small table. */
 export function printCase(r: CaseResult, out: (s: string) => void): void {
   out(`\n${r.name}\n`);
+  if (r.unavailable !== undefined) {
+    out(`  NOT RUN: ${r.unavailable}${r.target ? ` (target ${r.target})` : ""}\n`);
+    return;
+  }
   for (const x of r.results) {
     out(`  ${x.label.padEnd(52)} median ${x.median.toFixed(1).padStart(8)} ms   min ${x.min.toFixed(1).padStart(8)} ms\n`);
   }

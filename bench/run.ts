@@ -10,12 +10,13 @@ import { printCase, runCase, type CaseResult } from "./harness.js";
 import { benchContext, type CaseFactory } from "./cases/env.js";
 import { createCases } from "./cases/create.js";
 import { installCases } from "./cases/install.js";
+import { installNativeCases } from "./cases/install-native.js";
 import { packageCases } from "./cases/packages.js";
 import { seedCases } from "./cases/seed.js";
 import { shimCases } from "./cases/shims.js";
 
 /** Every issue's cases, in the order they are run. */
-const FACTORIES: CaseFactory[] = [createCases, shimCases, seedCases, packageCases, installCases];
+const FACTORIES: CaseFactory[] = [createCases, shimCases, seedCases, packageCases, installCases, installNativeCases];
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -47,4 +48,5 @@ try {
 }
 const judged = results.filter((r) => r.met !== undefined);
 const missed = judged.filter((r) => r.met === false);
-out(`\n${judged.length - missed.length} targets met, ${missed.length} missed (judged with NODE_EXTRA_CA_CERTS unset)\n`);
+const notRun = results.filter((r) => r.unavailable !== undefined);
+out(`\n${judged.length - missed.length} targets met, ${missed.length} missed (judged with NODE_EXTRA_CA_CERTS unset)${notRun.length ? `; ${notRun.length} case${notRun.length === 1 ? "" : "s"} not run (${notRun.map((r) => r.name).join("; ")})` : ""}\n`);

@@ -4,7 +4,7 @@
 // Python start in an environment, and distributions written by hand.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { CLI, runCli, spawnAsync, type CliResult } from "./run-cli.js";
 import type { Sandbox } from "./hermetic.js";
 
@@ -37,11 +37,13 @@ export interface TestEnv {
 /** A venv made by the built CLI (pip seeded natively unless `withoutPip`), recording Python starts. */
 export function makeEnv(sb: Sandbox, name: string, opts: { python?: string; withoutPip?: boolean } = {}): TestEnv {
   const dir = join(sb.work, name);
+  mkdirSync(dirname(dir), { recursive: true });
   const r = runCli(["create", "-p", opts.python ?? "3.12", ...(opts.withoutPip ? ["--without-pip"] : []), dir], { cwd: sb.work, env: sb.env });
   assert.equal(r.code, 0, `venvctl create failed:\n${r.stderr}`);
   const lib = join(dir, "lib");
   const site = join(lib, readdirSync(lib).find((n) => n.startsWith("python"))!, "site-packages");
-  const env: TestEnv = { dir, python: join(dir, "bin", "python"), site, log: join(sb.dir, `${name}-python-starts.log`) };
+  // A name may hold a directory (`venvctl/env`: two envs with one basename, hence one prompt).
+  const env: TestEnv = { dir, python: join(dir, "bin", "python"), site, log: join(sb.dir, `${name.replace(/\//g, "-")}-python-starts.log`) };
   recordPythonStarts(env);
   return env;
 }
