@@ -7,7 +7,7 @@ import { describeInterpreter, type Interpreter } from "../interpreters/interpret
 import type { InstallScheme } from "../wheel/contents.js";
 import { TagPriorities } from "../wheel/tags.js";
 import type { EnvTarget } from "../wheel/transaction.js";
-import type { VenvLayout } from "./layout.js";
+import { launcherPython, type VenvLayout } from "./layout.js";
 
 /** pip's scheme for distribution `name` in the venv (headers: <env>/include/site/pythonX.Y/<name>). */
 export function venvInstallScheme(layout: VenvLayout, interpreter: Interpreter, name: string): InstallScheme {
@@ -65,8 +65,8 @@ export function venvEnvTarget(interpreter: Interpreter, layout: VenvLayout, plat
   return {
     envDir: layout.envDir,
     scheme: (name) => venvInstallScheme(layout, interpreter, name),
-    // pip's launchers name sys.executable of `<env>/bin/python -m pip`.
-    python: join(layout.binDir, "python"),
+    // As the env's own pip (seeded so) names it in what it installs.
+    python: launcherPython(layout),
     pythonVersion: { major, minor },
     cacheTag: interpreter.info.cache_tag,
     wheel: wheelTarget(interpreter, layout.envDir),

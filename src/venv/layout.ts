@@ -143,3 +143,13 @@ export function resolvePrompt(prompt: string | undefined, cwd: string): string |
 export function cfgPath(envDir: string): string {
   return join(envDir, "pyvenv.cfg");
 }
+
+/**
+ * The python that launchers and `#!python` scripts name in a venv, as pip
+ * names it: venv runs ensurepip with <env>/bin/<the name the base
+ * interpreter has>, pip writes that sys.executable into the shebangs of the
+ * seeded pip, and a `pip install` run through that pip writes it again.
+ */
+export function launcherPython(layout: VenvLayout): string {
+  return join(layout.binDir, layout.pythonLinks[0]?.name ?? "python");
+}

@@ -11,7 +11,7 @@ import { comparePep440, parsePep440 } from "../standards/pep440.js";
 import { runInherited } from "../util/exec.js";
 import { debug } from "../util/log.js";
 import type { LinkMode } from "../wheel/materialize.js";
-import type { VenvLayout } from "./layout.js";
+import { launcherPython, type VenvLayout } from "./layout.js";
 import { venvInstallScheme } from "./install-target.js";
 
 export type { LinkMode } from "../wheel/materialize.js";
@@ -133,10 +133,7 @@ export async function seedEnvironment(
   const seeded: SeededDistribution[] = [];
   const warnings = new Set<string>();
   const { major, minor } = interpreter.version;
-  // Launchers name the env's python as ensurepip's do: venv runs ensurepip
-  // with <env>/bin/<the name the base interpreter has>, and pip writes that
-  // sys.executable into the shebangs.
-  const python = join(layout.binDir, layout.pythonLinks[0]?.name ?? "python");
+  const python = launcherPython(layout);
   const present = installedNames(stage(layout.install.purelib), stage(layout.install.platlib));
   for (const wheel of wheels) {
     // Writing into an existing venv (--allow-existing): what is there stays.

@@ -167,7 +167,7 @@ for (const minor of MINORS) {
       pythonStarts(B);
     });
 
-    test("the install was native: INSTALLER says venvctl, pip only resolved [fails until the native pipeline lands]", () => {
+    test("the install was native: INSTALLER says venvctl, pip only resolved", () => {
       assertNative(A, first, setNames(A));
     });
 
@@ -208,7 +208,7 @@ for (const minor of MINORS) {
       assertNative(A, r, ["data-tool", "fastcalc", "sdist-only"]);
     });
 
-    test("a freeze file into fresh envs: the same envs, and with every wheel in venvctl's cache no pip and no index at all [fails until the native pipeline lands]", async () => {
+    test("a freeze file into fresh envs: the same envs, and with every wheel in venvctl's cache no pip and no index at all", async () => {
       const frozen = await pip(B.python, ["freeze"], sb);
       assert.equal(frozen.code, 0, show(frozen));
       writeFileSync(join(sb.work, `frozen-${minor}.txt`), frozen.stdout);
