@@ -11,6 +11,9 @@ import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
 import { serveIndex, type IndexServer } from "../helpers/index-server.js";
 import { installed, makeEnv, pythonStarts, show, venvctl, type TestEnv } from "../helpers/install-env.js";
 import { buildInstallWheels } from "../helpers/install-wheels.js";
+import { buildSdist } from "../helpers/sdist-builder.js";
+import { buildWheel } from "../helpers/wheel-builder.js";
+import { createHash } from "node:crypto";
 import { spawnAsync } from "../helpers/run-cli.js";
 
 let sb: Sandbox & { cleanup(): void };
@@ -21,6 +24,9 @@ before(async () => {
   sb = makeSandbox(undefined, "venvctl-install-native");
   wheels = join(sb.dir, "wheels");
   buildInstallWheels(wheels);
+  // For the lock tests: an sdist only, and a wheel for another platform only.
+  buildSdist(wheels, { name: "srconly", version: "1.0", files: { "srconly/__init__.py": "WHERE = 'built'\n" } });
+  buildWheel(wheels, { name: "winonly", version: "1.0", tag: "cp312-cp312-win_amd64", files: { "winonly.py": "" } });
   index = await serveIndex(wheels);
 });
 after(async () => {
@@ -149,4 +155,69 @@ describe("lock files (PEP 751)", () => {
     assert.match(r.stderr, /^error: pylock\.bad\.toml:3: /m);
     assert.deepEqual(installed(env.site), before);
   });
+
+  /** A lock in uv's layout (inline wheel tables), for files served by the test index. */
+  const uvLock = (packages: Array<{ name: string; version: string; file: string; kind: "wheels" | "sdist"; sha256?: string; marker?: string }>, extra = "") => {
+    const base = index.url.replace(/simple\/$/, "files/");
+    const lines = ['lock-version = "1.0"', 'created-by = "uv"', 'requires-python = ">=3.9"', extra, ""];
+    for (const p of packages) {
+      const sha = p.sha256 ?? createHash("sha256").update(readFileSync(join(wheels, p.file))).digest("hex");
+      lines.push("[[packages]]", `name = "${p.name}"`, `version = "${p.version}"`);
+      if (p.marker) lines.push(`marker = "${p.marker}"`);
+      const entry = `{ url = "${base}${p.file}", hashes = { sha256 = "${sha}" } }`;
+      lines.push(p.kind === "sdist" ? `sdist = ${entry}` : `wheels = [\n    ${entry},\n]`, "");
+    }
+    return lines.join("\n");
+  };
+
+  test("a lock in uv's layout, with an sdist and a package for another platform: the sdist is built, the other left out", async () => {
+    const env = makeEnv(sb, "lock-uv");
+    write("pylock.uv.toml", uvLock([
+      { name: "leaf", version: "1.0", file: "leaf-1.0-py3-none-any.whl", kind: "wheels" },
+      { name: "srconly", version: "1.0", file: "srconly-1.0.tar.gz", kind: "sdist" },
+      { name: "winonly", version: "1.0", file: "winonly-1.0-cp312-cp312-win_amd64.whl", kind: "wheels", marker: "sys_platform == 'win32'" },
+    ]));
+    const r = await venvctl(["sync", "-p", env.dir, "pylock.uv.toml"], sb);
+    assert.equal(r.code, 0, show(r));
+    const got = installed(env.site);
+    assert.equal(got.leaf, "1.0");
+    assert.equal(got.srconly, "1.0", "built from the sdist by pip wheel");
+    assert.equal(got.winonly, undefined, "its marker is for another platform");
+    assert.equal(readFileSync(join(env.site, "srconly", "__init__.py"), "utf8"), "WHERE = 'built'\n");
+    assert.deepEqual(pipVerbs(env), ["download", "wheel"], "pip fetched the wheel and built the sdist; it resolved nothing");
+    // Again into a fresh env: the built wheel is remembered by the sdist's hash.
+    const again = makeEnv(sb, "lock-uv-2");
+    const r2 = await venvctl(["install", "-p", again.dir, "-r", "pylock.uv.toml"], sb);
+    assert.equal(r2.code, 0, show(r2));
+    assert.deepEqual(pipVerbs(again), [], "nothing of pip ran");
+    assert.equal(installed(again.site).srconly, "1.0");
+  });
+
+  test("a lock that does not fit: only a wheel for another platform, or environments for another one; nothing installed", async () => {
+    const env = makeEnv(sb, "lock-misfit");
+    const before = installed(env.site);
+    write("pylock.win.toml", uvLock([{ name: "winonly", version: "1.0", file: "winonly-1.0-cp312-cp312-win_amd64.whl", kind: "wheels" }]));
+    let r = await venvctl(["sync", "-p", env.dir, "pylock.win.toml"], sb);
+    assert.equal(r.code, 1, show(r));
+    assert.match(r.stderr, /^error: pylock\.win\.toml:\d+: winonly 1\.0 has no wheel for .* and no sdist; its wheels are for cp312-cp312-win_amd64/m);
+    write("pylock.env.toml", uvLock([{ name: "leaf", version: "1.0", file: "leaf-1.0-py3-none-any.whl", kind: "wheels" }], "environments = [\"sys_platform == 'win32'\"]"));
+    r = await venvctl(["sync", "-p", env.dir, "pylock.env.toml"], sb);
+    assert.equal(r.code, 1, show(r));
+    assert.match(r.stderr, /^error: pylock\.env\.toml:4: .* is none of the lock's environments/m);
+    assert.deepEqual(installed(env.site), before);
+    assert.deepEqual(pipVerbs(env), []);
+  });
+
+  test("a hash that does not match: nothing installed, nothing kept in the cache", async () => {
+    const env = makeEnv(sb, "lock-hash");
+    const before = installed(env.site);
+    write("pylock.hash.toml", uvLock([{ name: "epsilon", version: "1.0", file: "epsilon-1.0-py3-none-any.whl", kind: "wheels", sha256: "0".repeat(64) }]));
+    const r = await venvctl(["sync", "-p", env.dir, "pylock.hash.toml"], sb);
+    assert.equal(r.code, 1, show(r));
+    assert.match(r.stderr, /hash/i);
+    assert.deepEqual(installed(env.site), before);
+    const stored = join(sb.cache, "wheel-files", "names", "epsilon");
+    assert.ok(!existsSync(stored), "the store kept nothing of epsilon");
+  });
 });
+
