@@ -7,11 +7,11 @@ export function register(program: Command, cli: Cli): void {
   program
     .command("version")
     .description("Show the selected Python version(s) and what selected them")
-    .option("--bare", "print the version names only (as `pyenv version-name`, one per line)", false)
-    .action(async (o: { bare: boolean }) => {
+    .option("--bare", "print the version names only (as `pyenv version-name`, one per line)")
+    .action(async (o: { bare?: boolean }) => {
       const { version, formatVersionLines, missingError } = await import("../commands/version.js");
       const result = await version({}, ctx);
-      for (const line of formatVersionLines(result, o.bare, ctx.dirs.home)) ctx.stdout.write(line + "\n");
+      for (const line of formatVersionLines(result, Boolean(o.bare), ctx.dirs.home)) ctx.stdout.write(line + "\n");
       const missing = missingError(result);
       if (missing) throw missing;
     });
