@@ -103,7 +103,8 @@ export const HABITS: Habit[] = [
     instead: (rest) => [to("exec", ...rest)],
   },
   ...(["list", "freeze", "show", "install", "uninstall", "sync"] as const).map((verb): Habit => ({
-    typed: ["pip", verb], from: `pip ${verb} / uv pip ${verb}`, what: `pip's ${verb}`,
+    typed: ["pip", verb], from: verb === "sync" ? "uv pip sync / pip-sync" : `pip ${verb} / uv pip ${verb}`,
+    what: verb === "sync" ? "make the environment match a requirements file" : `pip's ${verb}`,
     example: verb === "list" || verb === "freeze" ? [] : verb === "sync" ? ["requirements.txt"] : ["requests"],
     instead: (rest) => [to(verb, ...rest)],
   })),
@@ -174,6 +175,8 @@ export function habitError(program: Command, habit: Habit, rest: readonly string
 export function habitsMarkdown(program: Command): string {
   const rows = ["| you type | it is | venvctl's command |", "| --- | --- | --- |"];
   for (const h of HABITS) {
+    // A habit that became a real command (`python list`) is no habit any more.
+    if (isCommandPath(program, h.typed) && !h.when) continue;
     const typed = ["venvctl", ...h.typed, ...h.example].join(" ");
     const hint = suggestion(program, h, h.example).replace(/^run /, "");
     rows.push(`| \`${typed}\` | ${h.from}: ${h.what} | ${hint} |`);
