@@ -31,11 +31,6 @@ export const OPERANDS: Record<string, ValueKind> = {
   "python uninstall": versions,
   "python find": versions,
   "python pin": versions,
-  "help": { kind: "none" },
-  versions: { kind: "none" },
-  version: { kind: "none" },
-  rehash: { kind: "none" },
-  doctor: { kind: "none" },
 };
 
 /** What completes an option's value: its choices, else by its name and its value's name. */
@@ -47,7 +42,7 @@ function optionValue(path: string, o: Option): ValueKind | undefined {
   const name = arg?.[1] ?? arg?.[2] ?? "";
   if (o.long === "--exclude") return dists;
   if (/dir/.test(name)) return { kind: "dirs" };
-  if (/file|path|url/.test(name)) return files;
+  if (/file|path/.test(name)) return files;
   return { kind: "none" };
 }
 

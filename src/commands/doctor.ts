@@ -20,6 +20,7 @@ import { WheelCache } from "../wheel/cache.js";
 import { listNames } from "../util/fs.js";
 import { pyenvRoot } from "../util/path-search.js";
 import { tildify } from "../util/log.js";
+import { plural } from "../util/words.js";
 import { shQuote } from "../shims/posix-shell.js";
 
 export type DoctorOptions = Record<string, never>;
@@ -271,7 +272,7 @@ function cacheCheck(ctx: Context): Check {
       fix: `rm -rf ${damagedDirs.map(shPath).join(" ")}   # rebuilt from the wheels at the next use`,
     };
   }
-  return { id: "cache", status: "ok", message: n ? `the wheel cache ${shown} passes verification (${n} ${n === 1 ? "entry" : "entries"})` : `the wheel cache ${shown} is empty` };
+  return { id: "cache", status: "ok", message: n ? `the wheel cache ${shown} passes verification (${plural(n, "entry", "entries")})` : `the wheel cache ${shown} is empty` };
 }
 
 /** Interpreters found in pyenv, uv or venvctl's versions that the shims do not know. */
