@@ -20,6 +20,10 @@ export interface Habit {
   from: string;
   /** What the user wanted, in a few words. */
   what: string;
+  /** Where `typed` is a real command too: what it does ("installs packages"), for the message. */
+  real?: string;
+  /** A second way out, added to the hint: for a package literally named `3.12`. */
+  aside?: (rest: readonly string[]) => string;
   /** Only when the rest of the arguments look like this (required where `typed` is a real command). */
   when?: (rest: readonly string[]) => boolean;
   /** What to run instead, given the rest of the arguments; the first whose command exists. */
@@ -34,8 +38,9 @@ export interface Habit {
  * cpython-3.12). PEP 508 lets a project name start with a digit, so a
  * project literally named `3.12` exists in principle; such a name is taken
  * as the habit, and is still installable as `venvctl install -- 3.12`
- * (everything after `--` goes to pip as it is) or with a specifier
- * (`'3.12>=1'`), which this does not match.
+ * (everything after `--` goes to pip as it is), with a specifier
+ * (`'3.12>=1'`), or with any option (`uninstall -y 3.12`): the habit is
+ * only ever operands that are all versions.
  */
 export function looksLikePythonVersion(word: string): boolean {
   return /^(?:(?:cpython|pypy|graalpy)[@-]?)?[23](?:\.\d+){0,2}(?:(?:a|b|rc)\d+)?t?$/i.test(word);
@@ -66,12 +71,16 @@ export const HABITS: Habit[] = [
   },
   {
     typed: ["install"], from: "pyenv install", what: "install an interpreter", example: ["3.12"], when: versionsOnly,
+    real: "installs packages, and these are Python versions",
+    aside: (rest) => `a package with such a name installs with \`${commandLine(["install", "--", ...rest])}\``,
     instead: (rest) => [to("python", "install", ...rest), {
       text: `venvctl does not install interpreters here; install ${rest.join(" ")} with pyenv or uv, then \`venvctl rehash\``,
     }],
   },
   {
     typed: ["uninstall"], from: "pyenv uninstall", what: "remove an interpreter", example: ["3.12.1"], when: versionsOnly,
+    real: "removes packages, and these are Python versions",
+    aside: (rest) => `a package with such a name is removed with \`${commandLine(["uninstall", "-y", ...rest])}\``,
     instead: (rest) => [to("python", "uninstall", ...rest), { text: "venvctl does not remove interpreters here; remove it with the tool that installed it" }],
   },
   {
@@ -166,9 +175,10 @@ export function suggestion(program: Command, habit: Habit, rest: readonly string
 export function habitError(program: Command, habit: Habit, rest: readonly string[]): UsageError {
   const typed = ["venvctl", ...habit.typed, ...rest].join(" ");
   const message = isCommandPath(program, habit.typed)
-    ? `\`${typed}\` looks like \`${habit.from}\` (${habit.what}); venvctl's \`${habit.typed.join(" ")}\` is another command, so nothing was done`
+    ? `\`${typed}\` looks like \`${habit.from}\` (${habit.what}): venvctl's \`${habit.typed.join(" ")}\` ${habit.real ?? "is another command"}, so nothing was done`
     : `venvctl has no \`${habit.typed.join(" ")}\` command: that is \`${habit.from}\` (${habit.what})`;
-  return new UsageError(message, { hint: suggestion(program, habit, rest) });
+  const aside = habit.aside ? `; ${habit.aside(rest)}` : "";
+  return new UsageError(message, { hint: suggestion(program, habit, rest) + aside });
 }
 
 /** The README's "Coming from pyenv / uv / pip" table, rendered from HABITS for `program`. */

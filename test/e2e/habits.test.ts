@@ -12,6 +12,9 @@ import { buildProgram } from "../../src/cli/index.js";
 import { HABITS, habitsMarkdown, looksLikePythonVersion, matchHabit } from "../../src/cli/habits.js";
 import { makeContext } from "../helpers/context.js";
 import { makeSandbox } from "../helpers/hermetic.js";
+import { makeEnv } from "../helpers/install-env.js";
+import { pyenvPython } from "../helpers/interpreters.js";
+import { requireOrSkip } from "../helpers/require.js";
 import { describeResult, PROJECT_ROOT, runCli } from "../helpers/run-cli.js";
 
 /** What the user types → the command the hint must name (written out by hand, not computed). */
@@ -23,9 +26,9 @@ const EXPECTED: Array<{ argv: string[]; hint: RegExp }> = [
   { argv: ["shell", "--unset"], hint: /^hint: run `venvctl use --shell --unset`$/m },
   { argv: ["version-name"], hint: /^hint: run `venvctl version --bare`$/m },
   // Until `venvctl python install` exists, the hint says where interpreters come from.
-  { argv: ["install", "3.12"], hint: /^hint: (run `venvctl python install 3\.12`|venvctl does not install interpreters here; install 3\.12 with pyenv or uv, then `venvctl rehash`)$/m },
+  { argv: ["install", "3.12"], hint: /^hint: (run `venvctl python install 3\.12`|venvctl does not install interpreters here; install 3\.12 with pyenv or uv, then `venvctl rehash`); a package with such a name installs with `venvctl install -- 3\.12`$/m },
   { argv: ["install", "pypy3.10", "3.13t"], hint: /^hint: (run `venvctl python install pypy3\.10 3\.13t`|.*install pypy3\.10 3\.13t with pyenv or uv)/m },
-  { argv: ["uninstall", "3.12.1"], hint: /^hint: (run `venvctl python uninstall 3\.12\.1`|venvctl does not remove interpreters here)/m },
+  { argv: ["uninstall", "3.12.1"], hint: /^hint: (run `venvctl python uninstall 3\.12\.1`|venvctl does not remove interpreters here).*; a package with such a name is removed with `venvctl uninstall -y 3\.12\.1`$/m },
   { argv: ["init", "-"], hint: /^hint: run `venvctl init`$/m },
   { argv: ["init", "-", "bash"], hint: /^hint: run `venvctl init bash`$/m },
   { argv: ["activate", "my env"], hint: /^hint: activation happens in your shell: `\. 'my env'\/bin\/activate`/m },
@@ -87,6 +90,7 @@ test("installs that are not the habit: a requirement with a specifier, options, 
   assert.equal(matchHabit(p, ["install", "--", "3.12"]), undefined);
   assert.equal(matchHabit(p, ["install", "-r", "3.12"]), undefined);
   assert.equal(matchHabit(p, ["install", "3.12", "requests"]), undefined);
+  assert.equal(matchHabit(p, ["uninstall", "-y", "3.12"]), undefined);
   for (const v of ["3", "3.12", "3.12.1", "3.14.0rc1", "3.13t", "pypy3.10", "cpython@3.12", "cpython-3.12.1", "2.7"]) {
     assert.ok(looksLikePythonVersion(v), v);
   }
@@ -143,4 +147,15 @@ test("no help text shows `(default: false)` or a JavaScript array", (t) => {
     assert.equal(r.code, 0, `${path.join(" ")} --help: ${describeResult(r)}`);
     assert.doesNotMatch(r.stdout, /\(default: (false|true|\[)/, `${path.join(" ")} --help`);
   }
+});
+
+test("a package named like a version still reaches pip: `install -- 3.12`", (t) => {
+  if (!requireOrSkip(t, pyenvPython("3.12") !== undefined, "pyenv's 3.12 is needed")) return;
+  const sb = makeSandbox(t);
+  makeEnv(sb, "env");
+  const r = runCli(["install", "-p", "env", "--", "--no-index", "3.12"], { cwd: sb.work, env: sb.env });
+  // pip was asked for a project named 3.12 (and, with no index, found none).
+  assert.equal(r.code, 1, describeResult(r));
+  assert.match(r.stderr, /No matching distribution found for 3\.12/);
+  assert.doesNotMatch(r.stderr, /pyenv install/);
 });
