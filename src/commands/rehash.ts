@@ -15,7 +15,7 @@ export async function rehash(_opts: RehashOptions, ctx: Context): Promise<Rehash
 /** The lines `rehash` tells on stderr. */
 export function describeRehash(r: RehashResult, home: string): string[] {
   const lines = [`Wrote ${plural(r.shims.length, "shim")} in ${tildify(r.dir, home)}`];
-  if (r.kept.length) lines.push(`Kept files venvctl did not write: ${r.kept.join(", ")}`);
+  if (r.kept.length) lines.push(`Kept ${r.kept.length === 1 ? "a file" : "files"} venvctl did not write: ${r.kept.join(", ")}`);
   if (r.blocked.length) lines.push(`warning: no shim for ${r.blocked.join(", ")}: a file venvctl did not write has that name`);
   return lines;
 }
