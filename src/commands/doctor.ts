@@ -6,7 +6,7 @@
 // have no shims yet. Reads only (the probe of a venv's base excepted, which
 // is cached); changes nothing.
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import { buildInventory, type Inventory } from "../interpreters/inventory.js";
@@ -160,7 +160,7 @@ function initCheck(ctx: Context, shell: ShellName | undefined, rc: string[]): Ch
   };
 }
 
-/** The virtual environments of this project: the working directory, its children, the active one. */
+/** The virtual environments of this project: the working directory, its children, the nearest .venv above, the active one. */
 function venvDirs(ctx: Context): string[] {
   const dirs = new Set<string>();
   if (hasPyvenvCfg(ctx.cwd)) dirs.add(ctx.cwd);
@@ -173,6 +173,14 @@ function venvDirs(ctx: Context): string[] {
   for (const n of names.sort()) {
     const p = join(ctx.cwd, n);
     if (hasPyvenvCfg(p)) dirs.add(p);
+  }
+  // The nearest .venv above, as the package commands find it from a subdirectory.
+  for (let dir = dirname(ctx.cwd); ; dir = dirname(dir)) {
+    if (hasPyvenvCfg(join(dir, ".venv"))) {
+      dirs.add(join(dir, ".venv"));
+      break;
+    }
+    if (dir === dirname(dir)) break;
   }
   if (ctx.env.VIRTUAL_ENV && hasPyvenvCfg(ctx.env.VIRTUAL_ENV)) dirs.add(ctx.env.VIRTUAL_ENV);
   return [...dirs];

@@ -148,6 +148,11 @@ test("doctor: a healthy set-up is exit 0; pyenv's shims ahead of venvctl's are a
   const j = JSON.parse(run(["doctor", "--json"]).stdout) as { ok: boolean; checks: Check[] };
   assert.equal(j.ok, true);
   assert.ok(j.checks.every((c) => c.status !== "problem"));
+  // From a subdirectory, the project's .venv is still checked.
+  mkdirSync(join(sb.work, "src", "pkg"), { recursive: true });
+  const deep = runCli(["doctor"], { cwd: join(sb.work, "src", "pkg"), env });
+  assert.equal(deep.code, 0, describeResult(deep));
+  assert.ok(deep.stdout.includes(`ok       ${join(sb.work, ".venv")}: a virtual environment of 3.12.`), deep.stdout);
 
   const pyenvShims = join(sb.pyenvRoot, "shims");
   mkdirSync(pyenvShims);
