@@ -6,7 +6,6 @@
 // copied), or straight from the verified wheel when the cache cannot be used;
 // the files that depend on the env (launchers, fixed scripts, RECORD,
 // INSTALLER) are always written, never linked.
-import { plural } from "../util/words.js";
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { VenvctlError } from "../errors.js";
@@ -102,7 +101,7 @@ export async function installWheel(wheel: string, opts: InstallOptions): Promise
     if (!verified) {
       const { verifyWheelBytes } = await import("./verify.js");
       verified = verifyWheelBytes(wheel, bytes.bytes, bytes.sha256);
-      debug(`verified ${basename(wheel)}: ${plural(verified.files.length, "file")}, every RECORD hash matches`);
+      debug(`verified ${basename(wheel)}: ${verified.files.length} files, every RECORD hash matches`);
     }
     return verified;
   };
@@ -128,7 +127,7 @@ export async function installWheel(wheel: string, opts: InstallOptions): Promise
     const placed = placeFiles(info, source, opts);
     warnings.push(...placed.warnings);
     if (entry) {
-      debug(`${info.name} ${info.version}: ${plural(placed.files.length, "file")} from the cache (${placed.linkMode ?? "none linked"})`);
+      debug(`${info.name} ${info.version}: ${placed.files.length} files from the cache (${placed.linkMode ?? "none linked"})`);
       // Hardlinks bumped the cached files' ctimes: recorded, the next use needs no hashing.
       if (placed.linked) cache?.refresh(bytes.sha256, entry, placed.linked);
     }
