@@ -59,7 +59,7 @@ function fdWriter(fd: number): Output {
 
 /** Where the process writes its errors, for when no Context could be made. */
 export function processStderr(): Output {
-  return colouredStderr(fdWriter(2), () => colourWanted(process.env, () => isatty(2)));
+  return colouredStderr(fdWriter(2), () => colourWanted(process.env, () => fdIsTTY(2)));
 }
 
 /**
@@ -77,7 +77,7 @@ export function contextFromProcess(): Context {
     env,
     stdout: fdWriter(1),
     // `error:`, `warning:` and `hint:` coloured where a person reads them.
-    stderr: colouredStderr(fdWriter(2), () => colourWanted(env, () => isatty(2))),
+    stderr: colouredStderr(fdWriter(2), () => colourWanted(env, () => fdIsTTY(2))),
     stdinIsTTY: false,
     dirs,
     platform: process.platform,
@@ -88,7 +88,7 @@ export function contextFromProcess(): Context {
   let stdinTty: boolean | undefined;
   Object.defineProperties(ctx, {
     stdinIsTTY: {
-      get: () => (stdinTty ??= isatty(0)),
+      get: () => (stdinTty ??= (createRequire(import.meta.url)("node:tty") as typeof import("node:tty")).isatty(0)),
       enumerable: true,
     },
   });
@@ -96,7 +96,7 @@ export function contextFromProcess(): Context {
 }
 
 /** Whether a file descriptor is a terminal (node:tty loaded only when asked: it brings net and streams). */
-function isatty(fd: number): boolean {
+function fdIsTTY(fd: number): boolean {
   return (createRequire(import.meta.url)("node:tty") as typeof import("node:tty")).isatty(fd);
 }
 
