@@ -120,7 +120,7 @@ test("the README's table is the one the habits render for this program", () => {
   const m = /<!-- habits:begin[^>]*-->\n([\s\S]*?)<!-- habits:end -->/.exec(readme);
   assert.ok(m, "README has the habits table markers");
   const expected = habitsMarkdown(program());
-  assert.equal(m[1], expected, `README.md's habits table is out of date; it should be:\n${expected}`);
+  assert.equal(m[1], expected, `README.md's habits table is out of date (node --import tsx scripts/readme-habits.ts rewrites it); it should be:\n${expected}`);
 });
 
 test("help TYPO is a usage error with a suggestion; no arguments is the help on stdout, exit 0", (t) => {
