@@ -100,8 +100,11 @@ test("installs that are not the habit: a requirement with a specifier, options, 
 });
 
 test("a real command wins over a habit: `python pin` once `python` has `pin`; `python list` once it exists", () => {
-  const p = program();
-  assert.ok(matchHabit(p, ["python", "pin", "3.12"]), "no `python` command yet: the habit");
+  // A program of its own, so the test holds whether or not `venvctl python` is merged yet.
+  const p = new Command("venvctl");
+  for (const name of ["use", "versions", "version", "install", "uninstall", "create", "exec", "init"]) p.command(name).argument("[args...]");
+  assert.ok(matchHabit(p, ["python", "pin", "3.12"]), "no `python` command: the habit");
+  assert.match(habitsMarkdown(p), /`venvctl install 3\.12` \| pyenv install: install an interpreter \| venvctl does not install interpreters here/);
   const python = new Command("python");
   python.command("list");
   python.command("install").argument("[v...]");
