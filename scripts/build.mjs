@@ -142,6 +142,7 @@ await Promise.all([
 const copyTree = (from, to) => cpSync(join(root, from), join(staging, "assets", to), { recursive: true });
 copyTree("src/interpreters/probe.py", "interpreters/probe.py");
 copyTree("src/venv/activators", "venv/activators");
+copyTree("src/shims/completions", "shims/completions");
 if (existsSync(join(root, "shims"))) copyTree("shims", "shims");
 
 // Swap the new build into place: the old one aside, the new one in, the old

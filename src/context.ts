@@ -5,6 +5,7 @@ import { readFileSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { errnoWords, isSystemError, UsageError, VenvctlError } from "./errors.js";
+import { colouredStderr, colourWanted } from "./util/colour.js";
 import { refusePseudoFileSystems, resolveDirs, type Dirs } from "./util/dirs.js";
 
 /** Where a command writes: `write` takes whole strings, as the streams do. */
@@ -58,7 +59,7 @@ function fdWriter(fd: number): Output {
 
 /** Where the process writes its errors, for when no Context could be made. */
 export function processStderr(): Output {
-  return fdWriter(2);
+  return colouredStderr(fdWriter(2), () => colourWanted(process.env, () => fdIsTTY(2)));
 }
 
 /**
@@ -75,7 +76,8 @@ export function contextFromProcess(): Context {
     cwd: workingDirectory(env),
     env,
     stdout: fdWriter(1),
-    stderr: fdWriter(2),
+    // `error:`, `warning:` and `hint:` coloured where a person reads them.
+    stderr: colouredStderr(fdWriter(2), () => colourWanted(env, () => fdIsTTY(2))),
     stdinIsTTY: false,
     dirs,
     platform: process.platform,
@@ -91,6 +93,11 @@ export function contextFromProcess(): Context {
     },
   });
   return ctx;
+}
+
+/** Whether a file descriptor is a terminal (node:tty loaded only when asked: it brings net and streams). */
+function fdIsTTY(fd: number): boolean {
+  return (createRequire(import.meta.url)("node:tty") as typeof import("node:tty")).isatty(fd);
 }
 
 /** process.cwd(), or an error that says the directory is gone (getcwd fails once it is deleted). */

@@ -2,6 +2,7 @@
 // in commands/cache.ts). Results go to stdout (`--json` for scripts).
 import type { Command } from "commander";
 import type { Cli } from "./index.js";
+import { plural } from "../util/words.js";
 import { printJson, printOutput } from "./options.js";
 
 /** 1536 → "1.5 KiB". */
@@ -28,7 +29,9 @@ export function register(program: Command, cli: Cli): void {
   cache.command("info").description("Print the cache's size and entries").option("--json", "print JSON").action(async (o: { json?: boolean }) => {
     const { cacheInfo } = await import("../commands/cache.js");
     const info = cacheInfo({}, ctx);
-    if (o.json) return printJson(ctx, info, []);
+    if (o.json) {
+      return printJson(ctx, { dir: info.dir, size: info.size, wheel_files: info.wheelFiles, unpacked: info.unpacked, interpreters: info.interpreters }, []);
+    }
     printOutput(ctx, [
       `cache: ${info.dir}`,
       `size: ${bytes(info.size)}`,
@@ -72,7 +75,7 @@ export function register(program: Command, cli: Cli): void {
         if (p.repaired) lines.push(`  repaired${p.kind === "unpacked" ? `: rebuilt from its wheel${p.envs.length ? `, ${p.envs.length} environment(s) relinked` : ""}` : ": dropped (fetched again when next needed)"}`);
         if (p.unrepaired) lines.push(`  not repaired: ${p.unrepaired}`);
       }
-      lines.push(`${r.checked} entries checked, ${r.problems.length} with problems`);
+      lines.push(`${plural(r.checked, "entry", "entries")} checked, ${r.problems.length} with problems`);
       printOutput(ctx, lines, []);
     });
 }

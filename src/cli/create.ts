@@ -10,9 +10,9 @@ export function register(program: Command, cli: Cli): void {
   program
     .command("create")
     .description("Create a virtual environment (what `python -m venv` makes, natively, with pip seeded)")
-    .argument("[dirs...]", "directories to create environments in", [".venv"])
+    .argument("[dirs...]", "directories to create environments in (default: .venv)")
     .option("-p, --python <spec>", "interpreter: a path, a command name, a version (3.12), a range ('>=3.10,<3.13'), pypy3.9")
-    .option("--system-site-packages", "give the environment access to the base interpreter's site-packages", false)
+    .option("--system-site-packages", "give the environment access to the base interpreter's site-packages")
     .option("--clear", "replace an existing virtual environment (only ever one with pyvenv.cfg)")
     .option("--upgrade", "upgrade an existing environment to this Python (assuming it was upgraded in place)")
     .option("--allow-existing", "write into an existing directory, keeping its other files")
@@ -44,7 +44,7 @@ export function register(program: Command, cli: Cli): void {
       const { activationCommand } = await import("../venv/create.js");
       const { describeInterpreter } = await import("../interpreters/interpreter.js");
       const result = await create({
-        dirs,
+        dirs: dirs.length ? dirs : [".venv"],
         python: o.python as string | undefined,
         onExisting: o.clear ? "clear" : o.upgrade ? "upgrade" : o.allowExisting ? "allow" : "refuse",
         systemSitePackages: Boolean(o.systemSitePackages),

@@ -7,9 +7,12 @@ import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
 import { venvctlVersion } from "../util/assets.js";
 import * as cache from "./cache.js";
+import * as completion from "./completion.js";
 import * as create from "./create.js";
+import * as doctor from "./doctor.js";
 import * as exec from "./exec.js";
 import * as freeze from "./freeze.js";
+import { habitError, matchHabit } from "./habits.js";
 import * as init from "./init.js";
 import * as install from "./install.js";
 import * as list from "./list.js";
@@ -32,11 +35,11 @@ export interface Cli {
 }
 
 /** The commands, in the order `--help` lists them. */
-const COMMANDS = [create, versions, use, version, which, exec, rehash, init, freeze, list, show, install, reinstall, uninstall, sync, lock, cache];
+const COMMANDS = [create, versions, use, version, which, exec, rehash, init, freeze, list, show, install, reinstall, uninstall, sync, lock, cache, doctor, completion];
 
-/** Parses argv and runs the command; answers the exit code. */
-export async function runCli(argv: string[], ctx: Context): Promise<number> {
-  const cli: Cli = { ctx, argv, exitCode: 0 };
+/** The program with every command registered (also what completions and habits walk). */
+export function buildProgram(cli: Cli): Command {
+  const { ctx } = cli;
   const program = new Command("venvctl")
     .description("Python environments in one tool: create venvs, pick interpreters, read and install packages.")
     .version(`venvctl ${venvctlVersion()}`, "-V, --version")
@@ -52,6 +55,27 @@ export async function runCli(argv: string[], ctx: Context): Promise<number> {
     // allows when options are positional (program options before the command).
     .enablePositionalOptions();
   for (const command of COMMANDS) command.register(program, cli);
+  return program;
+}
+
+/** Parses argv and runs the command; answers the exit code. */
+export async function runCli(argv: string[], ctx: Context): Promise<number> {
+  const cli: Cli = { ctx, argv, exitCode: 0 };
+  const program = buildProgram(cli);
+  // No arguments: the help, on stdout, exit 0 (as `git help`): asking for
+  // nothing is asking what there is.
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 0;
+  }
+  // Another tool's habit (`venvctl local 3.12`): explained, never run.
+  const helpFor = argv[0] === "help" && argv.length > 1 ? argv.slice(1) : undefined;
+  const habit = matchHabit(program, helpFor ?? argv);
+  if (habit) throw habitError(program, habit.habit, habit.rest);
+  // `help TYPO` is a usage error with a suggestion, as `venvctl TYPO` is.
+  if (helpFor && !program.commands.some((c) => c.name() === helpFor[0] || c.aliases().includes(helpFor[0]!))) {
+    argv = [helpFor[0]!];
+  }
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -12,6 +12,11 @@ export function register(program: Command, cli: Cli): void {
       const { init } = await import("../commands/init.js");
       const result = await init({ shell }, ctx);
       ctx.stdout.write(result.code);
+      // Completions come with the set-up, where the shell has them.
+      const { completionScript } = await import("./completion.js");
+      if (result.shell === "bash" || result.shell === "zsh" || result.shell === "fish") {
+        ctx.stdout.write(await completionScript(program, result.shell));
+      }
       if (result.warning) ctx.stderr.write(`warning: venvctl init: ${result.warning}\n`);
     });
 }

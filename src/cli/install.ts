@@ -56,6 +56,6 @@ export function register(program: Command, cli: Cli): void {
       }
       for (const w of result.warnings) ctx.stderr.write(w + "\n");
       const n = result.requirements;
-      ctx.stderr.write(`All ${n} requirement${n === 1 ? " is" : "s are"} already satisfied in ${result.where}\n`);
+      ctx.stderr.write(`${n === 1 ? "The requirement is" : `All ${n} requirements are`} already satisfied in ${result.where}\n`);
     });
 }

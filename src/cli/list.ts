@@ -11,6 +11,7 @@ export function register(program: Command, cli: Cli): void {
     .description("List installed packages, as the environment's pip does (natively; --outdated/--uptodate ask pip)")
     .option("-p, --python <target>", pythonHelp)
     .addOption(new Option("--format <format>", "output format").choices(["columns", "freeze", "json"]).default("columns"))
+    .option("--json", "print JSON, as --format json: [{name, version, …}]")
     .option("-e, --editable", "only editable installs")
     .option("--exclude-editable", "leave out editable installs")
     .option("--include-editable", "include editable installs (the default)")
@@ -28,8 +29,14 @@ export function register(program: Command, cli: Cli): void {
       python?: string; format: "columns" | "freeze" | "json"; editable?: boolean; excludeEditable?: boolean;
       includeEditable?: boolean; notRequired?: boolean; exclude?: string[]; local?: boolean; user?: boolean; path?: string[];
       verbose?: number; outdated?: boolean; uptodate?: boolean; pre?: boolean; indexUrl?: string; extraIndexUrl?: string[];
-      index: boolean; findLinks?: string[];
-    }) => {
+      index: boolean; findLinks?: string[]; json?: boolean;
+    }, cmd: Command) => {
+      if (o.json) {
+        if (cmd.getOptionValueSource("format") === "cli" && o.format !== "json") {
+          throw new UsageError(`--json and --format ${o.format} cannot be used together`, { hint: "--json is --format json" });
+        }
+        o.format = "json";
+      }
       if (o.outdated && o.uptodate) throw new UsageError("Options --outdated and --uptodate cannot be combined.");
       const { list } = await import("../commands/list.js");
       const result = await list({

@@ -1,9 +1,10 @@
 // `venvctl sync FILE...`: the env holds exactly what the files list; --dry-run prints the plan.
 import type { Command } from "commander";
 import type { Cli } from "./index.js";
+import { UsageError } from "../errors.js";
 import {
-  type ChangeFlags, changeOptions, type IndexFlags, indexOptions, passThrough, type PlacementFlags, placementOptions, pythonHelp, withChangeOptions,
-  withIndexOptions, withPlacementOptions,
+  type ChangeFlags, changeOptions, type IndexFlags, indexOptions, passThrough, type PlacementFlags, placementOptions, printJson, pythonHelp,
+  withChangeOptions, withIndexOptions, withPlacementOptions,
 } from "./options.js";
 
 export function register(program: Command, cli: Cli): void {
@@ -14,15 +15,30 @@ export function register(program: Command, cli: Cli): void {
     .usage("[options] <files...> [-- pip install options]")
     .argument("<files...>", "requirements files (pinned, as `venvctl freeze` writes them)")
     .option("-p, --python <target>", pythonHelp)
-    .option("--dry-run", "print the plan on stdout and change nothing"))))
-    .action(async (files: string[], o: IndexFlags & ChangeFlags & PlacementFlags & { python?: string; dryRun?: boolean }) => {
+    .option("--dry-run", "print the plan on stdout and change nothing")
+    .option("--json", "with --dry-run: print the plan as JSON: {where, in_sync, install: [...], pip_install, uninstall: [...]}"))))
+    .action(async (files: string[], o: IndexFlags & ChangeFlags & PlacementFlags & { python?: string; dryRun?: boolean; json?: boolean }) => {
       const { operands, pipArgs } = passThrough(cli.argv, files);
+      if (o.json && !o.dryRun && !pipArgs.includes("--dry-run")) {
+        throw new UsageError("--json prints the plan, so it needs --dry-run", { hint: `venvctl sync --dry-run --json ${operands.join(" ")}` });
+      }
       const { sync } = await import("../commands/sync.js");
       const r = await sync({ python: o.python, files: operands, index: indexOptions(o), dryRun: Boolean(o.dryRun), pipArgs, ...changeOptions(o), placement: placementOptions(o, ctx.env) }, ctx);
       const where = r.where;
       const Where = where.charAt(0).toUpperCase() + where.slice(1);
       for (const w of r.warnings) ctx.stderr.write(w + "\n");
       if (r.uninstall.blocked) ctx.stderr.write(`warning: ${r.uninstall.blocked}\n`);
+      if (r.dryRun && o.json) {
+        await printJson(ctx, {
+          where: r.where,
+          in_sync: !r.install.needed && !r.uninstall.remove.length,
+          install: r.install.steps.map((s) => ({ requirement: s.requirement, reason: s.reason, installed: s.installed ?? null, where: s.where })),
+          pip_install: r.install.needed ? (r.install.why ?? null) : null,
+          uninstall: r.uninstall.remove.map((u) => ({ name: u.name, version: u.version })),
+          uninstall_blocked: r.uninstall.blocked ?? null,
+        }, []);
+        return;
+      }
       if (r.dryRun) {
         const lines: string[] = [];
         const reasons = { missing: "not installed", version: "", extra: "an extra is not provided", pip: "pip resolves it" };

@@ -7,10 +7,10 @@ export function register(program: Command, cli: Cli): void {
   program
     .command("versions")
     .description("List every interpreter found (pyenv, uv, PATH, venvctl), the selected ones marked with *")
-    .option("--json", "print JSON (an array of interpreters)", false)
-    .action(async (o: { json: boolean }) => {
+    .option("--json", "print JSON: [{name, version, implementation, path, source, selected, selectedBy?}]")
+    .action(async (o: { json?: boolean }) => {
       const { versions, formatVersionsTable } = await import("../commands/versions.js");
-      const result = await versions({ json: o.json }, ctx);
+      const result = await versions({ json: Boolean(o.json) }, ctx);
       if (o.json) ctx.stdout.write(JSON.stringify(result.interpreters, null, 2) + "\n");
       else for (const line of formatVersionsTable(result, ctx.dirs.home)) ctx.stdout.write(line + "\n");
     });

@@ -6,6 +6,7 @@
 // did not write are carried into the new set, never deleted.
 // One file, though long: building a generation, swapping it in with one
 // rename and retiring the old ones are one protocol, and they share its names.
+import { plural } from "../util/words.js";
 import { createHash, randomBytes } from "node:crypto";
 import {
   linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, statSync,
@@ -303,7 +304,7 @@ export async function rehashShims(ctx: Ctx, opts: RehashOptions = {}): Promise<R
   const replaced = current?.isDirectory() ? `.shims-old-${genName.slice(7)}` : oldDir ? basename(oldDir) : undefined;
   retireOldGenerations(ctx, gen, [genName, replaced]);
   const shims = commands.filter((c) => !blocked.includes(c));
-  debug(ctx, `wrote ${shims.length} shims in ${tildify(dir, ctx.dirs.home)}`);
+  debug(ctx, `wrote ${plural(shims.length, "shim")} in ${tildify(dir, ctx.dirs.home)}`);
   return { dir, shims, changed: true, kept, blocked };
 }
 
