@@ -1,0 +1,127 @@
+// Unpacking a build's .tar.gz (python-build-standalone's install_only layout:
+// everything under a top-level `python/`) with npm's `tar` package, into a
+// directory of venvctl's own. Every entry is checked before it is written:
+// no absolute path, no `..`, nothing outside `python/`, no devices or FIFOs,
+// no link naming something outside; once unpacked, every symbolic link is
+// followed on disk to prove it stays inside (a chain of links that are each
+// harmless on their own can still point out).
+import { lstatSync, readlinkSync } from "node:fs";
+import { isAbsolute, join, posix } from "node:path";
+import { VenvctlError, isSystemError, osError } from "../errors.js";
+import { importVendor } from "../util/vendor.js";
+
+/** An archive entry refused before anything of it was written. */
+export class HostileArchiveError extends VenvctlError {}
+
+type TarModule = typeof import("tar");
+
+const WRITABLE_TYPES = new Set(["File", "OldFile", "ContiguousFile", "Directory", "SymbolicLink", "Link"]);
+
+/** Whether a path (as an archive spells it) is absolute on any system: /x, \x, C:x. */
+function looksAbsolute(p: string): boolean {
+  return p.startsWith("/") || p.startsWith("\\") || /^[A-Za-z]:/.test(p);
+}
+
+function hasDotDot(p: string): boolean {
+  return p.split(/[/\\]/).includes("..");
+}
+
+/** Why an entry may not be unpacked, or undefined when it may. */
+export function refuseEntry(path: string, type: string, linkpath: string | undefined): string | undefined {
+  const shown = JSON.stringify(path);
+  if (looksAbsolute(path)) return `entry ${shown} has an absolute path`;
+  if (hasDotDot(path)) return `entry ${shown} climbs out with \`..\``;
+  const rel = path.replace(/^(\.\/)+/, "");
+  if (rel !== "python" && rel !== "python/" && !rel.startsWith("python/")) return `entry ${shown} is outside the top-level python/ directory`;
+  if (!WRITABLE_TYPES.has(type)) return `entry ${shown} is a ${type}, which a Python build has no use for`;
+  if (type === "SymbolicLink" || type === "Link") {
+    const kind = type === "Link" ? "hard link" : "symbolic link";
+    if (!linkpath) return `${kind} ${shown} names no target`;
+    if (looksAbsolute(linkpath)) return `${kind} ${shown} points to the absolute path ${JSON.stringify(linkpath)}`;
+    // A hard link names another entry (from the archive's root); a symbolic link is read from its own directory.
+    const target = type === "Link" ? posix.normalize(linkpath) : posix.normalize(posix.join(posix.dirname(rel), linkpath));
+    if (target === ".." || target.startsWith("../") || (type === "Link" && hasDotDot(linkpath))) {
+      return `${kind} ${shown} points outside the archive (${JSON.stringify(linkpath)})`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether following `rel` (relative to `root`) on disk, through every
+ * symbolic link on the way, ever leaves `root`. A missing component ends the
+ * walk (a dangling link that stays inside is harmless).
+ */
+export function leavesRoot(root: string, rel: string): boolean {
+  const stack: string[] = [];
+  const pending = rel.split("/");
+  let links = 0;
+  while (pending.length > 0) {
+    const c = pending.shift()!;
+    if (c === "" || c === ".") continue;
+    if (c === "..") {
+      if (stack.length === 0) return true;
+      stack.pop();
+      continue;
+    }
+    const p = join(root, ...stack, c);
+    let isLink = false;
+    try {
+      isLink = lstatSync(p).isSymbolicLink();
+    } catch {
+      stack.push(c);
+      continue;
+    }
+    if (!isLink) {
+      stack.push(c);
+      continue;
+    }
+    if (++links > 40) return true; // a loop: refused rather than followed forever
+    const target = readlinkSync(p);
+    if (isAbsolute(target)) return true;
+    pending.unshift(...target.split("/"));
+  }
+  return false;
+}
+
+/**
+ * Unpacks a gzipped tarball held in memory into `dest` (an empty directory
+ * venvctl made), refusing hostile entries. `origin` names the archive in
+ * messages. On failure `dest` may hold part of the archive: the caller removes it.
+ */
+export async function unpackArchive(data: Buffer, dest: string, origin: string): Promise<void> {
+  const tar = await importVendor<TarModule>("tar");
+  const symlinks: string[] = [];
+  let refused: string | undefined;
+  try {
+    // Synchronous: about three times faster here than the streaming unpack
+    // (no thread-pool round trip per file), and the archive is in memory already.
+    const unpack = tar.x({
+      cwd: dest,
+      sync: true,
+      strict: true,
+      preserveOwner: false,
+      filter: (path, entry) => {
+        const e = entry as { type: string; linkpath?: string };
+        refused = refuseEntry(path, e.type, e.linkpath);
+        if (refused) throw new HostileArchiveError(`refusing ${origin}: ${refused}`, { hint: "the archive is not a Python build venvctl will unpack; nothing was installed" });
+        if (e.type === "SymbolicLink") symlinks.push(path.replace(/^(\.\/)+/, ""));
+        return true;
+      },
+    });
+    unpack.end(data);
+  } catch (err) {
+    if (err instanceof VenvctlError) throw err;
+    if (isSystemError(err)) throw osError(err, { action: "unpack into", path: dest });
+    throw new VenvctlError(`cannot unpack ${origin}: ${(err as Error).message}`, {
+      hint: "the archive is damaged or not a .tar.gz; nothing was installed",
+    });
+  }
+  for (const link of symlinks) {
+    if (leavesRoot(dest, link)) {
+      throw new HostileArchiveError(`refusing ${origin}: symbolic link ${JSON.stringify(link)} leads outside the archive`, {
+        hint: "the archive is not a Python build venvctl will unpack; nothing was installed",
+      });
+    }
+  }
+}
