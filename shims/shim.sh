@@ -249,7 +249,10 @@ for _vc_w in $_vc_missing; do
     printf 'venvctl: version (an entry of %s bytes) is not installed (set by %s)\n' "${#_vc_w}" "$_vc_origin" >&2
   else
     printf "venvctl: version \`%s' is not installed (set by %s)\n" "$_vc_w" "$_vc_origin" >&2
-    [ -z "$_vc_first" ] && _vc_first=$_vc_w
+    # Only a version is worth naming to `venvctl python install`.
+    case $_vc_w in
+      [0-9]*) [ -z "$_vc_first" ] && _vc_first=$_vc_w ;;
+    esac
   fi
 done
 if [ -n "$_vc_missing" ] && [ -z "$_vc_any" ]; then
