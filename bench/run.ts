@@ -11,11 +11,12 @@ import { benchContext, type CaseFactory } from "./cases/env.js";
 import { createCases } from "./cases/create.js";
 import { installCases } from "./cases/install.js";
 import { packageCases } from "./cases/packages.js";
+import { pythonCases } from "./cases/python.js";
 import { seedCases } from "./cases/seed.js";
 import { shimCases } from "./cases/shims.js";
 
 /** Every issue's cases, in the order they are run. */
-const FACTORIES: CaseFactory[] = [createCases, shimCases, seedCases, packageCases, installCases];
+const FACTORIES: CaseFactory[] = [createCases, shimCases, seedCases, packageCases, installCases, pythonCases];
 
 const args = process.argv.slice(2);
 const option = (name: string) => {

@@ -188,6 +188,7 @@ export async function installDownload(ctx: Ctx, download: Download, opts: Instal
   let build: string | undefined;
   let aside: string | undefined;
   try {
+    const started = Date.now();
     const bar = ctx.stderrIsTTY ? progressBar((s) => ctx.stderr.write(s), `Downloading ${name}`) : undefined;
     let fetched;
     try {
@@ -202,7 +203,7 @@ export async function installDownload(ctx: Ctx, download: Download, opts: Instal
         hint: "the file changed on the server or on the way (a proxy, a mirror out of date); nothing was unpacked or kept",
       });
     }
-    debug(ctx, `downloaded ${download.url} (${fetched.data.length} bytes, sha256 verified)`);
+    debug(ctx, `downloaded ${download.url} (${fetched.data.length} bytes, sha256 verified) in ${Date.now() - started} ms`);
 
     build = siblingTempPath(dest, "build");
     try {
@@ -211,7 +212,9 @@ export async function installDownload(ctx: Ctx, download: Download, opts: Instal
     } catch (err) {
       throw wrapOs(err, "create", build);
     }
-    await unpackArchive(fetched.data, build, download.url);
+    const unpackStarted = Date.now();
+    await unpackArchive(fetched.data, build, download.url, controller.signal);
+    debug(ctx, `unpacked into ${build} in ${Date.now() - unpackStarted} ms`);
     await checkpoint();
     const tree = join(build, "python");
     if (!interpreterInDir(tree)) {
