@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
-import { CLI, describeResult, spawnAsync, type CliResult } from "../helpers/run-cli.js";
+import { CLI, PROJECT_ROOT, describeResult, spawnAsync, type CliResult } from "../helpers/run-cli.js";
 import { ARCHIVE_VERSION, buildTestArchive, downloadsList, serveBuilds, type BuildServer } from "../helpers/python-builds.js";
 
 const NAME = `cpython-${ARCHIVE_VERSION}-linux-x86_64-gnu`;
@@ -23,7 +23,7 @@ interface World {
   archiveRequests(): number;
   versionsDir: string;
   dir: string;
-  run(args: string[], env?: Record<string, string>): Promise<CliResult>;
+  run(args: string[], env?: Record<string, string>, node?: string[]): Promise<CliResult>;
 }
 
 async function world(t: { after(fn: () => unknown): void }): Promise<World> {
@@ -43,7 +43,7 @@ async function world(t: { after(fn: () => unknown): void }): Promise<World> {
     sb, server, versionsDir,
     dir: join(versionsDir, NAME),
     archiveRequests: () => server.requests.filter((r) => r === "/builds/python.tar.gz").length,
-    run: (args, env = {}) => spawnAsync(process.execPath, [CLI, ...args], { cwd: sb.work, env: { ...sb.env, ...env } }),
+    run: (args, env = {}, node = []) => spawnAsync(process.execPath, [...node, CLI, ...args], { cwd: sb.work, env: { ...sb.env, ...env } }),
   };
 }
 
@@ -229,4 +229,46 @@ test("VENVCTL_PYTHON_MIRROR replaces the GitHub prefix; the list may be a URL; r
   const re = await w.run(["python", "install", "--reinstall", "3.12"], { VENVCTL_PYTHON_DOWNLOADS_JSON: `file://${local}` });
   assert.equal(re.code, 0, describeResult(re));
   assert.equal(w.server.requests.length, before);
+});
+
+test("a partial directory is refused without --force; a killed install leaves nothing visible and is cleaned up", { skip }, async (t) => {
+  const w = await world(t);
+  mkdirSync(join(w.dir, "bin"), { recursive: true });
+  writeFileSync(join(w.dir, "bin", "notes.txt"), "someone's\n");
+  const refused = await w.run(["python", "install", "3.12"]);
+  assert.equal(refused.code, 1, describeResult(refused));
+  assert.match(refused.stderr, new RegExp(`^error: .*${NAME} exists but is not a complete install of venvctl's`, "m"));
+  assert.match(refused.stderr, /^hint: .*--force/m);
+  assert.ok(existsSync(join(w.dir, "bin", "notes.txt")), "left as it was");
+  const forced = await w.run(["python", "install", "--force", "3.12"]);
+  assert.equal(forced.code, 0, describeResult(forced));
+  assert.deepEqual(entries(w.versionsDir), [NAME]);
+  assert.ok(!existsSync(join(w.dir, "bin", "notes.txt")));
+
+  // SIGKILL in the middle of unpacking (its 300th change to the file system).
+  assert.equal((await w.run(["python", "uninstall", "3.12"])).code, 0);
+  const killed = await w.run(["python", "install", "3.12"], { FS_FAULT_KILL_AT: "300" }, ["--require", join(PROJECT_ROOT, "test", "helpers", "fs-fault.cjs")]);
+  assert.equal(killed.code, 128, describeResult(killed));
+  const left = entries(w.versionsDir);
+  assert.equal(left.length, 1, `one leftover: ${left}`);
+  assert.match(left[0]!, new RegExp(`^\\.${NAME.replace(/\./g, "\\.")}\\.venvctl-build-`), "hidden");
+  const versions = await w.run(["versions"]);
+  assert.ok(!versions.stdout.includes(NAME) && !versions.stdout.includes("venvctl-build"), versions.stdout);
+  const again = await w.run(["python", "install", "3.12"]);
+  assert.equal(again.code, 0, describeResult(again));
+  assert.deepEqual(entries(w.versionsDir), [NAME], "the leftover of the killed run is gone");
+});
+
+test("the progress bar is drawn on a terminal's stderr only", { skip }, async (t) => {
+  const w = await world(t);
+  const plain = await w.run(["python", "install", "3.12"]);
+  assert.equal(plain.code, 0, describeResult(plain));
+  assert.ok(!plain.stderr.includes("\r") && !plain.stderr.includes("Downloading"), "silent when stderr is not a terminal");
+  const script = ["/usr/bin/script", "/bin/script"].find((p) => existsSync(p));
+  if (!script) return t.skip("script(1) is not installed to give venvctl a terminal");
+  const cmd = `'${process.execPath}' '${CLI}' python install --reinstall 3.12`;
+  const tty = await spawnAsync(script, ["-qec", cmd, "/dev/null"], { cwd: w.sb.work, env: { ...w.sb.env, TERM: "xterm" } });
+  assert.equal(tty.code, 0, describeResult(tty));
+  assert.match(tty.stdout, new RegExp(`\\rDownloading ${NAME.replace(/\./g, "\\.")} \\[[=> ]+\\] [\\d.]+ (KiB|MiB)/[\\d.]+ MiB`), JSON.stringify(tty.stdout.slice(0, 300)));
+  assert.match(tty.stdout, /Reinstalled CPython 3\.12\.1/);
 });
