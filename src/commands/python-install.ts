@@ -2,12 +2,12 @@
 // (interpreters/python-install.ts) into $VENVCTL_ROOT/versions, then rehashes
 // the shims. Without SPEC, the pinned versions that are missing.
 import type { Context } from "../context.js";
-import { UsageError } from "../errors.js";
+import { UsageError, VenvctlError } from "../errors.js";
 import { isDownloadableRequest } from "../interpreters/downloads.js";
 import { buildInventory } from "../interpreters/inventory.js";
 import { installRequest, type InstallResult } from "../interpreters/python-install.js";
 import { parsePythonRequest, type PythonRequest } from "../interpreters/request.js";
-import { resolveEntry } from "../interpreters/selection.js";
+import { resolveEntry, showEntry } from "../interpreters/selection.js";
 import { describeOrigin, selectVersion } from "../interpreters/version-file.js";
 import { formatVersion } from "../interpreters/version.js";
 import { rehashShims } from "../shims/rehash.js";
@@ -52,9 +52,15 @@ export async function pythonInstall(opts: PythonInstallOptions, ctx: Context): P
     const missing = selection.entries.filter((e) => resolveEntry(index, e).kind === "missing");
     const origin = describeOrigin(selection.origin);
     const unknown = missing.filter((e) => !isDownloadableRequest(parsePythonRequest(e)));
-    if (unknown.length > 0) result.notes.push(`note: ${unknown.map((e) => `\`${e}\``).join(", ")} (${origin}) cannot be downloaded: CPython versions only`);
+    const shown = unknown.map(showEntry).join(", ");
     specs = missing.filter((e) => !unknown.includes(e));
-    if (specs.length === 0 && unknown.length === 0) {
+    if (specs.length === 0 && unknown.length > 0) {
+      throw new VenvctlError(`${shown} (${origin}) ${unknown.length > 1 ? "are" : "is"} not installed, and venvctl downloads CPython versions only`, {
+        hint: "install it another way (e.g. `pyenv install`), or pin a CPython version",
+      });
+    }
+    if (unknown.length > 0) result.notes.push(`note: ${shown} (${origin}) cannot be downloaded: CPython versions only`);
+    if (specs.length === 0) {
       result.nothingToDo = `every pinned version (${selection.entries.join(" ")}, ${origin}) is installed`;
       return result;
     }

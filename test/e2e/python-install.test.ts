@@ -154,6 +154,11 @@ test("no SPEC installs the pinned versions that are missing; use --install pins 
 
   const other = join(w.sb.work, "other");
   mkdirSync(other);
+  writeFileSync(join(other, ".python-version"), "pypy3.10\n");
+  const pypy = await spawnAsync(process.execPath, [CLI, "python", "install"], { cwd: other, env: w.sb.env });
+  assert.equal(pypy.code, 1, describeResult(pypy));
+  assert.match(pypy.stderr, /^error: `pypy3\.10` \(set by .*\) is not installed, and venvctl downloads CPython versions only/m);
+  assert.match(pypy.stderr, /^hint: /m);
   const un = await w.run(["python", "uninstall", NAME]);
   assert.equal(un.code, 0, describeResult(un));
   const refused = await w.run(["use", "3.12.1"]);
