@@ -3,10 +3,9 @@
 // the shims. Without SPEC, the pinned versions that are missing.
 import type { Context } from "../context.js";
 import { UsageError, VenvctlError } from "../errors.js";
-import { isDownloadableRequest } from "../interpreters/downloads.js";
 import { buildInventory } from "../interpreters/inventory.js";
 import { installRequest, type InstallResult } from "../interpreters/python-install.js";
-import { parsePythonRequest, type PythonRequest } from "../interpreters/request.js";
+import { isDownloadableRequest, parsePythonRequest, type PythonRequest } from "../interpreters/request.js";
 import { resolveEntry, showEntry } from "../interpreters/selection.js";
 import { describeOrigin, selectVersion } from "../interpreters/version-file.js";
 import { formatVersion } from "../interpreters/version.js";

@@ -11,7 +11,8 @@ import { VenvctlError } from "../errors.js";
 import { assetPath } from "../util/assets.js";
 import { requestMatches } from "./discovery.js";
 import { platformKey, type Platform } from "./platform.js";
-import { describeRequest, type PythonRequest } from "./request.js";
+import { describeRequest, isDownloadableRequest, type PythonRequest } from "./request.js";
+import { downloadsDisabled, downloadsMode } from "./downloads-mode.js";
 import { compareVersions, formatVersion, parseVersion, type PythonVersion } from "./version.js";
 
 /** Where python-build-standalone publishes; VENVCTL_PYTHON_MIRROR replaces this prefix. */
@@ -46,25 +47,6 @@ export function parseInstallName(name: string): { version: PythonVersion; platfo
   const m = /^cpython-(\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)-([a-z0-9]+)-([a-z0-9_]+)-([a-z]+)$/.exec(name);
   const version = m ? parseVersion(m[1]!) : undefined;
   return m && version ? { version, platform: { os: m[2]!, arch: m[3]!, libc: m[4]! } } : undefined;
-}
-
-/** What VENVCTL_PYTHON_DOWNLOADS allows: `automatic` installs what a command needs, `never` downloads nothing. */
-export type DownloadsMode = "automatic" | "manual" | "never";
-
-export function downloadsMode(ctx: Pick<Context, "env">): DownloadsMode {
-  const v = (ctx.env.VENVCTL_PYTHON_DOWNLOADS ?? "").trim().toLowerCase();
-  if (v === "" || v === "manual") return "manual";
-  if (v === "automatic" || v === "never") return v;
-  throw new VenvctlError(`VENVCTL_PYTHON_DOWNLOADS=${ctx.env.VENVCTL_PYTHON_DOWNLOADS} is not a setting venvctl knows`, {
-    hint: "set it to automatic, manual (the default) or never",
-  });
-}
-
-/** The error every download path gives under VENVCTL_PYTHON_DOWNLOADS=never. */
-export function downloadsDisabled(what: string): VenvctlError {
-  return new VenvctlError(`${what}: downloads are turned off (VENVCTL_PYTHON_DOWNLOADS=never)`, {
-    hint: "unset VENVCTL_PYTHON_DOWNLOADS (or set it to manual) to download builds, or install Python another way (e.g. `pyenv install`)",
-  });
 }
 
 // ---- reading a list ----------------------------------------------------------
@@ -196,13 +178,6 @@ export function availableFor(list: DownloadsList, p: Platform): Download[] {
     seen.add(v);
     return true;
   });
-}
-
-/** Whether a request names something the list could hold: a CPython version, range or `cpython`. */
-export function isDownloadableRequest(req: PythonRequest): boolean {
-  if (req.kind === "name") return req.fallback !== undefined && isDownloadableRequest(req.fallback);
-  if (req.kind === "version" || req.kind === "range") return req.implementation === undefined || req.implementation === "cpython";
-  return req.kind === "implementation" && req.implementation === "cpython";
 }
 
 /** The version-like part of a request (`python3.12` → 3.12). */

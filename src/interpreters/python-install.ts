@@ -17,9 +17,8 @@ import {
   holdsOnlyMarkerParts, ownerIsAlive, pidIsAlive, readOwnerMarker, removeMarkedDir, removeOwnerMarker, writeOwnerMarker,
 } from "../util/owned-dir.js";
 import { interpreterInDir } from "./discovery.js";
-import {
-  chooseDownload, downloadsDisabled, downloadsMode, installName, loadDownloads, type Download, type DownloadsList,
-} from "./downloads.js";
+import { chooseDownload, installName, loadDownloads, type Download, type DownloadsList } from "./downloads.js";
+import { downloadsDisabled, downloadsMode } from "./downloads-mode.js";
 import { fetchArchive, fetchText, progressBar } from "./fetch-archive.js";
 import { hostPlatform } from "./platform.js";
 import { describeRequest, type PythonRequest } from "./request.js";

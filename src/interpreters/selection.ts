@@ -22,9 +22,9 @@ import { isScriptWrapper, probeInterpreter, type Interpreter } from "./interpret
 import { hasPyvenvCfg, venvBaseInterpreter } from "./venv-base.js";
 import { buildInventory, installedList, matchRequest, type Inventory, type Target } from "./inventory.js";
 import { findOnPath, searchDirs, isExecutableFile } from "../util/path-search.js";
-import { describeRequest, parsePythonRequest, type PythonRequest } from "./request.js";
+import { describeRequest, isDownloadableRequest, parsePythonRequest, type PythonRequest } from "./request.js";
 import { formatVersion } from "./version.js";
-import { downloadsMode, isDownloadableRequest } from "./downloads.js";
+import { downloadsMode } from "./downloads-mode.js";
 import { describeOrigin, isRangeWord, selectVersion, type SelectionOrigin } from "./version-file.js";
 
 type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr" | "stderrIsTTY" | "afterPythonInstall">;
