@@ -4,7 +4,7 @@
 import type { Context } from "../context.js";
 import { UsageError, VenvctlError } from "../errors.js";
 import { requestMatches } from "../interpreters/discovery.js";
-import { buildInventory } from "../interpreters/inventory.js";
+import { buildInventory, type Inventory } from "../interpreters/inventory.js";
 import { managedInstalls, removeManagedInstall, type ManagedInstall } from "../interpreters/python-install.js";
 import { describeRequest, parsePythonRequest } from "../interpreters/request.js";
 import { parseVersion } from "../interpreters/version.js";
@@ -26,10 +26,13 @@ export async function pythonUninstall(opts: PythonUninstallOptions, ctx: Context
   }
   const managed = managedInstalls(ctx);
   const chosen = new Map<string, ManagedInstall>();
+  let index: Inventory | undefined;
+  const inventory = async () => (index ??= await buildInventory(ctx));
   for (const spec of opts.specs) {
     const byName = managed.filter((m) => m.name === spec);
     const req = parsePythonRequest(spec);
-    if (byName.length === 0 && req.kind !== "version" && req.kind !== "range" && !(req.kind === "name" && req.fallback)) {
+    const versionLike = req.kind === "version" || req.kind === "range" || (req.kind === "name" && req.fallback !== undefined);
+    if (byName.length === 0 && !versionLike && !(await inventory()).keys.has(spec)) {
       throw new UsageError(`\`${spec}\` is not a version or an install's name`, { hint: "e.g. 3.12.7, 3.12, or cpython-3.12.7-linux-x86_64-gnu (see `venvctl python list`)" });
     }
     const want = req.kind === "name" && req.fallback ? req.fallback : req;
@@ -38,11 +41,12 @@ export async function pythonUninstall(opts: PythonUninstallOptions, ctx: Context
       return v !== undefined && requestMatches(want, v, "cpython");
     });
     if (matches.length === 0) {
-      const index = await buildInventory(ctx);
-      const others = index.targets.filter((t) => t.name === spec || (want.kind !== "name" && requestMatches(want, t.version, t.implementation)));
+      const index = await inventory();
+      const named = index.keys.get(spec);
+      const others = index.targets.filter((t) => t === named || (versionLike && requestMatches(want, t.version, t.implementation)));
       const mine = managed.map((m) => m.name).join(", ") || "none";
       if (others.length > 0) {
-        throw new VenvctlError(`venvctl did not install ${describeRequest(req)}: ${others.map((t) => `${t.name} is ${t.source === "path" ? "on PATH" : `${t.source}'s`} (${tildify(t.python, ctx.dirs.home)})`).join(", ")}`, {
+        throw new VenvctlError(`venvctl did not install ${describeRequest(req)}: ${others.map((t) => `${t.name} is ${whose(t.source)} (${tildify(t.python, ctx.dirs.home)})`).join(", ")}`, {
           hint: `venvctl removes only the interpreters it installed (${mine}); remove others with the tool that installed them (e.g. \`pyenv uninstall\`)`,
         });
       }
@@ -66,6 +70,12 @@ export async function pythonUninstall(opts: PythonUninstallOptions, ctx: Context
     }
   }
   return result;
+}
+
+function whose(source: string): string {
+  if (source === "path") return "on PATH";
+  if (source === "venvctl") return "in venvctl's versions/ without its install record (put there by hand)";
+  return `${source}'s`;
 }
 
 export function describePythonUninstall(r: PythonUninstallResult, home: string): string[] {

@@ -277,3 +277,26 @@ test("the progress bar is drawn on a terminal's stderr only", { skip }, async (t
   assert.match(tty.stdout, new RegExp(`\\rDownloading ${NAME.replace(/\./g, "\\.")} \\[[=> ]+\\] [\\d.]+ (KiB|MiB)/[\\d.]+ MiB`), JSON.stringify(tty.stdout.slice(0, 300)));
   assert.match(tty.stdout, /Reinstalled CPython 3\.12\.1/);
 });
+
+test("python uninstall never removes pyenv's interpreters, nor a directory someone put in versions/", { skip }, async (t) => {
+  const sb = makeSandbox(t);
+  const run = (args: string[]) => spawnAsync(process.execPath, [CLI, ...args], { cwd: sb.work, env: sb.env });
+  const pyenv = await run(["python", "uninstall", "3.13"]);
+  assert.equal(pyenv.code, 1, describeResult(pyenv));
+  assert.match(pyenv.stderr, /^error: venvctl did not install 3\.13: 3\.13\.0 is pyenv's/m);
+  assert.ok(existsSync(join(sb.pyenvRoot, "versions", "3.13.0", "bin", "python3")));
+
+  // A build copied into versions/ by hand (no record of venvctl's): found and used, never removed.
+  const own = join(sb.root, "versions", NAME);
+  mkdirSync(join(sb.root, "versions"), { recursive: true });
+  spawnSync("cp", ["-a", "--", join(sb.pyenvRoot, "versions", "3.12.1") + "/.", own]);
+  const find = await run(["python", "find", NAME]);
+  assert.equal(find.code, 0, describeResult(find));
+  assert.equal(find.stdout, `${own}/bin/python3\n`);
+  for (const spec of ["3.12.1", NAME]) {
+    const r = await run(["python", "uninstall", spec]);
+    assert.equal(r.code, 1, describeResult(r));
+    assert.match(r.stderr, /^error: venvctl did not install .*3\.12\.1 is in venvctl's versions\/ without its install record/m);
+  }
+  assert.ok(existsSync(join(own, "bin", "python3")), "still there");
+});
