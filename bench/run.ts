@@ -12,11 +12,12 @@ import { createCases } from "./cases/create.js";
 import { installCases } from "./cases/install.js";
 import { installNativeCases } from "./cases/install-native.js";
 import { packageCases } from "./cases/packages.js";
+import { pythonCases } from "./cases/python.js";
 import { seedCases } from "./cases/seed.js";
 import { shimCases } from "./cases/shims.js";
 
 /** Every issue's cases, in the order they are run. */
-const FACTORIES: CaseFactory[] = [createCases, shimCases, seedCases, packageCases, installCases, installNativeCases];
+const FACTORIES: CaseFactory[] = [createCases, shimCases, seedCases, packageCases, installCases, installNativeCases, pythonCases];
 
 const args = process.argv.slice(2);
 const option = (name: string) => {

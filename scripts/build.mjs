@@ -10,8 +10,8 @@
 //                    across files (a module bundled into two files exists
 //                    twice: an error class checked with instanceof across a
 //                    lazy import belongs in errors.ts)
-//   vendor/*.cjs     execa, parsed only by the commands that use it
-//   assets/          probe.py and the templates, at their src/-relative paths
+//   vendor/*.cjs     execa and tar, parsed only by the commands that use them
+//   assets/          probe.py, the Python downloads list and the templates, at their src/-relative paths
 // `node scripts/build.mjs --out DIR` builds into DIR instead of dist/.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
@@ -137,10 +137,13 @@ await Promise.all([
     plugins: [splitLazy, lazyChildProcess],
   }),
   build({ ...common, entryPoints: ["node_modules/execa/index.js"], outfile: join(staging, "vendor", "execa.cjs"), minify: true }),
+  // tar (npm's own), for `python install`: parsed only by that command.
+  build({ ...common, entryPoints: ["node_modules/tar/dist/commonjs/index.js"], outfile: join(staging, "vendor", "tar.cjs"), minify: true }),
 ]);
 
 const copyTree = (from, to) => cpSync(join(root, from), join(staging, "assets", to), { recursive: true });
 copyTree("src/interpreters/probe.py", "interpreters/probe.py");
+copyTree("src/interpreters/python-downloads.json", "interpreters/python-downloads.json");
 copyTree("src/venv/activators", "venv/activators");
 copyTree("src/shims/completions", "shims/completions");
 if (existsSync(join(root, "shims"))) copyTree("shims", "shims");

@@ -242,16 +242,25 @@ fi
 
 # Nothing to run: say which version is missing and who set it (as pyenv does).
 IFS=$_vc_nl
+_vc_first=
 for _vc_w in $_vc_missing; do
   # Longer than any version (a hostile file's megabyte word): its size only.
   if [ "${#_vc_w}" -gt 100 ]; then
     printf 'venvctl: version (an entry of %s bytes) is not installed (set by %s)\n' "${#_vc_w}" "$_vc_origin" >&2
   else
     printf "venvctl: version \`%s' is not installed (set by %s)\n" "$_vc_w" "$_vc_origin" >&2
+    # Only a version is worth naming to `venvctl python install`.
+    case $_vc_w in
+      [0-9]*) [ -z "$_vc_first" ] && _vc_first=$_vc_w ;;
+    esac
   fi
 done
 if [ -n "$_vc_missing" ] && [ -z "$_vc_any" ]; then
-  printf 'venvctl: installed: %s; pin one with `venvctl use`\n' "$_vc_installed" >&2
+  if [ -n "$_vc_first" ]; then
+    printf "venvctl: installed: %s; pin one with \`venvctl use\`, or install it with \`venvctl python install %s\`\n" "$_vc_installed" "$_vc_first" >&2
+  else
+    printf 'venvctl: installed: %s; pin one with `venvctl use`\n' "$_vc_installed" >&2
+  fi
   exit 127
 fi
 printf 'venvctl: %s: command not found\n' "$_vc_cmd" >&2

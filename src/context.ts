@@ -22,6 +22,14 @@ export interface Context {
   stderr: Output;
   /** Whether stdin is a terminal: whether a question (pip's "Proceed (Y/n)?") can be answered. */
   stdinIsTTY: boolean;
+  /** Whether stderr is a terminal: whether a progress bar may be drawn there (absent: no). */
+  stderrIsTTY?: boolean | undefined;
+  /**
+   * Called after venvctl installed or removed an interpreter below the
+   * command line (VENVCTL_PYTHON_DOWNLOADS=automatic): the command line sets
+   * it to rehash the shims, which the interpreters layer cannot import.
+   */
+  afterPythonInstall?: ((ctx: Pick<Context, "env" | "dirs" | "cwd" | "stderr">) => Promise<void>) | undefined;
   /** venvctl's own directories: root, cache, home. */
   dirs: Dirs;
   platform: NodeJS.Platform;
@@ -86,11 +94,11 @@ export function contextFromProcess(): Context {
   // stdin is asked through isatty(0), not process.stdin: building that
   // stream would make a pipe on fd 0 non-blocking for the children too.
   let stdinTty: boolean | undefined;
+  let stderrTty: boolean | undefined;
+  const isatty = (fd: number) => (createRequire(import.meta.url)("node:tty") as typeof import("node:tty")).isatty(fd);
   Object.defineProperties(ctx, {
-    stdinIsTTY: {
-      get: () => (stdinTty ??= (createRequire(import.meta.url)("node:tty") as typeof import("node:tty")).isatty(0)),
-      enumerable: true,
-    },
+    stdinIsTTY: { get: () => (stdinTty ??= isatty(0)), enumerable: true },
+    stderrIsTTY: { get: () => (stderrTty ??= isatty(2) && env.TERM !== "dumb"), enumerable: true },
   });
   return ctx;
 }

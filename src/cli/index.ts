@@ -17,6 +17,7 @@ import * as init from "./init.js";
 import * as install from "./install.js";
 import * as list from "./list.js";
 import * as lock from "./lock.js";
+import * as python from "./python.js";
 import * as rehash from "./rehash.js";
 import * as reinstall from "./reinstall.js";
 import * as show from "./show.js";
@@ -35,11 +36,17 @@ export interface Cli {
 }
 
 /** The commands, in the order `--help` lists them. */
-const COMMANDS = [create, versions, use, version, which, exec, rehash, init, freeze, list, show, install, reinstall, uninstall, sync, lock, cache, doctor, completion];
+const COMMANDS = [create, versions, use, version, which, exec, rehash, init, python, freeze, list, show, install, reinstall, uninstall, sync, lock, cache, doctor, completion];
 
 /** The program with every command registered (also what completions and habits walk). */
 export function buildProgram(cli: Cli): Command {
   const { ctx } = cli;
+  // An interpreter installed on the way (VENVCTL_PYTHON_DOWNLOADS=automatic)
+  // gets its shims; the interpreters layer cannot reach the shims itself.
+  ctx.afterPythonInstall ??= async (c) => {
+    const { rehashShims } = await import("../shims/rehash.js");
+    await rehashShims(c, { ifChanged: true });
+  };
   const program = new Command("venvctl")
     .description("Python environments in one tool: create venvs, pick interpreters, read and install packages.")
     .version(`venvctl ${venvctlVersion()}`, "-V, --version")

@@ -12,14 +12,15 @@ export function register(program: Command, cli: Cli): void {
     .option("--global", "pin for the user, in $VENVCTL_ROOT/version")
     .option("--shell", "pin for this shell only (VENVCTL_VERSION), through the function `venvctl init` installs")
     .option("--unset", "remove the pin at that scope")
-    .action(async (specs: string[], o: { global?: boolean; shell?: boolean; unset?: boolean }) => {
+    .option("--install", "download and install the version first when no installed Python matches it")
+    .action(async (specs: string[], o: { global?: boolean; shell?: boolean; unset?: boolean; install?: boolean }) => {
       if (o.global && o.shell) {
         throw new UsageError("--global and --shell cannot be used together", {
           hint: "--global pins for the user, --shell for this shell; without either, for this directory",
         });
       }
       const { use, describeUse } = await import("../commands/use.js");
-      const result = await use({ specs, scope: o.global ? "global" : o.shell ? "shell" : "local", unset: Boolean(o.unset) }, ctx);
+      const result = await use({ specs, scope: o.global ? "global" : o.shell ? "shell" : "local", unset: Boolean(o.unset), install: Boolean(o.install) }, ctx);
       if (result.shellCode !== undefined) ctx.stdout.write(result.shellCode);
       for (const line of describeUse(result, ctx.dirs.home)) ctx.stderr.write(line + "\n");
     });

@@ -13,9 +13,11 @@ import { unlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Context } from "../context.js";
 import { UsageError, VenvctlError } from "../errors.js";
-import { parsePythonRequest } from "../interpreters/request.js";
+import { isDownloadableRequest, parsePythonRequest } from "../interpreters/request.js";
 import { buildInventory, installedList, matchRequest, type Inventory, type Target } from "../interpreters/inventory.js";
-import { systemPython } from "../interpreters/selection.js";
+import { installHint, systemPython } from "../interpreters/selection.js";
+import { downloadsDisabled, downloadsMode } from "../interpreters/downloads-mode.js";
+import { formatVersion } from "../interpreters/version.js";
 import { VERSION_FILE_NAME, describeOrigin, selectVersion } from "../interpreters/version-file.js";
 import { rehashShims, shimsDir } from "../shims/rehash.js";
 import { isShellName, loadShell, shellFromPath, type ShellName } from "../shims/shell.js";
@@ -29,6 +31,8 @@ export interface UseOptions {
   scope: UseScope;
   /** Remove the pin at that scope instead. */
   unset: boolean;
+  /** Download and install a version no installed Python matches (`--install`; always under VENVCTL_PYTHON_DOWNLOADS=automatic). */
+  install?: boolean | undefined;
 }
 
 export interface UsePin {
@@ -74,7 +78,7 @@ function portableSpelling(spec: string): string | undefined {
 
 function refuse(spec: string, index: Inventory, why = "no installed Python matches it"): VenvctlError {
   return new VenvctlError(`cannot use \`${spec}\`: ${why}`, {
-    hint: `installed: ${installedList(index)} (see \`venvctl versions\`); install it first (e.g. \`pyenv install ${spec}\`)`,
+    hint: `installed: ${installedList(index)} (see \`venvctl versions\`); ${installHint([spec])} first, or pin and install at once with \`venvctl use --install\``,
   });
 }
 
@@ -143,8 +147,17 @@ export async function use(opts: UseOptions, ctx: Context): Promise<UseResult> {
       hint: "e.g. `venvctl use 3.12`; `venvctl versions` lists what is installed, `venvctl version` what is selected",
     });
   }
-  const index = await buildInventory(ctx);
-  const pins = opts.unset ? [] : opts.specs.map((s) => resolveSpec(ctx, index, s));
+  let index = await buildInventory(ctx);
+  const pins: UsePin[] = [];
+  for (const spec of opts.unset ? [] : opts.specs) {
+    try {
+      pins.push(resolveSpec(ctx, index, spec));
+    } catch (err) {
+      if (!(await installForPin(ctx, opts, spec, err))) throw err;
+      index = await buildInventory(ctx);
+      pins.push(resolveSpec(ctx, index, spec));
+    }
+  }
   const result: UseResult = { scope: opts.scope, unset: opts.unset, pins, notes: [] };
 
   if (opts.scope === "shell") {
@@ -177,6 +190,26 @@ export async function use(opts: UseOptions, ctx: Context): Promise<UseResult> {
   }
   result.notes.push(...notesAfter(ctx, opts));
   return result;
+}
+
+/**
+ * With `--install` (or VENVCTL_PYTHON_DOWNLOADS=automatic), installs the
+ * newest build a refused SPEC names; answers whether it did. Only a request
+ * for a version nothing installed matches is installed, never a usage error.
+ */
+async function installForPin(ctx: Context, opts: UseOptions, spec: string, err: unknown): Promise<boolean> {
+  if (!(err instanceof VenvctlError) || err instanceof UsageError) return false;
+  const mode = downloadsMode(ctx);
+  if (!opts.install && mode !== "automatic") return false;
+  const request = parsePythonRequest(spec);
+  if (!isDownloadableRequest(request)) return false;
+  if (mode === "never") throw downloadsDisabled(`cannot install \`${spec}\``);
+  const { installRequest } = await import("../interpreters/python-install.js");
+  ctx.stderr.write(`Installing \`${spec}\`${opts.install ? "" : " (VENVCTL_PYTHON_DOWNLOADS=automatic)"}…\n`);
+  const r = await installRequest(ctx, request);
+  const verb = r.outcome === "present" ? "Found" : "Installed";
+  ctx.stderr.write(`${verb} CPython ${formatVersion(r.download.version)} in ${tildify(r.dir, ctx.dirs.home)}\n`);
+  return true;
 }
 
 function writePin(ctx: Context, file: string, versions: string[]): void {

@@ -63,7 +63,7 @@ export function formatVersionLines(r: VersionResult, bare: boolean, home: string
 
 /** The error for selected versions that are not installed, if any. */
 export function missingError(r: VersionResult): VenvctlError | undefined {
-  const missing = r.entries.filter((e) => e.kind === "missing").map((e) => showEntry(e.entry));
+  const missing = r.entries.filter((e) => e.kind === "missing").map((e) => e.entry);
   if (missing.length === 0) return undefined;
-  return notInstalledError(missing, r.originText, r.installed);
+  return notInstalledError(missing.map(showEntry), r.originText, r.installed, missing);
 }

@@ -35,8 +35,9 @@ export function interpreterInDir(dir: string): string | undefined {
 
 /** Reads version and implementation from a managed directory's name. */
 function parseManagedName(name: string, source: Source): { version?: PythonVersion; implementation?: string } {
-  if (source === "uv") {
-    // cpython-3.12.1-linux-x86_64-gnu, pypy-3.9.18-linux-x86_64-gnu
+  // uv's directories, and those `venvctl python install` makes (the same
+  // names): cpython-3.12.1-linux-x86_64-gnu, pypy-3.9.18-linux-x86_64-gnu.
+  if (source === "uv" || (source === "venvctl" && /^[a-z]+-\d/.test(name))) {
     const m = /^([a-z]+)-(\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)(?:\+[a-z]+)?-/.exec(name);
     if (!m) return {};
     return m[1] === "cpython" ? { version: parseVersion(m[2]!), implementation: "cpython" } : { implementation: m[1] };

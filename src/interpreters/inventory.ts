@@ -4,7 +4,7 @@
 // against it and nothing else; `rehash` writes it as sh for the shims
 // (shims/shim-index.ts), so a command and a shim always agree.
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Context } from "../context.js";
 import { allInterpreters, requestMatches, type Source } from "./discovery.js";
 import { isExecutableFile } from "../util/path-search.js";
@@ -57,7 +57,10 @@ export async function buildInventory(ctx: Ctx): Promise<Inventory> {
   for (const c of found) {
     if (c.source === "path") continue;
     const freeThreaded = Boolean(c.interpreter?.info.gil_disabled) || /\d+t$/.test(c.name ?? "");
-    const named = c.source === "pyenv" || c.source === "venvctl";
+    // pyenv's and venvctl's directory names are what `version` shows (3.12.1,
+    // pypy3.9-7.3.11); a downloaded build's (cpython-3.12.7-linux-x86_64-gnu)
+    // is shown as its version, as uv's are, and still selects it as a key.
+    const named = c.source === "pyenv" || (c.source === "venvctl" && !isDownloadName(c.name));
     targets.push({
       name: named && c.name ? c.name : displayVersion(c.version, c.implementation, freeThreaded),
       version: c.version,
@@ -93,11 +96,18 @@ export async function buildInventory(ctx: Ctx): Promise<Inventory> {
   const keys = new Map<string, Target>();
   for (const t of targets) {
     if ((t.source === "pyenv" || t.source === "venvctl") && !keys.has(t.name)) keys.set(t.name, t);
+    const dir = t.source === "venvctl" && t.bin !== undefined ? basename(dirname(t.bin)) : undefined;
+    if (dir !== undefined && isDownloadName(dir) && !keys.has(dir)) keys.set(dir, t);
   }
   for (const t of targets) {
     for (const k of versionKeys(t)) if (!keys.has(k)) keys.set(k, t);
   }
   return { targets, keys };
+}
+
+/** A directory named as uv and `venvctl python install` name builds: cpython-3.12.7-linux-x86_64-gnu. */
+function isDownloadName(name: string | undefined): boolean {
+  return name !== undefined && /^[a-z]+-\d+\.\d+\.\d+[^-]*-[^-]+-[^-]+-[^-]+$/.test(name);
 }
 
 /** 3.12.1, pypy3.9.18, 3.13.0t. */

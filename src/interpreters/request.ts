@@ -113,3 +113,10 @@ function formatPrefix(p: VersionPrefix): string {
   if (p.pre) s += `${p.pre.kind}${p.pre.n}`;
   return s;
 }
+
+/** Whether a request names what the downloads list can hold: a CPython version, a range, or `cpython`. */
+export function isDownloadableRequest(req: PythonRequest): boolean {
+  if (req.kind === "name") return req.fallback !== undefined && isDownloadableRequest(req.fallback);
+  if (req.kind === "version" || req.kind === "range") return req.implementation === undefined || req.implementation === "cpython";
+  return req.kind === "implementation" && req.implementation === "cpython";
+}

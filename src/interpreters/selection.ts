@@ -22,11 +22,12 @@ import { isScriptWrapper, probeInterpreter, type Interpreter } from "./interpret
 import { hasPyvenvCfg, venvBaseInterpreter } from "./venv-base.js";
 import { buildInventory, installedList, matchRequest, type Inventory, type Target } from "./inventory.js";
 import { findOnPath, searchDirs, isExecutableFile } from "../util/path-search.js";
-import { describeRequest, parsePythonRequest, type PythonRequest } from "./request.js";
+import { describeRequest, isDownloadableRequest, parsePythonRequest, type PythonRequest } from "./request.js";
 import { formatVersion } from "./version.js";
+import { downloadsMode } from "./downloads-mode.js";
 import { describeOrigin, isRangeWord, selectVersion, type SelectionOrigin } from "./version-file.js";
 
-type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr">;
+type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr" | "stderrIsTTY" | "afterPythonInstall">;
 
 /** One pinned entry, resolved against the inventory. */
 export type ResolvedEntry =
@@ -101,7 +102,7 @@ export function activeVenv(ctx: Pick<Context, "env" | "cwd">): string | undefine
  * Walks the chain. Fails, naming the pins and who set them, when nothing
  * pinned is installed, or when nothing is pinned and PATH has no Python.
  */
-export async function chooseInterpreter(ctx: Ctx, inventory?: Inventory): Promise<Choice> {
+export async function chooseInterpreter(ctx: Ctx, inventory?: Inventory, mayInstall = true): Promise<Choice> {
   const venv = activeVenv(ctx);
   if (venv) {
     const base = await venvBaseInterpreter(ctx, venv);
@@ -145,7 +146,41 @@ export async function chooseInterpreter(ctx: Ctx, inventory?: Inventory): Promis
     }
     missing.push(showEntry(entry));
   }
-  throw notInstalledError(missing, origin, installedList(inv));
+  // VENVCTL_PYTHON_DOWNLOADS=automatic: install the first pinned version, then choose again (once).
+  if (mayInstall && (await installPinned(ctx, selection.entries, origin))) return chooseInterpreter(ctx, undefined, false);
+  throw notInstalledError(missing, origin, installedList(inv), selection.entries);
+}
+
+/**
+ * Under VENVCTL_PYTHON_DOWNLOADS=automatic, installs what a request names
+ * (the newest matching build for this machine), saying so on stderr, and
+ * rehashes the shims; answers whether it did. Otherwise does nothing.
+ */
+export async function installForRequest(ctx: Ctx, request: PythonRequest, what: string): Promise<boolean> {
+  if (downloadsMode(ctx) !== "automatic" || !isDownloadableRequest(request)) return false;
+  // Loaded only now: the installer brings node:crypto and, later, tar.
+  const { installRequest } = await import("./python-install.js");
+  ctx.stderr.write(`${what} is not installed: installing it (VENVCTL_PYTHON_DOWNLOADS=automatic)\n`);
+  const r = await installRequest(ctx, request);
+  ctx.stderr.write(`Installed CPython ${formatVersion(r.download.version)} in ${tildify(r.dir, ctx.dirs.home)}\n`);
+  await ctx.afterPythonInstall?.(ctx);
+  return true;
+}
+
+/** installForRequest for the first pinned entry that names a downloadable version. */
+export async function installPinned(ctx: Ctx, entries: readonly string[], origin: string): Promise<boolean> {
+  for (const entry of entries) {
+    const request = parsePythonRequest(entry);
+    if (isDownloadableRequest(request)) return installForRequest(ctx, request, `version ${showEntry(entry)} (${origin})`);
+  }
+  return false;
+}
+
+/** How to get a missing version: `venvctl python install X` where the downloads can hold it. */
+export function installHint(entries: readonly string[] = []): string {
+  const entry = entries.find((e) => Buffer.byteLength(e) <= 100 && isDownloadableRequest(parsePythonRequest(e)));
+  if (entry !== undefined) return `install it with \`venvctl python install ${/^[\w.@-]+$/.test(entry) ? entry : `'${entry}'`}\``;
+  return "install it (`venvctl python install 3.13` downloads CPython builds; other Pythons e.g. with `pyenv install`)";
 }
 
 /**
@@ -158,11 +193,11 @@ export function showEntry(entry: string): string {
   return bytes > 100 ? `(an entry of ${bytes} bytes)` : `\`${entry}\``;
 }
 
-/** "version `3.99` is not installed (set by …)", with what is. */
-export function notInstalledError(missing: readonly string[], origin: string, installed: string): VenvctlError {
+/** "version `3.99` is not installed (set by …)", with what is; `entries` (as written) name what to install. */
+export function notInstalledError(missing: readonly string[], origin: string, installed: string, entries?: readonly string[]): VenvctlError {
   const many = missing.length > 1;
   return new VenvctlError(`${many ? "versions" : "version"} ${missing.join(", ")} ${many ? "are" : "is"} not installed (${origin})`, {
-    hint: `installed: ${installed}; pin one with \`venvctl use\`, or install it (e.g. \`pyenv install\`)`,
+    hint: `installed: ${installed}; pin one with \`venvctl use\`, or ${installHint(entries)}`,
   });
 }
 
@@ -234,10 +269,14 @@ async function fromTarget(ctx: Ctx, target: Target, request: PythonRequest): Pro
 
 /** The newest discovered interpreter a version-like request matches. */
 async function fromInventory(ctx: Ctx, inventory: Inventory, request: PythonRequest): Promise<Found> {
-  const target = matchRequest(inventory, request);
+  let target = matchRequest(inventory, request);
+  if (!target && (await installForRequest(ctx, request, describeRequest(request)))) {
+    target = matchRequest(await buildInventory(ctx), request);
+  }
   if (!target) {
+    const spelled = describeRequest(request).replace(/^cpython /, "");
     throw new VenvctlError(`no interpreter matches ${describeRequest(request)}: ${describeFound(inventory, ctx.dirs.home)}`, {
-      hint: "install it (e.g. `pyenv install`), or pass an interpreter's path with -p",
+      hint: `${installHint([spelled])}, or pass an interpreter's path with -p`,
     });
   }
   debug(ctx, `${describeRequest(request)} → ${target.name} at ${tildify(target.python, ctx.dirs.home)} (from ${target.source})`);

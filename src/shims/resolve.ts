@@ -6,11 +6,11 @@ import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import { commandIn, installedList, buildInventory, type Inventory, type Target } from "../interpreters/inventory.js";
 import { findOnPath, isExecutableFile } from "../util/path-search.js";
-import { notInstalledError, resolveEntry, showEntry } from "../interpreters/selection.js";
+import { installPinned, notInstalledError, resolveEntry, showEntry } from "../interpreters/selection.js";
 import { describeOrigin, selectVersion } from "../interpreters/version-file.js";
 import { debug, tildify } from "../util/log.js";
 
-type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr">;
+type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr" | "stderrIsTTY" | "afterPythonInstall">;
 
 /** Where a command was found. */
 export type Resolution =
@@ -35,7 +35,7 @@ export function isShimName(cmd: string): boolean {
  * What the shim for `cmd` runs now. Throws, naming the versions and who set
  * them, when nothing selected is installed or none of it has `cmd`.
  */
-export async function resolveCommand(ctx: Ctx, cmd: string, index?: Inventory): Promise<Resolution> {
+export async function resolveCommand(ctx: Ctx, cmd: string, index?: Inventory, mayInstall = true): Promise<Resolution> {
   const inVenv = venvCommand(ctx, cmd);
   if (inVenv) {
     debug(ctx, `${cmd}: the active virtual environment's (${tildify(ctx.env.VIRTUAL_ENV!, ctx.dirs.home)})`);
@@ -86,7 +86,11 @@ export async function resolveCommand(ctx: Ctx, cmd: string, index?: Inventory): 
       return { kind: "system", path: p, chosen: false };
     }
   }
-  if (!anyInstalled && missing.length > 0) throw notInstalledError(missing.map(showEntry), origin, installedList(index));
+  if (!anyInstalled && missing.length > 0) {
+    // VENVCTL_PYTHON_DOWNLOADS=automatic: install the first pinned version, then resolve again (once).
+    if (mayInstall && (await installPinned(ctx, selection.entries, origin))) return resolveCommand(ctx, cmd, undefined, false);
+    throw notInstalledError(missing.map(showEntry), origin, installedList(index), selection.entries);
+  }
   const providers = index.targets.filter((t) => commandIn(t, cmd)).map((t) => t.name);
   const where = selection.entries.length === 0
     ? "no version is pinned, and it is not on PATH"

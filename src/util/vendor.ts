@@ -10,8 +10,8 @@ declare const __VENVCTL_VERSION__: string | undefined;
 /** Whether this code runs from the bundle in dist/. */
 export const BUNDLED = typeof __VENVCTL_VERSION__ !== "undefined";
 
-/** Loads a vendored dependency that is an ES module in node_modules (execa). */
-export async function importVendor<T>(name: "execa"): Promise<T> {
+/** Loads a vendored dependency from node_modules (execa; tar, for `python install`). */
+export async function importVendor<T>(name: "execa" | "tar"): Promise<T> {
   if (BUNDLED) return createRequire(import.meta.url)(`./vendor/${name}.cjs`) as T;
   return (await import(name)) as T;
 }

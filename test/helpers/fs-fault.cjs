@@ -10,6 +10,8 @@
 //   FS_FAULT_ENOSPC_AT=N       fail its Nth change with ENOSPC, as a full disk
 //                              does (and every later write, as a disk stays full)
 //   FS_FAULT_COUNT=FILE        write the number of changes made to FILE at exit
+//   FS_FAULT_ERRNO=CODE:TEXT   fail the first write to a file whose path holds
+//                              TEXT with CODE (ENOSPC: as a full disk answers)
 "use strict";
 const fs = require("node:fs");
 
@@ -20,6 +22,11 @@ const [stopOp, ...stopPathParts] = (process.env.FS_FAULT_STOP_AT || "").split(":
 const stopPath = stopPathParts.join(":");
 const countFile = process.env.FS_FAULT_COUNT;
 const realWriteFileSync = fs.writeFileSync;
+const [errnoCode, ...errnoTextParts] = (process.env.FS_FAULT_ERRNO || "").split(":");
+const errnoText = errnoTextParts.join(":");
+const ERRNOS = { ENOSPC: -28, EDQUOT: -122, EIO: -5 };
+const watchedFds = new Set();
+let errnoDone = false;
 let changes = 0;
 let stopped = false;
 
@@ -27,8 +34,11 @@ const CHANGES = ["mkdirSync", "renameSync", "rmSync", "rmdirSync", "unlinkSync",
 for (const name of CHANGES) {
   const real = fs[name];
   fs[name] = function (...args) {
-    // openSync changes nothing unless it may create or truncate.
-    const isChange = name !== "openSync" || /[wa+]/.test(String(args[1] ?? "r"));
+    // openSync changes nothing unless it may create or truncate (flags as a string or as O_* bits).
+    const flags = args[1] ?? "r";
+    const { O_WRONLY, O_RDWR, O_CREAT, O_TRUNC } = fs.constants;
+    const isChange = name !== "openSync" ||
+      (typeof flags === "number" ? (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) !== 0 : /[wa+]/.test(String(flags)));
     if (isChange) {
       changes++;
       if (changes === killAt) process.kill(process.pid, "SIGKILL");
@@ -44,7 +54,15 @@ for (const name of CHANGES) {
         process.kill(process.pid, "SIGSTOP");
       }
     }
-    return real.apply(this, args);
+    if (errnoCode && !errnoDone && name === "writeSync" && watchedFds.has(args[0])) {
+      errnoDone = true;
+      const err = new Error(`${errnoCode}: injected by fs-fault, write`);
+      Object.assign(err, { code: errnoCode, errno: ERRNOS[errnoCode] ?? -1, syscall: "write" });
+      throw err;
+    }
+    const result = real.apply(this, args);
+    if (errnoCode && name === "openSync" && isChange && String(args[0]).includes(errnoText)) watchedFds.add(result);
+    return result;
   };
 }
 
