@@ -13,7 +13,8 @@ import { decideNoOp, openForCheck, type CheckedEnvironment } from "../plans/inst
 import type { ParsedRequirements } from "../pip/requirements-file.js";
 import type { ChangeResult } from "../wheel/transaction.js";
 import { installInputs, nativeBlocker, type PlacementOptions } from "./native-install.js";
-import { installLock, isPylockFileName, selectLock } from "./lock-install.js";
+// lock-install.js (and the TOML parser with it) is loaded only for a lock file.
+import { isPylockFileName } from "../standards/pylock-model.js";
 import { ensurePip, rehashAfterChange } from "./pip-steps.js";
 import { indexArgs, pipWritesData, runPip, type IndexOptions } from "../pip/runner.js";
 import { readInputs } from "../pip/requirements-file.js";
@@ -163,6 +164,7 @@ async function installLockFile(opts: InstallOptions, file: string, ctx: Context)
       hint: `make one and install into it: \`venvctl create .venv && venvctl install -p .venv -r ${file}\``,
     });
   }
+  const { installLock, selectLock } = await import("./lock-install.js");
   const selection = selectLock(ctx, target, file);
   for (const w of selection.warnings) ctx.stderr.write(w + "\n");
   ctx.stderr.write(`Installing ${file} into ${where}\n`);

@@ -20,7 +20,6 @@ import { debug } from "../util/log.js";
 import { applyChange, wheelsFor, type NativeItem, type PlacementOptions } from "./native-install.js";
 import type { ChangeResult } from "../wheel/transaction.js";
 
-export { isPylockFileName } from "../standards/pylock.js";
 
 /** What a lock selects for the target, as the installer takes it. */
 export interface LockSelection {

@@ -10,7 +10,8 @@ import { decideNoOp, openForCheck, type CheckedEnvironment } from "../plans/inst
 import type { ParsedRequirements } from "../pip/requirements-file.js";
 import type { ChangeResult } from "../wheel/transaction.js";
 import { applyChange, installInputs, nativeBlocker, type PlacementOptions } from "./native-install.js";
-import { installedAsLocked, installLock, isPylockFileName, selectLock } from "./lock-install.js";
+// lock-install.js (and the TOML parser with it) is loaded only for a lock file.
+import { isPylockFileName } from "../standards/pylock-model.js";
 import { clearListingCache } from "../environments/installed.js";
 import { ensurePip, rehashAfterChange } from "./pip-steps.js";
 import { indexArgs, runPip, type IndexOptions } from "../pip/runner.js";
@@ -179,6 +180,7 @@ async function syncLock(opts: SyncOptions, ctx: Context): Promise<SyncResult> {
       hint: `make one and sync it: \`venvctl create .venv && venvctl sync -p .venv ${file}\``,
     });
   }
+  const { installedAsLocked, installLock, selectLock } = await import("./lock-install.js");
   const selection = selectLock(ctx, target, file);
   let checked = openForCheck(ctx, target);
   const steps = selection.dists.filter((d) => !installedAsLocked(d, checked)).map((d) => {
