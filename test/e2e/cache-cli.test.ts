@@ -94,7 +94,7 @@ test("verify names the envs sharing a file edited through a hardlink; --repair r
   const other = createEnv(sb, "env3");
   const r0 = cli(sb, ["cache", "verify"]);
   assert.equal(r0.code, 0, describeResult(r0));
-  assert.match(r0.stdout, /1 entries checked, 0 with problems/);
+  assert.match(r0.stdout, /1 entry checked, 0 with problems/);
 
   const main = (env: string) => join(env, "lib", "python3.12", "site-packages", "pip", "__main__.py");
   const original = readFileSync(main(env1), "utf8");

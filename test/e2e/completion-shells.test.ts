@@ -114,7 +114,7 @@ test("bash: commands, options, choices, versions and `--opt=value`, through the 
   const all = bashComplete(s, [""]);
   for (const c of ["create", "use", "install", "sync", "completion", "doctor"]) assert.ok(all.includes(c), `${c} in ${all}`);
   assert.ok(!all.includes("__complete"), "the hidden command is not offered");
-  assert.deepEqual(bashComplete(s, ["create", "--link-mode", ""]).sort(), ["clone", "copy", "hardlink"]);
+  assert.deepEqual(bashComplete(s, ["create", "--link-mode", ""]).sort(), ["auto", "clone", "copy", "hardlink"]);
   assert.deepEqual(bashComplete(s, ["create", "--link-mode", "=", "h"]), ["hardlink"]);
   assert.deepEqual(bashComplete(s, ["list", "--format", "j"]), ["json"]);
   assert.deepEqual(bashComplete(s, ["list", "--fo"]), ["--format"]);
@@ -149,7 +149,7 @@ test("zsh: compinit's machinery completes commands, options, choices and version
   if (!requireOrSkip(t, which("zsh") !== undefined, "zsh is needed")) return;
   const s = setup(t);
   assert.deepEqual(zshComplete(s, "cr"), ["create"]);
-  assert.deepEqual(zshComplete(s, "create --link-mode ").sort(), ["clone", "copy", "hardlink"]);
+  assert.deepEqual(zshComplete(s, "create --link-mode ").sort(), ["auto", "clone", "copy", "hardlink"]);
   assert.deepEqual(zshComplete(s, "list --fo"), ["--format"]);
   assert.deepEqual(zshComplete(s, "list --format=j"), ["json"]);
   // `venvctl init zsh` in the rc file, before compinit (a common order).
@@ -165,7 +165,7 @@ test("fish: complete -C offers commands with descriptions, options, choices, ver
   assert.deepEqual(fishComplete(s, "cr"), ["create"]);
   const described = exec(["fish", "--no-config", "-c", `source $argv[1]; complete -C 'venvctl cr'`, s.scripts.fish], s).stdout;
   assert.match(described, /^create\tCreate a virtual environment/);
-  assert.deepEqual(fishComplete(s, "create --link-mode ").sort(), ["clone", "copy", "hardlink"]);
+  assert.deepEqual(fishComplete(s, "create --link-mode ").sort(), ["auto", "clone", "copy", "hardlink"]);
   assert.deepEqual(fishComplete(s, "list --format=j"), ["--format=json"]);
   assert.ok(fishComplete(s, "install --no-").includes("--no-deps"));
   // exec: after CMD everything is CMD's, so no venvctl option is offered.
@@ -184,12 +184,13 @@ test("a command added to the program is completed with no change to the completi
   const s = setup(t);
   const ctx = makeContext(s.sb);
   const program = buildProgram({ ctx, argv: [], exitCode: 0 });
-  const cache = new Command("cache").description("the cache");
-  cache.command("prune").description("remove what no env uses").option("--dry-run", "say only");
-  cache.command("dir").description("print the cache directory");
-  program.addCommand(cache);
+  // A command this program does not have (yet): its name, subcommands and options complete.
+  const tidy = new Command("tidy").description("tidy up");
+  tidy.command("sweep").description("remove what no env uses").option("--dry-run", "say only");
+  tidy.command("where").description("print the directory");
+  program.addCommand(tidy);
   writeFileSync(s.scripts.bash, await completionScript(program, "bash"));
-  assert.deepEqual(bashComplete(s, ["cac"]), ["cache"]);
-  assert.deepEqual(bashComplete(s, ["cache", ""]).sort(), ["dir", "prune"]);
-  assert.deepEqual(bashComplete(s, ["cache", "prune", "--d"]), ["--dry-run"]);
+  assert.deepEqual(bashComplete(s, ["tid"]), ["tidy"]);
+  assert.deepEqual(bashComplete(s, ["tidy", ""]).sort(), ["sweep", "where"]);
+  assert.deepEqual(bashComplete(s, ["tidy", "sweep", "--d"]), ["--dry-run"]);
 });
