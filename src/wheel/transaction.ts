@@ -23,7 +23,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { thisProcess } from "../context.js";
-import { VenvctlError } from "../errors.js";
+import { VenvctlError, withPath } from "../errors.js";
 import { isNodeError, lstatOrUndefined, removeOwnedTree } from "../util/fs.js";
 import { uniqueSuffix } from "../util/hash.js";
 import { ownerIsAlive, readOwnerMarker, writeOwnerMarker } from "../util/owned-dir.js";
@@ -300,7 +300,8 @@ export async function changeEnvironment(
   } catch (err) {
     rollback();
     stopSignals();
-    throw err;
+    // An OS error names the env (its cause names the call and path); the env is as it was.
+    throw withPath(err, "change the packages of", envDir);
   }
   // 4. Commit.
   stopSignals();

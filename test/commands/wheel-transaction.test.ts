@@ -207,7 +207,8 @@ test("a disk that fills mid-way (ENOSPC on a write) leaves the env as it was", a
   };
   syncBuiltinESMExports();
   try {
-    await assert.rejects(installDistributions(v.target, v2.map((w) => ({ wheel: w })), opts(sb, { cacheDir: undefined })), /ENOSPC/);
+    await assert.rejects(installDistributions(v.target, v2.map((w) => ({ wheel: w })), opts(sb, { cacheDir: undefined })), (err: unknown) =>
+      err instanceof VenvctlError && err.message === `cannot change the packages of ${v.dir}: no space left on device (ENOSPC)`);
   } finally {
     fs.writeSync = real;
     syncBuiltinESMExports();
