@@ -27,7 +27,9 @@ import { thisProcess } from "../context.js";
 import { VenvctlError, withPath } from "../errors.js";
 import { isNodeError, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
 import { uniqueSuffix } from "../util/hash.js";
-import { ownerIsAlive, readOwnerMarker, removeMarkedDir, writeOwnerMarker } from "../util/owned-dir.js";
+import {
+  holdsOnlyMarkerParts, ownerIsAlive, pidIsAlive, readOwnerMarker, removeMarkedDir, writeOwnerMarker,
+} from "../util/owned-dir.js";
 import { canonicalizeName } from "../standards/names.js";
 import { formatRecord, parseRecord } from "../standards/record.js";
 import { compileFiles, pycPathOf } from "./compile.js";
@@ -148,10 +150,21 @@ class Journal implements InstallJournal {
     return problems;
   }
 
-  /** Keeps the changes: the stash goes. */
+  /** Where the old files are kept until the change is over (undefined: nothing was moved yet). */
+  get stashPath(): string | undefined {
+    return this.stash;
+  }
+
+  /**
+   * Keeps the changes: the journal goes first (a stash without one is
+   * replayed as nothing, so a kill from here on cannot undo the committed
+   * change), then the stash.
+   */
   commit(): void {
     this.close();
-    if (this.stash) removeOwnedTree(this.stash);
+    if (!this.stash) return;
+    unlinkSync(join(this.stash, "journal"));
+    removeOwnedTree(this.stash);
   }
 
   private close(): void {
@@ -194,7 +207,13 @@ export function recoverTransactions(envDir: string, debug: (m: string) => void =
     if (!name.startsWith(STASH_PREFIX)) continue;
     const dir = join(envDir, name);
     const marker = readOwnerMarker(dir);
-    if (!marker || marker.role !== STASH_ROLE || ownerIsAlive(marker)) continue;
+    if (!marker) {
+      // Killed between making it and marking it: empty, and named by its pid.
+      const pid = Number(/^(\d+)-/.exec(name.slice(STASH_PREFIX.length))?.[1]);
+      if (pid && !pidIsAlive(pid) && holdsOnlyMarkerParts(dir)) removeOwnedTree(dir);
+      continue;
+    }
+    if (marker.role !== STASH_ROLE || ownerIsAlive(marker)) continue;
     let events: Event[] = [];
     try {
       events = readFileSync(join(dir, "journal"), "utf8").split("\n").filter(Boolean).flatMap((l) => {
@@ -317,23 +336,24 @@ async function changeLocked(
   const removal = { envDir, cacheTag: target.cacheTag, protectedDirs };
   const plans: RemovalPlan[] = [];
   const notInstalled: string[] = [];
-  for (const c of seen.keys()) for (const d of installedNow.get(c) ?? []) plans.push(planRemoval(d, removal));
+  const toRemove = new Set<string>([...seen].filter((c) => installedNow.has(c)));
   for (const name of remove) {
     const c = canonicalizeName(name);
     if (seen.has(c)) continue;
-    const dists = installedNow.get(c);
-    if (!dists) notInstalled.push(name);
-    for (const d of dists ?? []) plans.push(planRemoval(d, removal));
+    if (installedNow.has(c)) toRemove.add(c);
+    else if (!notInstalled.includes(name)) notInstalled.push(name);
   }
+  for (const c of toRemove) for (const d of installedNow.get(c)!) plans.push(planRemoval(d, removal));
 
   // 2–3. Stash, place, compile; undone on any failure or signal.
   const journal = new Journal(envDir);
   let rolledBack = false;
-  const rollback = (): void => {
-    if (rolledBack) return;
+  const rollback = (): string[] => {
+    if (rolledBack) return [];
     rolledBack = true;
     const problems = journal.rollback();
     if (problems.length) debug(`rolling back left: ${problems.join("; ")}`);
+    return problems;
   };
   const stopSignals = opts.handleSignals === false ? () => {} : thisProcess.onSignals(["SIGINT", "SIGTERM"], (signal) => {
     rollback();
@@ -355,8 +375,14 @@ async function changeLocked(
     }
     if (opts.compile) await compileInstalled(target, installed, journal, opts.env ?? {});
   } catch (err) {
-    rollback();
+    const problems = rollback();
     stopSignals();
+    if (problems.length) {
+      throw new VenvctlError(`changing the packages of ${envDir} failed, and undoing it failed too: ${problems.join("; ")}`, {
+        cause: err,
+        hint: `the old files and a journal are kept in ${journal.stashPath ?? envDir}; the next venvctl change to this environment undoes the rest`,
+      });
+    }
     // An OS error names the env (its cause names the call and path); the env is as it was.
     throw withPath(err, "change the packages of", envDir);
   }
