@@ -25,7 +25,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, 
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { thisProcess } from "../context.js";
 import { VenvctlError, withPath } from "../errors.js";
-import { isNodeError, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
+import { isNodeError, lstatOrUndefined, parseSiblingTempName, removeOwnedTree, siblingTempPath } from "../util/fs.js";
 import { uniqueSuffix } from "../util/hash.js";
 import {
   holdsOnlyMarkerParts, ownerIsAlive, pidIsAlive, readOwnerMarker, removeMarkedDir, writeOwnerMarker,
@@ -100,6 +100,7 @@ type Event = { op: "made"; path: string } | { op: "wrote"; path: string } | { op
 
 const STASH_PREFIX = ".venvctl-stash-";
 const STASH_ROLE = "stash";
+const LOCK_NAME = ".venvctl-lock";
 
 /** The changes made so far, each undoable; kept in memory and in the stash's journal file. */
 class Journal implements InstallJournal {
@@ -204,6 +205,12 @@ export function recoverTransactions(envDir: string, debug: (m: string) => void =
     return 0;
   }
   for (const name of names) {
+    // A lock being made beside its place by a run that was killed.
+    const sibling = parseSiblingTempName(name);
+    if (sibling && sibling.target === LOCK_NAME && !pidIsAlive(sibling.pid)) {
+      removeMarkedDir(join(envDir, name));
+      continue;
+    }
     if (!name.startsWith(STASH_PREFIX)) continue;
     const dir = join(envDir, name);
     const marker = readOwnerMarker(dir);
@@ -237,8 +244,6 @@ export function recoverTransactions(envDir: string, debug: (m: string) => void =
   }
   return settled;
 }
-
-const LOCK_NAME = ".venvctl-lock";
 
 /**
  * Takes the env's lock: a directory holding an owner marker, made whole
