@@ -5,7 +5,8 @@
 // exactly as it was. One file (over 350 lines): the journal, its replay and
 // the steps that write it belong together.
 //   1. prepare: every wheel checked against the target (tags,
-//      Requires-Python) and verified or found sound in the cache; every
+//      Requires-Python) and verified or found sound in the cache. Then, under
+//      the env's lock (`.venvctl-lock`: one change at a time), every
 //      distribution to remove planned from its RECORD (uninstall.ts). Nothing
 //      of the env is touched yet.
 //   2. stash: the old files are renamed into a stash directory inside the env
@@ -23,10 +24,12 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { thisProcess } from "../context.js";
-import { VenvctlError } from "../errors.js";
-import { isNodeError, lstatOrUndefined, removeOwnedTree } from "../util/fs.js";
+import { VenvctlError, withPath } from "../errors.js";
+import { isNodeError, lstatOrUndefined, parseSiblingTempName, removeOwnedTree, siblingTempPath } from "../util/fs.js";
 import { uniqueSuffix } from "../util/hash.js";
-import { ownerIsAlive, readOwnerMarker, writeOwnerMarker } from "../util/owned-dir.js";
+import {
+  holdsOnlyMarkerParts, ownerIsAlive, pidIsAlive, readOwnerMarker, removeMarkedDir, writeOwnerMarker,
+} from "../util/owned-dir.js";
 import { canonicalizeName } from "../standards/names.js";
 import { formatRecord, parseRecord } from "../standards/record.js";
 import { compileFiles, pycPathOf } from "./compile.js";
@@ -97,6 +100,7 @@ type Event = { op: "made"; path: string } | { op: "wrote"; path: string } | { op
 
 const STASH_PREFIX = ".venvctl-stash-";
 const STASH_ROLE = "stash";
+const LOCK_NAME = ".venvctl-lock";
 
 /** The changes made so far, each undoable; kept in memory and in the stash's journal file. */
 class Journal implements InstallJournal {
@@ -147,10 +151,21 @@ class Journal implements InstallJournal {
     return problems;
   }
 
-  /** Keeps the changes: the stash goes. */
+  /** Where the old files are kept until the change is over (undefined: nothing was moved yet). */
+  get stashPath(): string | undefined {
+    return this.stash;
+  }
+
+  /**
+   * Keeps the changes: the journal goes first (a stash without one is
+   * replayed as nothing, so a kill from here on cannot undo the committed
+   * change), then the stash.
+   */
   commit(): void {
     this.close();
-    if (this.stash) removeOwnedTree(this.stash);
+    if (!this.stash) return;
+    unlinkSync(join(this.stash, "journal"));
+    removeOwnedTree(this.stash);
   }
 
   private close(): void {
@@ -190,10 +205,22 @@ export function recoverTransactions(envDir: string, debug: (m: string) => void =
     return 0;
   }
   for (const name of names) {
+    // A lock being made beside its place by a run that was killed.
+    const sibling = parseSiblingTempName(name);
+    if (sibling && sibling.target === LOCK_NAME && !pidIsAlive(sibling.pid)) {
+      removeMarkedDir(join(envDir, name));
+      continue;
+    }
     if (!name.startsWith(STASH_PREFIX)) continue;
     const dir = join(envDir, name);
     const marker = readOwnerMarker(dir);
-    if (!marker || marker.role !== STASH_ROLE || ownerIsAlive(marker)) continue;
+    if (!marker) {
+      // Killed between making it and marking it: empty, and named by its pid.
+      const pid = Number(/^(\d+)-/.exec(name.slice(STASH_PREFIX.length))?.[1]);
+      if (pid && !pidIsAlive(pid) && holdsOnlyMarkerParts(dir)) removeOwnedTree(dir);
+      continue;
+    }
+    if (marker.role !== STASH_ROLE || ownerIsAlive(marker)) continue;
     let events: Event[] = [];
     try {
       events = readFileSync(join(dir, "journal"), "utf8").split("\n").filter(Boolean).flatMap((l) => {
@@ -219,6 +246,39 @@ export function recoverTransactions(envDir: string, debug: (m: string) => void =
 }
 
 /**
+ * Takes the env's lock: a directory holding an owner marker, made whole
+ * beside and renamed into place (rename(2) will not replace a non-empty
+ * directory, so one run wins). A lock whose owner is gone is taken over.
+ * Answers the release (idempotent).
+ */
+function lockEnv(envDir: string): () => void {
+  const lock = join(envDir, LOCK_NAME);
+  for (let attempt = 0; ; attempt++) {
+    const tmp = siblingTempPath(lock, "lock");
+    mkdirSync(tmp);
+    try {
+      writeOwnerMarker(tmp, "lock", basename(envDir));
+      renameSync(tmp, lock);
+      let held = true;
+      return () => {
+        if (held) removeMarkedDir(lock);
+        held = false;
+      };
+    } catch (err) {
+      removeMarkedDir(tmp);
+      if (!isNodeError(err, "ENOTEMPTY") && !isNodeError(err, "EEXIST")) throw err;
+    }
+    const owner = readOwnerMarker(lock);
+    if (attempt > 0 || (owner && ownerIsAlive(owner))) {
+      throw new VenvctlError(`another venvctl${owner ? ` (pid ${owner.pid})` : ""} is changing the packages of ${envDir}`, {
+        hint: `wait for it to finish and run again (if none runs, remove ${lock})`,
+      });
+    }
+    removeMarkedDir(lock); // its owner is gone: a killed run
+  }
+}
+
+/**
  * Installs `install` and removes `remove` (canonical or not) in one
  * transaction; an installed distribution of a wheel's name is replaced.
  * Throws, with the env as it was, when anything fails.
@@ -230,57 +290,79 @@ export async function changeEnvironment(
 ): Promise<ChangeResult> {
   const debug = opts.debug ?? (() => {});
   const envDir = resolve(target.envDir);
-  recoverTransactions(envDir, debug);
-  const baseScheme = target.scheme("");
-  const installOpts = (name: string, w?: WheelToInstall): InstallOptions => ({
-    scheme: target.scheme(name),
-    python: target.python,
-    pythonVersion: target.pythonVersion,
-    cacheDir: opts.cacheDir,
-    linkMode: opts.linkMode,
-    requested: w?.requested ?? false,
-    directUrl: w?.directUrl,
-    platform: target.platform,
-    target: target.wheel,
-    envDir,
-    debug,
-  });
 
   // 1. Prepare: nothing in the env changes. (Preparing uses no scheme; the
   //    headers directory is named after the dist when it is placed.)
   const prepared: Array<{ p: PreparedWheel; w: WheelToInstall }> = [];
-  for (const w of change.install ?? []) prepared.push({ p: await prepareWheel(w.wheel, installOpts("", w)), w });
+  for (const w of change.install ?? []) prepared.push({ p: await prepareWheel(w.wheel, installOptions(target, envDir, opts, "", w)), w });
   const seen = new Map<string, string>();
   for (const { p } of prepared) {
     const c = canonicalizeName(p.info.name);
     if (seen.has(c)) throw new VenvctlError(`two wheels for ${p.info.name}: ${seen.get(c)} and ${basename(p.wheel)}`, { hint: "install one version of each project" });
     seen.set(c, basename(p.wheel));
   }
+  // From here on the env is this run's alone: what is installed is read under the lock.
+  const unlock = lockEnv(envDir);
+  try {
+    recoverTransactions(envDir, debug);
+    return await changeLocked(target, envDir, prepared, change.remove ?? [], opts, unlock);
+  } finally {
+    unlock();
+  }
+}
+
+/** The installer's options for one wheel of the change (`schemeName`: its headers directory's name). */
+function installOptions(target: EnvTarget, envDir: string, opts: TransactionOptions, schemeName: string, w: WheelToInstall): InstallOptions {
+  return {
+    scheme: target.scheme(schemeName),
+    python: target.python,
+    pythonVersion: target.pythonVersion,
+    cacheDir: opts.cacheDir,
+    linkMode: opts.linkMode,
+    requested: w.requested ?? false,
+    directUrl: w.directUrl,
+    platform: target.platform,
+    target: target.wheel,
+    envDir,
+    debug: opts.debug,
+  };
+}
+
+/** The part of a change made under the env's lock: plan the removals, stash, place, compile, commit. */
+async function changeLocked(
+  target: EnvTarget, envDir: string, prepared: Array<{ p: PreparedWheel; w: WheelToInstall }>, remove: readonly string[],
+  opts: TransactionOptions, unlock: () => void,
+): Promise<ChangeResult> {
+  const debug = opts.debug ?? (() => {});
+  const baseScheme = target.scheme("");
+  const seen = new Set(prepared.map(({ p }) => canonicalizeName(p.info.name)));
   const installedNow = findInstalled([baseScheme.purelib, baseScheme.platlib]);
   const protectedDirs = protectedDirsOf([baseScheme.purelib, baseScheme.platlib, baseScheme.scripts, join(envDir, "include")]);
   const removal = { envDir, cacheTag: target.cacheTag, protectedDirs };
   const plans: RemovalPlan[] = [];
   const notInstalled: string[] = [];
-  for (const c of seen.keys()) for (const d of installedNow.get(c) ?? []) plans.push(planRemoval(d, removal));
-  for (const name of change.remove ?? []) {
+  const toRemove = new Set<string>([...seen].filter((c) => installedNow.has(c)));
+  for (const name of remove) {
     const c = canonicalizeName(name);
     if (seen.has(c)) continue;
-    const dists = installedNow.get(c);
-    if (!dists) notInstalled.push(name);
-    for (const d of dists ?? []) plans.push(planRemoval(d, removal));
+    if (installedNow.has(c)) toRemove.add(c);
+    else if (!notInstalled.includes(name)) notInstalled.push(name);
   }
+  for (const c of toRemove) for (const d of installedNow.get(c)!) plans.push(planRemoval(d, removal));
 
   // 2–3. Stash, place, compile; undone on any failure or signal.
   const journal = new Journal(envDir);
   let rolledBack = false;
-  const rollback = (): void => {
-    if (rolledBack) return;
+  const rollback = (): string[] => {
+    if (rolledBack) return [];
     rolledBack = true;
     const problems = journal.rollback();
     if (problems.length) debug(`rolling back left: ${problems.join("; ")}`);
+    return problems;
   };
   const stopSignals = opts.handleSignals === false ? () => {} : thisProcess.onSignals(["SIGINT", "SIGTERM"], (signal) => {
     rollback();
+    unlock();
     thisProcess.exit(signal === "SIGINT" ? 130 : 143);
   });
   const installed: InstallResult[] = [];
@@ -291,16 +373,23 @@ export async function changeEnvironment(
       debug(`removed ${plan.dist.name} ${plan.dist.version} (${plan.fileCount} files, stashed until the change is complete)`);
     }
     for (const { p, w } of prepared) {
-      const r = await placePrepared(p, { ...installOpts(w.schemeName ?? p.info.name, w), journal });
+      const r = await placePrepared(p, { ...installOptions(target, envDir, opts, w.schemeName ?? p.info.name, w), journal });
       for (const x of r.warnings) warnings.add(x);
       installed.push(r);
       if (opts.afterEach) await opts.afterEach(r.name);
     }
     if (opts.compile) await compileInstalled(target, installed, journal, opts.env ?? {});
   } catch (err) {
-    rollback();
+    const problems = rollback();
     stopSignals();
-    throw err;
+    if (problems.length) {
+      throw new VenvctlError(`changing the packages of ${envDir} failed, and undoing it failed too: ${problems.join("; ")}`, {
+        cause: err,
+        hint: `the old files and a journal are kept in ${journal.stashPath ?? envDir}; the next venvctl change to this environment undoes the rest`,
+      });
+    }
+    // An OS error names the env (its cause names the call and path); the env is as it was.
+    throw withPath(err, "change the packages of", envDir);
   }
   // 4. Commit.
   stopSignals();

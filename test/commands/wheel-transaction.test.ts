@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import fs, { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
+import { hostname } from "node:os";
 import { basename, join } from "node:path";
 import { makeSandbox, PYENV_ROOT, type Sandbox } from "../helpers/hermetic.js";
 import { makeContext } from "../helpers/context.js";
@@ -207,7 +208,8 @@ test("a disk that fills mid-way (ENOSPC on a write) leaves the env as it was", a
   };
   syncBuiltinESMExports();
   try {
-    await assert.rejects(installDistributions(v.target, v2.map((w) => ({ wheel: w })), opts(sb, { cacheDir: undefined })), /ENOSPC/);
+    await assert.rejects(installDistributions(v.target, v2.map((w) => ({ wheel: w })), opts(sb, { cacheDir: undefined })), (err: unknown) =>
+      err instanceof VenvctlError && err.message === `cannot change the packages of ${v.dir}: no space left on device (ENOSPC)`);
   } finally {
     fs.writeSync = real;
     syncBuiltinESMExports();
@@ -273,4 +275,27 @@ test("install schemes equal pip's get_scheme: in a venv, and for a base interpre
   const target = interpreterEnvTarget(await probeInterpreter(makeContext(sb), base));
   assert.deepEqual(target.scheme("Some.Name"), pipScheme(base, "Some.Name"));
   assert.equal(target.python, base);
+});
+
+test("one change at a time: a live owner's lock is refused, naming it; a dead owner's is taken over", async (t) => {
+  const sb = makeSandbox(t);
+  const { v } = await installedV1(sb);
+  const v2 = contentWheels(join(sb.dir, "w2"), "2.0");
+  const holder = spawn("sleep", ["600"], { stdio: "ignore" });
+  t.after(() => holder.kill("SIGKILL"));
+  const lock = join(v.dir, ".venvctl-lock");
+  fs.mkdirSync(lock);
+  fs.writeFileSync(join(lock, ".venvctl-owner"), JSON.stringify({
+    role: "lock", target: "env", pid: holder.pid, host: hostname(),
+    boot: readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim(), started: new Date().toISOString(),
+  }));
+  const held = fullSnapshot(v.dir);
+  await assert.rejects(installDistributions(v.target, v2.map((w) => ({ wheel: w })), opts(sb)), (err: unknown) =>
+    err instanceof VenvctlError && err.message === `another venvctl (pid ${holder.pid}) is changing the packages of ${v.dir}`);
+  assertSameTree(fullSnapshot(v.dir), held, "refused while locked");
+  holder.kill("SIGKILL");
+  await new Promise((r) => holder.on("exit", r));
+  const r = await installDistributions(v.target, v2.map((w) => ({ wheel: w })), opts(sb));
+  assert.equal(r.installed.length, 5);
+  assert.ok(!existsSync(lock), "the lock is released");
 });
