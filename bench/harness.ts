@@ -22,11 +22,6 @@ export interface Case {
   runs?: number;
   setup?: () => void;
   teardown?: () => void;
-  /**
-   * Why the case cannot run yet (a command venvctl does not have): it is
-   * reported as not run, with the reason, and counts as neither met nor missed.
-   */
-  unavailable?: string;
 }
 
 export interface CommandResult {
@@ -43,8 +38,6 @@ export interface CaseResult {
   diffMs: number;
   met?: boolean;
   target?: string;
-  /** Set when the case could not run: why. */
-  unavailable?: string;
 }
 
 function timeOnce(cmd: Command): number {
@@ -70,9 +63,6 @@ export function median(xs: number[]): number {
 
 /** Runs one case: a warm-up of each command, then `runs` interleaved rounds. */
 export function runCase(c: Case, defaultRuns: number): CaseResult {
-  if (c.unavailable !== undefined) {
-    return { name: c.name, results: [], ratio: NaN, diffMs: NaN, target: c.target?.text, unavailable: c.unavailable };
-  }
   c.setup?.();
   try {
     // A case's own count caps the rounds (the slow cases); --runs lowers every case's.
@@ -107,10 +97,6 @@ export function runCase(c: Case, defaultRuns: number): CaseResult {
 /** Prints a case's result as a small table. */
 export function printCase(r: CaseResult, out: (s: string) => void): void {
   out(`\n${r.name}\n`);
-  if (r.unavailable !== undefined) {
-    out(`  NOT RUN: ${r.unavailable}${r.target ? ` (target ${r.target})` : ""}\n`);
-    return;
-  }
   for (const x of r.results) {
     out(`  ${x.label.padEnd(52)} median ${x.median.toFixed(1).padStart(8)} ms   min ${x.min.toFixed(1).padStart(8)} ms\n`);
   }

@@ -33,12 +33,6 @@ function sizedSet(root: string, copies: number): SizedSet {
   return s;
 }
 
-/** Whether this venvctl has a command: `venvctl --help` lists it (`venvctl NAME --help` answers 0 for any NAME). */
-function hasCommand(env: Record<string, string>, name: string): boolean {
-  const help = spawnSync(NODE, [CLI, "--help"], { env, encoding: "utf8" }).stdout ?? "";
-  return new RegExp(`^\\s+${name}\\b`, "m").test(help);
-}
-
 export function installNativeCases(b: BenchContext): Case[] {
   const { work, tag } = b;
   const python312 = pyenvPython("3.12.1", "3.12");
@@ -124,8 +118,8 @@ export function installNativeCases(b: BenchContext): Case[] {
   // The NODE_EXTRA_CA_CERTS variant only reports the main case: the others cost minutes and are judged without it.
   if (b.withCa) return cases;
 
-  const lockAvailable = hasCommand(b.env, "lock");
-  const pylock = join(work, "install-native-pylock.toml");
+  // PEP 751 names lock files pylock.toml or pylock.NAME.toml.
+  const pylock = join(work, "pylock.install-native.toml");
   cases.push(
     {
       name: `install-native: venvctl sync pylock.toml into a fresh env vs pip installing the same pins (--no-deps: neither resolves), caches warm, ${shape(1)}, CPython 3.12`,
@@ -148,7 +142,6 @@ export function installNativeCases(b: BenchContext): Case[] {
         if (r.status !== 0) throw new Error(`venvctl lock failed (exit ${r.status}), so the sync case cannot run:\n${r.stderr}`);
       },
       teardown: stop,
-      ...(lockAvailable ? {} : { unavailable: "`venvctl lock` does not exist yet (issue 12): the case writes its pylock.toml with it" }),
     },
     {
       name: `install-native: fresh env from an unpinned requirements file (pip resolves), caches warm, ${shape(1)}, CPython 3.12`,

@@ -24,6 +24,7 @@ import { canonicalizeName } from "../standards/names.js";
 import { venvEnvTarget } from "../venv/install-target.js";
 import { venvLayout } from "../venv/layout.js";
 import { TagPriorities } from "../wheel/tags.js";
+import { directUrlJson } from "../wheel/install.js";
 import { changeEnvironment, type ChangeResult, type WheelToInstall } from "../wheel/transaction.js";
 import type { LinkMode } from "../wheel/materialize.js";
 import { WheelStore, type BuildSource, type StoredWheel } from "../wheel/store.js";
@@ -162,7 +163,7 @@ export async function wheelsFor(
   for (const d of dists) {
     const wheel = found.get(d)!;
     if (hashes) checkUserHashes(d, wheel, hashes.get(d.key));
-    items.push({ name: d.name, version: d.version, wheel, requested: d.requested, directUrl: d.isDirect ? JSON.stringify(d.download) : undefined });
+    items.push({ name: d.name, version: d.version, wheel, requested: d.requested, directUrl: d.isDirect ? directUrlJson(d.download) : undefined });
   }
   return items;
 }
