@@ -24,6 +24,16 @@ export class UsageError extends VenvctlError {
   override readonly exitCode = 2;
 }
 
+/** A file is not the one expected: its hash is not the one a report, an index, a lock or the user gave. Nothing was kept. */
+export class HashMismatchError extends VenvctlError {
+  /** `file`'s `algorithm` digest is `actual`; `expected` is what it should have been (one value, or several joined by "or"). */
+  static of(file: string, algorithm: string, expected: string, actual: string): HashMismatchError {
+    return new HashMismatchError(`${file} does not have the expected ${algorithm}: ${expected} was expected, the file has ${actual}`, {
+      hint: "the download was damaged or the index served another file; nothing was installed or kept. If the index is right, clear pip's cache (`pip cache purge`) and retry",
+    });
+  }
+}
+
 /**
  * Renders an error for stderr. A failed system call is the machine's answer
  * and is worded as one (see osError); any other unknown error is a bug and

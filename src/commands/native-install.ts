@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Context } from "../context.js";
-import { VenvctlError } from "../errors.js";
+import { HashMismatchError, VenvctlError } from "../errors.js";
 import type { PackageTarget } from "../environments/target.js";
 import type { CheckedEnvironment } from "../plans/install-check.js";
 import { distViewOf, planPinned, type CandidateLookup } from "../plans/pinned.js";
@@ -16,7 +16,7 @@ import { PipResolutionError, resolveWithPip } from "../pip/report.js";
 import { ensurePip } from "./pip-steps.js";
 import type { ParsedRequirements } from "../pip/requirements-file.js";
 import { STRONG_HASHES } from "../pip/requirements-file.js";
-import { fetchWithPip, HashMismatchError, type FetchedWheel } from "../pip/fetch.js";
+import { fetchWithPip, type FetchedWheel } from "../pip/fetch.js";
 import type { ResolvedDist } from "../pip/report.js";
 import type { IndexOptions } from "../pip/runner.js";
 import { pipSettingsPlacingElsewhere } from "../pip/settings.js";
@@ -197,7 +197,7 @@ function checkUserHashes(d: ResolvedDist, wheel: StoredWheel, listed: Record<str
     const actual = algo === "sha256" ? sha256 : d.kind === "wheel" ? fileDigest(wheel.path, algo) : undefined;
     if (actual !== undefined && want.includes(actual)) return;
   }
-  throw new HashMismatchError(d.fileName ?? `${d.name} ${d.version}`, Object.values(listed).flat().join(" or "), sha256 ?? "unknown");
+  throw HashMismatchError.of(d.fileName ?? `${d.name} ${d.version}`, Object.keys(listed).join(" or "), Object.values(listed).flat().join(" or "), sha256 ?? "unknown");
 }
 
 function fileDigest(path: string, algo: string): string {

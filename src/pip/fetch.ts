@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Context } from "../context.js";
-import { VenvctlError } from "../errors.js";
+import { HashMismatchError, VenvctlError } from "../errors.js";
 import type { PackageTarget } from "../environments/target.js";
 import { canonicalizeName } from "../standards/names.js";
 import { normalizeVersion } from "../standards/pep440.js";
@@ -24,15 +24,6 @@ export interface FetchedWheel {
   sha256: string;
   /** Built by `pip wheel` (from an sdist, a VCS checkout, a local project), not downloaded as it is. */
   built: boolean;
-}
-
-/** A fetched archive whose sha256 is not the one the resolution gave. */
-export class HashMismatchError extends VenvctlError {
-  constructor(readonly file: string, expected: string, actual: string) {
-    super(`the hash of ${file} does not match: expected sha256 ${expected}, got ${actual}`, {
-      hint: "the file changed on the index or in transit; nothing was installed. If the index is right, clear pip's cache (`pip cache purge`) and retry",
-    });
-  }
 }
 
 /** sha256 of a file, hex. */
@@ -114,7 +105,7 @@ function checked(path: string, name: string, expected: string | undefined): stri
   } catch (err) {
     throw new VenvctlError(`pip did not download ${name}`, { cause: err, hint: "pip's messages above may say why" });
   }
-  if (expected !== undefined && actual !== expected) throw new HashMismatchError(name, expected, actual);
+  if (expected !== undefined && actual !== expected) throw HashMismatchError.of(name, "sha256", expected, actual);
   return actual;
 }
 

@@ -18,7 +18,7 @@
 import { createHash } from "node:crypto";
 import { chmodSync, closeSync, copyFileSync, openSync, readFileSync, renameSync, rmSync, lutimesSync } from "node:fs";
 import { basename, join } from "node:path";
-import { VenvctlError } from "../errors.js";
+import { HashMismatchError, VenvctlError } from "../errors.js";
 import { atomicWriteFile, ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
 import { canonicalizeName } from "../standards/names.js";
 import { formatPep440, parsePep440 } from "../standards/pep440.js";
@@ -56,8 +56,6 @@ interface EntryFile {
 /** What an sdist or a VCS checkout was built from. */
 export type BuildSource = { sdistSha256: string } | { vcsUrl: string; commit: string };
 
-/** A file to add does not have the sha256 the caller expected (the report's hash). */
-export class HashMismatchError extends VenvctlError {}
 
 /**
  * A version as the index spells it: packaging's canonicalize_version (trailing
@@ -116,9 +114,7 @@ export class WheelStore {
     }
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     if (expected !== undefined && expected.toLowerCase() !== sha256) {
-      throw new HashMismatchError(`${basename(file)} does not have the expected sha256: ${expected} was expected, the file has ${sha256}`, {
-        hint: "the download was damaged or the index served another file; nothing was kept",
-      });
+      throw HashMismatchError.of(basename(file), "sha256", expected, sha256);
     }
     const existing = this.get(sha256);
     if (existing) {
