@@ -15,7 +15,7 @@ import type { IndexOptions } from "../pip/runner.js";
 import { canonicalizeName } from "../standards/names.js";
 import { normalizeVersion } from "../standards/pep440.js";
 import { readPylock, selectFromPylock, type SelectedPackage } from "../standards/pylock.js";
-import { TagPriorities } from "../wheel/tags.js";
+import { TagPriorities } from "../standards/wheel-tags.js";
 import { debug } from "../util/log.js";
 import { applyChange, wheelsFor, type NativeItem, type PlacementOptions } from "./native-install.js";
 import type { ChangeResult } from "../wheel/transaction.js";

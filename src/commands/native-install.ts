@@ -23,7 +23,7 @@ import { pipSettingsPlacingElsewhere } from "../pip/settings.js";
 import { canonicalizeName } from "../standards/names.js";
 import { venvEnvTarget } from "../venv/install-target.js";
 import { venvLayout } from "../venv/layout.js";
-import { TagPriorities } from "../wheel/tags.js";
+import { TagPriorities } from "../standards/wheel-tags.js";
 import { directUrlJson } from "../wheel/install.js";
 import { changeEnvironment, type ChangeResult, type WheelToInstall } from "../wheel/transaction.js";
 import type { LinkMode } from "../wheel/materialize.js";

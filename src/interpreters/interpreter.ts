@@ -1,6 +1,7 @@
 // Probing interpreters: run probe.py once per interpreter and cache the answer
 // keyed by the interpreter's path, real path, size and mtime, so that later
 // calls with the same interpreter start no Python at all.
+import type { TagFacts } from "../standards/wheel-tags.js";
 import { readFileSync, realpathSync, statSync, openSync, readSync, closeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Context } from "../context.js";
@@ -45,7 +46,8 @@ export interface ProbeInfo {
   /** PEP 508 marker variables of this interpreter. */
   marker_env?: Record<string, string>;
   /** What packaging.tags.sys_tags() reads (probe.py's tag_facts; wheel/tags.ts computes the tags). */
-  tags?: ProbeTagFacts;
+  /** What probe.py's tag_facts() reports: sysconfig variables, glibc and musl versions, the ELF header. */
+  tags?: TagFacts;
   seed: {
     dir: string | null;
     pip: string | null;
@@ -53,23 +55,6 @@ export interface ProbeInfo {
     files: string[];
     wheel_pkg_dir: string | null;
   };
-}
-
-/** What probe.py's tag_facts() reports: sysconfig variables, glibc and musl versions, the ELF header. */
-export interface ProbeTagFacts {
-  platform: string;
-  py_debug: number | boolean | null;
-  with_pymalloc: number | boolean | null;
-  unicode_size: number | null;
-  py_version_nodot: string | null;
-  gil_disabled: number | boolean | null;
-  has_refcount: boolean;
-  ext_d_pyd: boolean;
-  maxunicode: number;
-  glibc: [number, number] | null;
-  elf: { capacity: number; encoding: number; machine: number; flags: number; interpreter: string | null } | null;
-  musl: [number, number] | null;
-  manylinux_module: boolean;
 }
 
 /** What probe.py's site_layout() reports. */

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { describeInterpreter, type Interpreter } from "../interpreters/interpreter.js";
 import type { InstallScheme } from "../wheel/contents.js";
-import { TagPriorities } from "../wheel/tags.js";
+import { TagPriorities } from "../standards/wheel-tags.js";
 import type { EnvTarget } from "../wheel/transaction.js";
 import { launcherPython, type VenvLayout } from "./layout.js";
 

@@ -24,7 +24,7 @@ import { fixScriptShebang, launcherScript } from "./launchers.js";
 import { FilePlacer, type EffectiveLinkMode, type LinkMode } from "./materialize.js";
 import { formatRecord, recordHash, type RecordRow } from "../standards/record.js";
 import { parseSpecifier, specifierContains } from "../standards/pep440.js";
-import type { TagPriorities } from "./tags.js";
+import type { TagPriorities } from "../standards/wheel-tags.js";
 import type { VerifiedWheel } from "./verify.js";
 
 export type { InstallScheme } from "./contents.js";

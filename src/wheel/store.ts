@@ -25,7 +25,7 @@ import { formatPep440, parsePep440 } from "../standards/pep440.js";
 import { fileStats, readOwnedFile, untrustedDir, untrustedFile, WheelCache, type FileStats } from "./cache.js";
 import { CorruptWheelError, parseWheelFileName, type MetadataFacts } from "./contents.js";
 import type { KnownWheel } from "./install.js";
-import type { TagPriorities } from "./tags.js";
+import type { TagPriorities } from "../standards/wheel-tags.js";
 
 const FORMAT = 1;
 const SHA256 = /^[0-9a-f]{64}$/;

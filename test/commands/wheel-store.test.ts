@@ -16,7 +16,7 @@ import { probeInterpreter } from "../../src/interpreters/interpreter.js";
 import { CorruptWheelError } from "../../src/wheel/contents.js";
 import { HashMismatchError } from "../../src/errors.js";
 import { WheelStore } from "../../src/wheel/store.js";
-import { TagPriorities } from "../../src/wheel/tags.js";
+import { TagPriorities } from "../../src/standards/wheel-tags.js";
 import { installDistributions } from "../../src/wheel/transaction.js";
 import { PYENV_ROOT } from "../helpers/hermetic.js";
 

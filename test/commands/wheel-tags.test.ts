@@ -12,7 +12,7 @@ import { makeSandbox, PYENV_ROOT } from "../helpers/hermetic.js";
 import { makeContext } from "../helpers/context.js";
 import { PROJECT_ROOT } from "../helpers/run-cli.js";
 import { probeInterpreter } from "../../src/interpreters/interpreter.js";
-import { supportedTags, TagPriorities, TagsUnknownError, wheelFileTags, type TagTarget } from "../../src/wheel/tags.js";
+import { supportedTags, TagPriorities, TagsUnknownError, wheelFileTags, type TagTarget } from "../../src/standards/wheel-tags.js";
 
 const ORACLE = join(PROJECT_ROOT, "test", "helpers", "tags-oracle.py");
 const PYTHONS = [
