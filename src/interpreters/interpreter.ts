@@ -45,8 +45,7 @@ export interface ProbeInfo {
   site?: SiteLayout;
   /** PEP 508 marker variables of this interpreter. */
   marker_env?: Record<string, string>;
-  /** What packaging.tags.sys_tags() reads (probe.py's tag_facts; wheel/tags.ts computes the tags). */
-  /** What probe.py's tag_facts() reports: sysconfig variables, glibc and musl versions, the ELF header. */
+  /** What packaging.tags.sys_tags() reads (probe.py's tag_facts; standards/wheel-tags.ts computes the tags). */
   tags?: TagFacts;
   seed: {
     dir: string | null;

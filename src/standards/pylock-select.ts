@@ -17,7 +17,7 @@ export interface LockTarget {
   pythonVersion?: string;
   /**
    * How well a wheel fits the target, by file name: lower is better,
-   * undefined when it cannot be installed there (src/wheel/tags.ts).
+   * undefined when it cannot be installed there (wheel-tags.ts).
    */
   wheelPriority: (fileName: string) => number | undefined;
   /** The extras to install (`'x' in extras` markers); by default none. */

@@ -56,7 +56,7 @@ export function interpreterEnvTarget(interpreter: Interpreter, platform?: NodeJS
 }
 
 /**
- * The venv as a transaction's target. Throws TagsUnknownError (wheel/tags.ts)
+ * The venv as a transaction's target. Throws TagsUnknownError (standards/wheel-tags.ts)
  * when the probe predates tag facts, which cannot happen with a probe cache
  * keyed by probe.py's hash, but is said rather than assumed.
  */

@@ -62,7 +62,7 @@ export interface InstallOptions {
 
 /** What a wheel must fit. */
 export interface WheelTarget {
-  /** The target interpreter's supported tags (tags.ts). */
+  /** The target interpreter's supported tags (standards/wheel-tags.ts). */
   tags: TagPriorities;
   /** Its full version, `3.12.1`, for Requires-Python. */
   pythonVersion: string;

@@ -247,7 +247,7 @@ export class WheelStore {
     });
   }
 
-  /** The best stored wheel of a project at a version for a target (tags.ts priorities), or undefined. */
+  /** The best stored wheel of a project at a version for a target (standards/wheel-tags.ts priorities), or undefined. */
   find(name: string, version: string, tags: TagPriorities): StoredWheel | undefined {
     let best: { w: StoredWheel; p: number } | undefined;
     for (const w of this.wheelsOf(name, version)) {
