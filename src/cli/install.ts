@@ -2,26 +2,22 @@
 import type { Command } from "commander";
 import type { Cli } from "./index.js";
 import {
-  type ChangeFlags, changeOptions, collect, type IndexFlags, indexOptions, passThrough, type PlacementFlags, placementOptions, pythonHelp,
-  withChangeOptions, withIndexOptions, withPlacementOptions,
+  type ChangeFlags, changeOptions, collect, type IndexFlags, indexOptions, passThrough, type PlacementFlags, placementOptions,
+  type RequirementFlags, withChangeOptions, withIndexOptions, withPlacementOptions, withRequirementOptions,
 } from "./options.js";
 
 export function register(program: Command, cli: Cli): void {
   const { ctx } = cli;
-  withPlacementOptions(withChangeOptions(withIndexOptions(program
+  withPlacementOptions(withChangeOptions(withIndexOptions(withRequirementOptions(program
     .command("install")
     .description("Install packages: pip resolves, venvctl installs from its cache; answers at once when everything is already installed")
-    .usage("[options] [requirements...] [-- pip options]")
-    .argument("[requirements...]", "requirements: names with versions (`requests>=2`), URLs, paths")
-    .option("-p, --python <target>", pythonHelp)
-    .option("-r, --requirement <file>", "install from this requirements file (repeatable)", collect)
-    .option("-c, --constraint <file>", "limit versions with this constraints file (repeatable)", collect)
+    .usage("[options] [requirements...] [-- pip options]"), "install")
     .option("-e, --editable <path-or-url>", "install this project in editable mode (repeatable)", collect)
     .option("-U, --upgrade", "upgrade to the newest versions allowed")
     .option("--force-reinstall", "reinstall even what is up to date")
     .option("--no-deps", "do not install dependencies"))))
-    .action(async (reqs: string[], o: IndexFlags & ChangeFlags & PlacementFlags & {
-      python?: string; requirement?: string[]; constraint?: string[]; editable?: string[]; upgrade?: boolean;
+    .action(async (reqs: string[], o: IndexFlags & ChangeFlags & PlacementFlags & RequirementFlags & {
+      editable?: string[]; upgrade?: boolean;
       forceReinstall?: boolean; deps: boolean;
     }) => {
       const { operands, pipArgs } = passThrough(cli.argv, reqs);

@@ -1,20 +1,16 @@
 // `venvctl lock`: pip resolves for the environment, venvctl writes pylock.toml (PEP 751).
 import type { Command } from "commander";
 import type { Cli } from "./index.js";
-import { collect, type IndexFlags, indexOptions, pythonHelp, withIndexOptions } from "./options.js";
+import { type IndexFlags, indexOptions, type RequirementFlags, withIndexOptions, withRequirementOptions } from "./options.js";
 
 export function register(program: Command, cli: Cli): void {
   const { ctx } = cli;
-  withIndexOptions(program
+  withIndexOptions(withRequirementOptions(program
     .command("lock")
     .description("Resolve requirements for an environment with its pip and write a PEP 751 lock file (pylock.toml)")
-    .usage("[options] [requirements...]")
-    .argument("[requirements...]", "requirements: names with versions (`requests>=2`), URLs, paths")
-    .option("-p, --python <target>", pythonHelp)
-    .option("-r, --requirement <file>", "lock what this requirements file lists (repeatable)", collect)
-    .option("-c, --constraint <file>", "limit versions with this constraints file (repeatable)", collect)
+    .usage("[options] [requirements...]"), "lock")
     .option("-o, --output <file>", "where to write the lock (`-` for stdout; default pylock.toml)"))
-    .action(async (reqs: string[], o: IndexFlags & { python?: string; requirement?: string[]; constraint?: string[]; output?: string }) => {
+    .action(async (reqs: string[], o: IndexFlags & RequirementFlags & { output?: string }) => {
       const { lock } = await import("../commands/lock.js");
       const result = await lock({
         python: o.python,

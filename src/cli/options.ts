@@ -62,6 +62,15 @@ export const changeOptions = (o: ChangeFlags) => ({ system: Boolean(o.system), b
 export const linkModeOption = (what: string) =>
   new Option("--link-mode <mode>", `how ${what} get from the cache into the env [env: VENVCTL_LINK_MODE]`).choices([...LINK_MODES]);
 
+export type RequirementFlags = { python?: string; requirement?: string[]; constraint?: string[] };
+
+/** The requirements a command resolves: operands, -p, -r and -c, as install and lock take them. */
+export const withRequirementOptions = (cmd: Command, verb: string): Command => cmd
+  .argument("[requirements...]", "requirements: names with versions (`requests>=2`), URLs, paths")
+  .option("-p, --python <target>", pythonHelp)
+  .option("-r, --requirement <file>", `${verb} what this requirements file lists (repeatable)`, collect)
+  .option("-c, --constraint <file>", "limit versions with this constraints file (repeatable)", collect);
+
 export type PlacementFlags = { linkMode?: string; compile?: boolean };
 
 /** --link-mode and --compile, for the commands that install with venvctl's installer. */

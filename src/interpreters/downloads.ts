@@ -18,9 +18,8 @@ import { compareVersions, formatVersion, parseVersion, type PythonVersion } from
 /** Where python-build-standalone publishes; VENVCTL_PYTHON_MIRROR replaces this prefix. */
 export const DEFAULT_PREFIX = "https://github.com/astral-sh/python-build-standalone/releases/download";
 
-/** One downloadable build. */
-export interface Download {
-  version: PythonVersion;
+/** What a build is for and where it comes from (also kept in an installed build's record). */
+export interface BuildFacts {
   os: string;
   arch: string;
   libc: string;
@@ -29,6 +28,11 @@ export interface Download {
   /** Where to fetch it, the mirror applied. */
   url: string;
   sha256: string;
+}
+
+/** One downloadable build. */
+export interface Download extends BuildFacts {
+  version: PythonVersion;
 }
 
 export interface DownloadsList {

@@ -17,7 +17,7 @@ import {
   holdsOnlyMarkerParts, ownerIsAlive, pidIsAlive, readOwnerMarker, removeMarkedDir, removeOwnerMarker, writeOwnerMarker,
 } from "../util/owned-dir.js";
 import { interpreterInDir } from "./discovery.js";
-import { chooseDownload, installName, loadDownloads, type Download, type DownloadsList } from "./downloads.js";
+import { chooseDownload, installName, loadDownloads, type BuildFacts, type Download, type DownloadsList } from "./downloads.js";
 import { downloadsDisabled, downloadsMode } from "./downloads-mode.js";
 import { fetchArchive, fetchText, progressBar } from "./fetch-archive.js";
 import { hostPlatform } from "./platform.js";
@@ -30,16 +30,10 @@ type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr" | "stderrIsTTY">;
 /** The record in every directory venvctl installed. */
 export const INSTALL_RECORD = ".venvctl-python.json";
 
-export interface InstallRecord {
+export interface InstallRecord extends BuildFacts {
   installer: "venvctl";
   name: string;
   version: string;
-  os: string;
-  arch: string;
-  libc: string;
-  build?: string | undefined;
-  url: string;
-  sha256: string;
   installed: string;
 }
 

@@ -138,6 +138,11 @@ export function readRequirementsFile(
     const why = code === "ENOENT" ? "No such file or directory" : code === "EACCES" ? "Permission denied" : isSystemError(err) ? errnoWords(err) : (err as Error).message;
     return fail(`could not open requirements file ${file}: ${why}`, code === "ENOENT" ? "check the path (relative to the working directory, or to the file that includes it)" : isSystemError(err) ? osError(err).hint : undefined);
   }
+  // A PEP 751 lock under another name (`requirements.lock.toml`): read as
+  // requirements, its first line would be an invalid requirement.
+  if (/\.toml$/i.test(file) && /^\s*lock-version\s*=/m.test(bytes.subarray(0, 4096).toString("latin1"))) {
+    fail("this is a PEP 751 lock file, but lock files are known by their name", `rename it pylock.toml or pylock.NAME.toml (PEP 751), then \`venvctl sync pylock.toml\``);
+  }
   let real: string;
   try {
     real = realpathSync(abs);

@@ -14,6 +14,7 @@ import {
   emptyParse,
   logicalLines,
   parseLineOptions,
+  readInputs,
   readRequirementsFile,
   RequirementsFileError,
   shlexSplit,
@@ -439,3 +440,17 @@ for (const [label, version] of [["pip 24.2 (Python 3.13.0)", "3.13.0"], ["pip 23
     }
   });
 }
+
+test("a PEP 751 lock under another name is not read as requirements: the error says how lock files are named", (t) => {
+  const sb = makeSandbox(t);
+  writeFileSync(join(sb.work, "deps.lock.toml"), 'lock-version = "1.0"\ncreated-by = "uv"\n');
+  assert.throws(() => readInputs({ requirementFiles: ["deps.lock.toml"] }, { cwd: sb.work, env: {} }), (err: unknown) => {
+    assert.ok(err instanceof UsageError);
+    assert.equal(err.message, "deps.lock.toml: this is a PEP 751 lock file, but lock files are known by their name");
+    assert.match(err.hint ?? "", /rename it pylock\.toml or pylock\.NAME\.toml/);
+    return true;
+  });
+  // Any other .toml is read as pip reads it (and refused line by line as pip would).
+  writeFileSync(join(sb.work, "other.toml"), "requests\n");
+  assert.equal(readInputs({ requirementFiles: ["other.toml"] }, { cwd: sb.work, env: {} }).entries.length, 1);
+});
