@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { lstatSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { probeInterpreter } from "../../src/interpreters/interpreter.js";
-import { venvLayout } from "../../src/venv/layout.js";
+import { launcherPython, venvLayout } from "../../src/venv/layout.js";
 import { venvEnvTarget } from "../../src/venv/install-target.js";
 import type { EnvTarget } from "../../src/wheel/transaction.js";
 import { makeContext } from "./context.js";
@@ -30,7 +30,8 @@ export async function freshVenv(sb: Sandbox, dir: string, version = "3.12"): Pro
   const interp = await probeInterpreter(ctx, join(dir, "bin", "python"));
   const base = await probeInterpreter(ctx, interp.info.base_executable);
   const layout = venvLayout(base, dir);
-  return { dir, python: join(dir, "bin", "python"), site: layout.sitePackages, target: venvEnvTarget(base, layout) };
+  // pip run as the env's own pip runs (its launcher's python), so the scripts it writes name the same python as ours.
+  return { dir, python: launcherPython(layout), site: layout.sitePackages, target: venvEnvTarget(base, layout) };
 }
 
 /** What a file is, to the byte: kind, mode, inode, mtime, content hash (directories: kind and mode). */
