@@ -60,6 +60,8 @@ export function nativeBlocker(
   if (option) return `${option.source.file} line ${option.source.line} sets ${option.name}`;
   for (const e of inputs.entries) {
     if (Object.keys(e.configSettings).length || e.globalOptions.length) return `${e.text}: per-requirement build options are pip's`;
+    // venvctl checks a wheel by any strong hash, but an sdist only by the sha256 pip verified when it built it.
+    if (Object.keys(e.hashes).length && !e.hashes.sha256?.length) return `${e.text} has --hash without a sha256 (hash-checking mode venvctl cannot honour for what pip builds)`;
   }
   return pipSettingsPlacingElsewhere(ctx, target.prefix);
 }

@@ -193,6 +193,21 @@ describe("lock files (PEP 751)", () => {
     assert.equal(installed(again.site).srconly, "1.0");
   });
 
+  test("a lock in pip's layout ([[packages.wheels]] tables, as `pip lock` writes them) installs the same way", async () => {
+    const env = makeEnv(sb, "lock-pip");
+    const base = index.url.replace(/simple\/$/, "files/");
+    const wheel = (name: string, file: string) => [
+      "[[packages]]", `name = "${name}"`, 'version = "1.0"', "", "[[packages.wheels]]", `name = "${file}"`, `url = "${base}${file}"`,
+      "", "[packages.wheels.hashes]", `sha256 = "${createHash("sha256").update(readFileSync(join(wheels, file))).digest("hex")}"`, "",
+    ];
+    write("pylock.pip.toml", ['lock-version = "1.0"', 'created-by = "pip"', "", ...wheel("mid", "mid-1.0-py3-none-any.whl"), ...wheel("leaf", "leaf-1.0-py3-none-any.whl")].join("\n"));
+    const r = await venvctl(["install", "-p", env.dir, "-r", "pylock.pip.toml"], sb);
+    assert.equal(r.code, 0, show(r));
+    assert.equal(installed(env.site).mid, "1.0");
+    assert.equal(installed(env.site).leaf, "1.0");
+    assert.equal(installerOf(env, "mid"), "venvctl");
+  });
+
   test("a lock that does not fit: only a wheel for another platform, or environments for another one; nothing installed", async () => {
     const env = makeEnv(sb, "lock-misfit");
     const before = installed(env.site);
