@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import {
   DEFAULT_PREFIX, applyMirror, availableFor, chooseDownload, installName, loadDownloads, parseDownloadsList, parseInstallName, type DownloadsList,
 } from "../../src/interpreters/downloads.js";
@@ -21,7 +21,19 @@ import { PROJECT_ROOT } from "../helpers/run-cli.js";
 
 const SCRIPT = join(PROJECT_ROOT, "scripts", "update-python-downloads.mjs");
 const SHIPPED = join(PROJECT_ROOT, "src", "interpreters", "python-downloads.json");
-const SHARED = join(PROJECT_ROOT, "..", "shared", "data", "python-downloads.json");
+/**
+ * The shared facts (../shared/data beside the repository): beside this
+ * checkout, or beside the repository a clone of it came from (CI tests a
+ * fresh clone made elsewhere).
+ */
+function sharedFacts(): string {
+  const beside = (root: string) => join(root, "..", "shared", "data", "python-downloads.json");
+  const origin = spawnSync("git", ["-C", PROJECT_ROOT, "remote", "get-url", "origin"], { encoding: "utf8" }).stdout?.trim();
+  const candidates = [beside(PROJECT_ROOT)];
+  if (origin && isAbsolute(origin)) candidates.push(beside(origin));
+  return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
+}
+const SHARED = sharedFacts();
 const LINUX = { os: "linux", arch: "x86_64", libc: "gnu" };
 
 test("the shipped list is what the generator makes from the shared facts, and keeps their URLs and hashes", (t) => {
