@@ -84,13 +84,13 @@ for (const minor of MINORS) {
       return { ...r, starts: pythonStarts(env) };
     }
     /**
-     * The env's pip as `bin/python -m pip`: pip writes its sys.executable,
-     * bin/python, into the scripts it makes, as venvctl's installer does.
-     * (Through bin/pip — whose shebang, venvctl's seed as `python3 -m venv`'s,
-     * is bin/python3 — pip would write bin/python3.)
+     * pip run as a user runs it: `bin/pip`, whose shebang (venvctl's seed, as
+     * `python3 -m venv`'s) is bin/python3, which pip writes into the scripts it
+     * makes — and the env's python that venvctl names. (`bin/python -m pip`
+     * would write bin/python.)
      */
     async function pipStep(env: TestEnv, args: string[]): Promise<Output> {
-      const r = await pip(env.python, args, sb);
+      const r = await pip(join(env.dir, "bin", "python3"), args, sb);
       pythonStarts(env);
       return r;
     }
