@@ -125,8 +125,7 @@ export function installNativeCases(b: BenchContext): Case[] {
   if (b.withCa) return cases;
 
   const lockAvailable = hasCommand(b.env, "lock");
-  // PEP 751 names the file pylock.toml (or pylock.NAME.toml): a directory of its own.
-  const pylock = join(work, "install-native-lock", "pylock.toml");
+  const pylock = join(work, "install-native-pylock.toml");
   cases.push(
     {
       name: `install-native: venvctl sync pylock.toml into a fresh env vs pip installing the same pins (--no-deps: neither resolves), caches warm, ${shape(1)}, CPython 3.12`,
@@ -144,7 +143,6 @@ export function installNativeCases(b: BenchContext): Case[] {
       runs: 9,
       setup: () => {
         setup(1)();
-        mkdirSync(dirname(pylock), { recursive: true });
         // The lock is written by venvctl itself, against this run's index (its URLs carry the port).
         const r = spawnSync(NODE, [CLI, "lock", "-p", python312, "-r", files.pinned, "--index-url", url(), "-o", pylock], { env, cwd: work, encoding: "utf8" });
         if (r.status !== 0) throw new Error(`venvctl lock failed (exit ${r.status}), so the sync case cannot run:\n${r.stderr}`);
