@@ -11,8 +11,6 @@
 // have been installed natively: INSTALLER says venvctl, and pip ran at most
 // to resolve and fetch (never an install without --dry-run), not at all for
 // a freeze file whose wheels are in the cache.
-// Before the native pipeline (venvctl handing the install to pip), only the
-// native checks fail: INSTALLER says pip, and pip ran `install`.
 import assert from "node:assert/strict";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
