@@ -24,7 +24,7 @@ import { fetchArchive, fetchText, progressBar } from "./fetch-archive.js";
 import { hostPlatform } from "./platform.js";
 import { describeRequest, type PythonRequest } from "./request.js";
 import { formatVersion } from "./version.js";
-import { startUnpack } from "./unpack-archive.js";
+import { startUnpack, type Unpacker } from "./unpack-archive.js";
 
 type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr" | "stderrIsTTY">;
 
@@ -193,15 +193,26 @@ export async function installDownload(ctx: Ctx, download: Download, opts: Instal
     } catch (err) {
       throw wrapOs(err, "create", build);
     }
-    const unpacker = await startUnpack(build, download.url);
-    controller.signal.addEventListener("abort", () => unpacker.abort(), { once: true });
     const started = Date.now();
     const bar = ctx.stderrIsTTY ? progressBar((s) => ctx.stderr.write(s), `Downloading ${name}`) : undefined;
+    // The request goes out first; tar loads while the server answers.
+    let unpacker: Unpacker | undefined;
+    const early: Buffer[] = [];
+    const fetching = fetchArchive(ctx, download.url, {
+      signal: controller.signal,
+      onProgress: bar?.update,
+      onData: (chunk) => (unpacker ? unpacker.write(chunk) : early.push(chunk)),
+    });
+    fetching.catch(() => {}); // awaited below
     let fetched;
     try {
-      fetched = await fetchArchive(ctx, download.url, { signal: controller.signal, onProgress: bar?.update, onData: (chunk) => unpacker.write(chunk) });
+      unpacker = await startUnpack(build, download.url);
+      for (const chunk of early.splice(0)) unpacker.write(chunk);
+      controller.signal.addEventListener("abort", () => unpacker!.abort(), { once: true });
+      fetched = await fetching;
     } catch (err) {
-      unpacker.abort();
+      controller.abort();
+      unpacker?.abort();
       throw err;
     } finally {
       bar?.done();
@@ -212,7 +223,7 @@ export async function installDownload(ctx: Ctx, download: Download, opts: Instal
       unpacker.abort();
       throw new VenvctlError(`the download of ${download.url} does not match its sha256`, {
         cause: `expected ${download.sha256}, got ${fetched.sha256}`,
-        hint: "the file changed on the server or on the way (a proxy, a mirror out of date); nothing was unpacked or kept",
+        hint: "the file changed on the server or on the way (a proxy, a mirror out of date); nothing was installed or kept",
       });
     }
     debug(ctx, `downloaded ${download.url} (${fetched.size} bytes, sha256 verified) in ${Date.now() - started} ms`);

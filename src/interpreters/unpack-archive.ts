@@ -138,6 +138,8 @@ export async function startUnpack(dest: string, origin: string): Promise<Unpacke
   const dirs: Array<{ rel: string; mode: number | undefined; mtime: Date | undefined; atime: Date | undefined }> = [];
   let failure: unknown;
   let settled = false;
+  /** Closes the file being written, if any (a failure may come in the middle of one). */
+  let closeOpen: (() => void) | undefined;
   const gunzip = createGunzip({ chunkSize: 256 * 1024 });
   const fail = (err: unknown) => {
     if (failure !== undefined) return;
@@ -217,9 +219,11 @@ export async function startUnpack(dest: string, origin: string): Promise<Unpacke
         const close = () => {
           if (open) {
             open = false;
+            closeOpen = undefined;
             closeSync(fd);
           }
         };
+        closeOpen = close;
         entry.on("end", () => {
           try {
             if (failure === undefined && entry.mtime) futimesSync(fd, entry.atime ?? new Date(), entry.mtime);
@@ -257,7 +261,14 @@ export async function startUnpack(dest: string, origin: string): Promise<Unpacke
   const finish = () => {
     if (settled) return;
     settled = true;
-    if (failure !== undefined) return rejectEnd(failure);
+    if (failure !== undefined) {
+      try {
+        closeOpen?.();
+      } catch {
+        // the failure already reported is the one that matters
+      }
+      return rejectEnd(failure);
+    }
     try {
       // Directories last: their mode (it may forbid writing) and their mtime (every entry in them changed it).
       for (let i = dirs.length - 1; i >= 0; i--) {
@@ -274,25 +285,43 @@ export async function startUnpack(dest: string, origin: string): Promise<Unpacke
       rejectEnd(wrap(err));
     }
   };
-  gunzip.on("data", (chunk: Buffer) => {
-    if (failure !== undefined) return;
+  // zlib hands over what it inflated only between two pieces of its work:
+  // writing the entries inside its 'data' event would hold the next piece
+  // back until they are on disk. They are queued instead, and written from
+  // the event loop while zlib inflates the next piece on the thread pool.
+  const inflated: Buffer[] = [];
+  let inflatedAll = false;
+  let pumping = false;
+  const pump = () => {
+    pumping = false;
     try {
-      parser.write(chunk);
+      for (let c = inflated.shift(); c && failure === undefined; c = inflated.shift()) parser.write(c);
+      if (inflatedAll && failure === undefined) parser.end();
     } catch (err) {
       fail(err);
+    }
+    if (inflatedAll || failure !== undefined) finish();
+  };
+  gunzip.on("data", (chunk: Buffer) => {
+    if (failure !== undefined) return;
+    inflated.push(chunk);
+    if (!pumping) {
+      pumping = true;
+      setImmediate(pump);
     }
   });
   gunzip.on("error", (err) => {
     fail(err);
     finish();
   });
-  gunzip.on("close", () => finish());
+  gunzip.on("close", () => {
+    if (failure !== undefined) finish();
+  });
   gunzip.on("end", () => {
-    if (failure !== undefined) return;
-    try {
-      parser.end();
-    } catch (err) {
-      fail(err);
+    inflatedAll = true;
+    if (!pumping) {
+      pumping = true;
+      setImmediate(pump);
     }
   });
   let ending = false;
