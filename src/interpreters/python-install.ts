@@ -195,7 +195,8 @@ export async function installDownload(ctx: Ctx, download: Download, opts: Instal
     }
     const started = Date.now();
     const bar = ctx.stderrIsTTY ? progressBar((s) => ctx.stderr.write(s), `Downloading ${name}`) : undefined;
-    // The request goes out first; tar loads while the server answers.
+    // The request goes out first (undici connects on a later tick: one turn
+    // of the event loop), and tar loads while the server answers.
     let unpacker: Unpacker | undefined;
     const early: Buffer[] = [];
     const fetching = fetchArchive(ctx, download.url, {
@@ -206,6 +207,7 @@ export async function installDownload(ctx: Ctx, download: Download, opts: Instal
     fetching.catch(() => {}); // awaited below
     let fetched;
     try {
+      await new Promise((resolve) => setImmediate(resolve));
       unpacker = await startUnpack(build, download.url);
       for (const chunk of early.splice(0)) unpacker.write(chunk);
       controller.signal.addEventListener("abort", () => unpacker!.abort(), { once: true });
