@@ -42,8 +42,11 @@ export function pythonCases(b: BenchContext): Case[] {
     const archive = buildTestArchive();
     rmSync(portFile, { force: true });
     server = spawn(NODE, ["-e", SERVER, archive.path, portFile], { stdio: "ignore" });
-    for (let i = 0; i < 500 && !existsSync(portFile); i++) sleep(10);
-    url = `http://127.0.0.1:${readFileSync(portFile, "utf8")}/python.tar.gz`;
+    // The server writes the port after creating the file: wait for the number, not the file.
+    const port = () => (existsSync(portFile) ? readFileSync(portFile, "utf8").trim() : "");
+    for (let i = 0; i < 500 && !port(); i++) sleep(10);
+    if (!port()) throw new Error("the loopback server for the python install case did not start");
+    url = `http://127.0.0.1:${port()}/python.tar.gz`;
     writeFileSync(list, downloadsList([{ version: ARCHIVE_VERSION, url, sha256: archive.sha256 }]));
   };
   const installEnv = { ...env, VENVCTL_PYTHON_DOWNLOADS_JSON: list };

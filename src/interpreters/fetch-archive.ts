@@ -1,8 +1,10 @@
 // Fetching a build: Node's own fetch (redirects followed), an idle timeout
 // (VENVCTL_HTTP_TIMEOUT seconds without a byte, default 30), the sha256
 // computed as the bytes arrive, a progress callback. The archive is kept in
-// memory only (tens of MB), so a download that fails or is interrupted
-// leaves nothing anywhere. file:// URLs (air-gapped mirrors) are read from disk.
+// memory (tens of MB), or handed over chunk by chunk as it arrives (onData:
+// unpacking while downloading), so a download that fails or is interrupted
+// leaves nothing of its own anywhere. file:// URLs (air-gapped mirrors) are
+// read from disk.
 //
 // Proxies: Node 20's fetch does not read HTTPS_PROXY/HTTP_PROXY/NO_PROXY;
 // Node 22.21+ and 24.5+ do when started with NODE_USE_ENV_PROXY=1. venvctl
@@ -17,8 +19,10 @@ import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
 
 export interface Fetched {
+  /** The bytes, unless they went to onData (then empty). */
   data: Buffer;
   sha256: string;
+  size: number;
 }
 
 export interface FetchOptions {
@@ -26,6 +30,8 @@ export interface FetchOptions {
   onProgress?: ((received: number, total: number | undefined) => void) | undefined;
   /** Aborts the download (Ctrl-C). */
   signal?: AbortSignal | undefined;
+  /** Takes each chunk as it arrives (before the sha256 is known), instead of keeping them. */
+  onData?: ((chunk: Buffer) => void) | undefined;
 }
 
 /** VENVCTL_HTTP_TIMEOUT in milliseconds: how long a download may go without a byte. */
@@ -94,8 +100,9 @@ export async function fetchArchive(ctx: Pick<Context, "env">, url: string, opts:
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
       arm();
       const b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      chunks.push(b);
       hash.update(b);
+      if (opts.onData) opts.onData(b);
+      else chunks.push(b);
       received += b.length;
       opts.onProgress?.(received, total);
     }
@@ -104,7 +111,7 @@ export async function fetchArchive(ctx: Pick<Context, "env">, url: string, opts:
         hint: "try again; nothing was kept",
       });
     }
-    return { data: Buffer.concat(chunks, received), sha256: hash.digest("hex") };
+    return { data: opts.onData ? Buffer.alloc(0) : Buffer.concat(chunks, received), sha256: hash.digest("hex"), size: received };
   } catch (err) {
     if (err instanceof VenvctlError) throw err;
     if (stalled) {
@@ -130,7 +137,12 @@ function readLocal(url: string, opts: FetchOptions): Fetched {
     throw new VenvctlError(`cannot read ${url}`, { cause: err, hint: "check the mirror's path (VENVCTL_PYTHON_MIRROR, VENVCTL_PYTHON_DOWNLOADS_JSON)" });
   }
   opts.onProgress?.(data.length, data.length);
-  return { data, sha256: createHash("sha256").update(data).digest("hex") };
+  const sha256 = createHash("sha256").update(data).digest("hex");
+  if (opts.onData) {
+    opts.onData(data);
+    return { data: Buffer.alloc(0), sha256, size: data.length };
+  }
+  return { data, sha256, size: data.length };
 }
 
 /** A small text file (a downloads list) over http(s), with the same errors. */

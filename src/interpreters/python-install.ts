@@ -1,7 +1,8 @@
 // Installing and removing the interpreters venvctl downloads, in
 // `$VENVCTL_ROOT/versions/cpython-3.12.7-linux-x86_64-gnu/`. A build is
-// fetched into memory, its sha256 checked, unpacked into a hidden directory
-// beside the destination (marked with its owner), given a record
+// unpacked as it downloads into a hidden directory beside the destination
+// (marked with its owner), its sha256 checked once the download ends (a
+// mismatch and that directory goes, never seen), given a record
 // (.venvctl-python.json: how venvctl knows the directory is its own, the only
 // kind `python uninstall` removes) and renamed into place. Whoever renames
 // second finds the same build there and counts it as installed. Ctrl-C, a
@@ -23,7 +24,7 @@ import { fetchArchive, fetchText, progressBar } from "./fetch-archive.js";
 import { hostPlatform } from "./platform.js";
 import { describeRequest, type PythonRequest } from "./request.js";
 import { formatVersion } from "./version.js";
-import { unpackArchive } from "./unpack-archive.js";
+import { startUnpack, type Unpacker } from "./unpack-archive.js";
 
 type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr" | "stderrIsTTY">;
 
@@ -181,23 +182,10 @@ export async function installDownload(ctx: Ctx, download: Download, opts: Instal
   let build: string | undefined;
   let aside: string | undefined;
   try {
-    const started = Date.now();
-    const bar = ctx.stderrIsTTY ? progressBar((s) => ctx.stderr.write(s), `Downloading ${name}`) : undefined;
-    let fetched;
-    try {
-      fetched = await fetchArchive(ctx, download.url, { signal: controller.signal, onProgress: bar?.update });
-    } finally {
-      bar?.done();
-    }
-    await checkpoint();
-    if (fetched.sha256 !== download.sha256) {
-      throw new VenvctlError(`the download of ${download.url} does not match its sha256`, {
-        cause: `expected ${download.sha256}, got ${fetched.sha256}`,
-        hint: "the file changed on the server or on the way (a proxy, a mirror out of date); nothing was unpacked or kept",
-      });
-    }
-    debug(ctx, `downloaded ${download.url} (${fetched.data.length} bytes, sha256 verified) in ${Date.now() - started} ms`);
-
+    // The archive is unpacked as it arrives, into a hidden directory that
+    // goes into place only once the whole download matched its sha256
+    // (download and unpack overlap, as curl | tar's do): an archive whose
+    // hash does not match never gets anything into view.
     build = siblingTempPath(dest, "build");
     try {
       mkdirSync(build);
@@ -205,9 +193,50 @@ export async function installDownload(ctx: Ctx, download: Download, opts: Instal
     } catch (err) {
       throw wrapOs(err, "create", build);
     }
+    const started = Date.now();
+    const bar = ctx.stderrIsTTY ? progressBar((s) => ctx.stderr.write(s), `Downloading ${name}`) : undefined;
+    // The request goes out first (undici connects on a later tick: one turn
+    // of the event loop), and tar loads while the server answers.
+    let unpacker: Unpacker | undefined;
+    const early: Buffer[] = [];
+    const fetching = fetchArchive(ctx, download.url, {
+      signal: controller.signal,
+      onProgress: bar?.update,
+      onData: (chunk) => (unpacker ? unpacker.write(chunk) : early.push(chunk)),
+    });
+    fetching.catch(() => {}); // awaited below
+    let fetched;
+    try {
+      await new Promise((resolve) => setImmediate(resolve));
+      unpacker = await startUnpack(build, download.url);
+      for (const chunk of early.splice(0)) unpacker.write(chunk);
+      controller.signal.addEventListener("abort", () => unpacker!.abort(), { once: true });
+      fetched = await fetching;
+    } catch (err) {
+      controller.abort();
+      unpacker?.abort();
+      throw err;
+    } finally {
+      bar?.done();
+    }
+    if (interrupted) unpacker.abort();
+    await checkpoint();
+    if (fetched.sha256 !== download.sha256) {
+      unpacker.abort();
+      throw new VenvctlError(`the download of ${download.url} does not match its sha256`, {
+        cause: `expected ${download.sha256}, got ${fetched.sha256}`,
+        hint: "the file changed on the server or on the way (a proxy, a mirror out of date); nothing was installed or kept",
+      });
+    }
+    debug(ctx, `downloaded ${download.url} (${fetched.size} bytes, sha256 verified) in ${Date.now() - started} ms`);
     const unpackStarted = Date.now();
-    await unpackArchive(fetched.data, build, download.url, controller.signal);
-    debug(ctx, `unpacked into ${build} in ${Date.now() - unpackStarted} ms`);
+    try {
+      await unpacker.end();
+    } catch (err) {
+      await checkpoint(); // Ctrl-C while unpacking is said as such
+      throw err;
+    }
+    debug(ctx, `unpacked into ${build} (${Date.now() - unpackStarted} ms after the download ended)`);
     await checkpoint();
     const tree = join(build, "python");
     if (!interpreterInDir(tree)) {

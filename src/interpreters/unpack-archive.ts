@@ -1,11 +1,21 @@
 // Unpacking a build's .tar.gz (python-build-standalone's install_only layout:
-// everything under a top-level `python/`) with npm's `tar` package, into a
-// directory of venvctl's own. Every entry is checked before it is written:
-// no absolute path, no `..`, nothing outside `python/`, no devices or FIFOs,
-// no link naming something outside; once unpacked, every symbolic link is
-// followed on disk to prove it stays inside (a chain of links that are each
-// harmless on their own can still point out).
-import { lstatSync, readlinkSync } from "node:fs";
+// everything under a top-level `python/`) into a fresh directory of
+// venvctl's own, as its bytes arrive. npm's `tar` package parses the archive
+// (its Parser: headers, pax, checksums); the entries are written here, not
+// by tar's Unpack, which tries mkdir and lstat on every parent of every
+// entry (it keeps no cache of the directories it made, as it cannot trust
+// what else writes in its target): three times the system calls of GNU tar.
+// Here the target is a directory this process just made, so what is in it is
+// what this code put there, and it is remembered. Every entry is checked
+// before it is written: no absolute path, no `..`, nothing outside
+// `python/`, no devices or FIFOs, no link naming something outside, nothing
+// written through a symbolic link the archive made, no hard link to
+// anything but a file already unpacked; files are created with O_EXCL and
+// O_NOFOLLOW. Once unpacked, every symbolic link is followed on disk to
+// prove it stays inside (a chain of links that are each harmless on their
+// own can still point out). Modes and mtimes are the archive's (.pyc files
+// are valid only beside .py files with the mtime they recorded).
+import { closeSync, constants, futimesSync, linkSync, lstatSync, mkdirSync, chmodSync, openSync, readlinkSync, symlinkSync, unlinkSync, utimesSync, writeSync } from "node:fs";
 import { isAbsolute, join, posix } from "node:path";
 import { createGunzip } from "node:zlib";
 import { VenvctlError, isSystemError, osError } from "../errors.js";
@@ -85,49 +95,57 @@ export function leavesRoot(root: string, rel: string): boolean {
   return false;
 }
 
-/**
- * Runs `fn` with stack traces off. tar (7.5, which keeps no cache of the
- * directories it made, for safety) tries mkdir on every parent of every
- * entry, and each EEXIST is an Error whose stack V8 would capture: a third
- * of the unpack's time here. None of those errors is ever shown.
- */
-function withoutStacks<T>(fn: () => T): T {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return fn();
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+type Made = "dir" | "file" | "link";
+
+interface TarEntry {
+  path: string;
+  type: string;
+  mode?: number | undefined;
+  mtime?: Date | undefined;
+  atime?: Date | undefined;
+  linkpath?: string | undefined;
+  on(ev: "data", fn: (chunk: Buffer) => void): unknown;
+  on(ev: "end", fn: () => void): unknown;
+  resume(): unknown;
 }
 
+/** Feeds a .tar.gz to the disk as it arrives; see startUnpack. */
+export interface Unpacker {
+  /** The next bytes of the .tar.gz. After a failure they are dropped. */
+  write(chunk: Buffer): void;
+  /** No more bytes: resolves once every entry is on disk and every link checked, or rejects with the first failure. */
+  end(): Promise<void>;
+  /** Stops (Ctrl-C, a failed download): nothing more is written. */
+  abort(): void;
+}
+
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+const NEW_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW;
+
 /**
- * Unpacks a gzipped tarball held in memory into `dest` (an empty directory
- * venvctl made), refusing hostile entries. `origin` names the archive in
- * messages; `signal` stops it between chunks (Ctrl-C). On failure `dest` may
- * hold part of the archive: the caller removes it.
+ * Starts unpacking into `dest` (an empty directory this process made).
+ * `origin` names the archive in messages. zlib inflates on the thread pool
+ * while the entries are written synchronously, as `tar -xz` has gzip run in
+ * another process; the writes cost one open/write/futimes/close per file.
+ * On failure `dest` may hold part of the archive: the caller removes it.
  */
-export async function unpackArchive(data: Buffer, dest: string, origin: string, signal?: AbortSignal): Promise<void> {
+export async function startUnpack(dest: string, origin: string): Promise<Unpacker> {
   const tar = await importVendor<TarModule>("tar");
-  const symlinks: string[] = [];
   const hint = "the archive is not a Python build venvctl will unpack; nothing was installed";
-  // The entries are written synchronously (about three times faster here
-  // than tar's streaming unpack, which makes a thread-pool round trip per
-  // file), while zlib inflates the next chunks on the thread pool, in
-  // parallel, as `tar -xz` has gzip do in another process.
-  const unpack = tar.x({
-    cwd: dest,
-    sync: true,
-    strict: true,
-    preserveOwner: false,
-    filter: (path, entry) => {
-      const e = entry as { type: string; linkpath?: string };
-      const refused = refuseEntry(path, e.type, e.linkpath);
-      if (refused) throw new HostileArchiveError(`refusing ${origin}: ${refused}`, { hint });
-      if (e.type === "SymbolicLink") symlinks.push(path.replace(/^(\.\/)+/, ""));
-      return true;
-    },
-  });
+  const hostile = (why: string) => new HostileArchiveError(`refusing ${origin}: ${why}`, { hint });
+  const made = new Map<string, Made>([["", "dir"]]);
+  const symlinks: string[] = [];
+  const dirs: Array<{ rel: string; mode: number | undefined; mtime: Date | undefined; atime: Date | undefined }> = [];
+  let failure: unknown;
+  let settled = false;
+  /** Closes the file being written, if any (a failure may come in the middle of one). */
+  let closeOpen: (() => void) | undefined;
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  const fail = (err: unknown) => {
+    if (failure !== undefined) return;
+    failure = wrap(err);
+    gunzip.destroy();
+  };
   const wrap = (err: unknown): unknown => {
     if (err instanceof VenvctlError) return err;
     if (isSystemError(err)) return osError(err, { action: "unpack into", path: dest });
@@ -135,41 +153,193 @@ export async function unpackArchive(data: Buffer, dest: string, origin: string, 
       hint: "the archive is damaged or not a .tar.gz; nothing was installed",
     });
   };
-  await new Promise<void>((resolve, reject) => {
-    const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-    let failed = false;
-    const fail = (err: unknown) => {
-      if (failed) return;
-      failed = true;
-      gunzip.destroy();
-      reject(wrap(err));
-    };
-    const onAbort = () => fail(new VenvctlError(`unpacking ${origin} was interrupted`, { hint: "nothing was installed" }));
-    signal?.addEventListener("abort", onAbort, { once: true });
-    gunzip.on("data", (chunk: Buffer) => {
-      if (failed) return;
-      try {
-        withoutStacks(() => unpack.write(chunk));
-      } catch (err) {
-        fail(err);
-      }
-    });
-    gunzip.on("error", fail);
-    gunzip.on("end", () => {
-      signal?.removeEventListener("abort", onAbort);
-      if (failed) return;
-      try {
-        withoutStacks(() => unpack.end());
-        resolve();
-      } catch (err) {
-        fail(err);
-      }
-    });
-    gunzip.end(data);
-  });
-  for (const link of symlinks) {
-    if (leavesRoot(dest, link)) {
-      throw new HostileArchiveError(`refusing ${origin}: symbolic link ${JSON.stringify(link)} leads outside the archive`, { hint });
+
+  /** Makes the directories above `rel` that are not there yet; refuses a way through a link or a file. */
+  const ensureParents = (rel: string, shown: string) => {
+    const parts = rel.split("/");
+    let at = "";
+    for (let i = 0; i < parts.length - 1; i++) {
+      at = at ? `${at}/${parts[i]}` : parts[i]!;
+      const kind = made.get(at);
+      if (kind === "dir") continue;
+      if (kind === "link") throw hostile(`entry ${shown} goes through the symbolic link ${JSON.stringify(at)}`);
+      if (kind === "file") throw hostile(`entry ${shown} goes through the file ${JSON.stringify(at)}`);
+      mkdirSync(join(dest, at));
+      made.set(at, "dir");
     }
-  }
+  };
+  /** Frees `rel` for a new entry: an earlier file or link of that name goes (as tar replaces it); a directory stays. */
+  const replace = (rel: string, shown: string) => {
+    const kind = made.get(rel);
+    if (kind === undefined) return;
+    if (kind === "dir") throw hostile(`entry ${shown} would replace a directory`);
+    unlinkSync(join(dest, rel));
+    made.delete(rel);
+  };
+
+  const onEntry = (entry: TarEntry) => {
+    if (failure !== undefined) {
+      entry.resume();
+      return;
+    }
+    try {
+      const shown = JSON.stringify(entry.path);
+      const refused = refuseEntry(entry.path, entry.type, entry.linkpath);
+      if (refused) throw hostile(refused);
+      const rel = posix.normalize(entry.path).replace(/\/+$/, "");
+      ensureParents(rel, shown);
+      const abs = join(dest, rel);
+      const mode = typeof entry.mode === "number" ? entry.mode & 0o7777 : undefined;
+      if (entry.type === "Directory") {
+        const kind = made.get(rel);
+        if (kind !== undefined && kind !== "dir") throw hostile(`directory ${shown} would replace a file or link of that name`);
+        // Owner access while unpacking; the archive's mode is set at the end.
+        if (kind === undefined) mkdirSync(abs, (mode ?? 0o777) | 0o700);
+        made.set(rel, "dir");
+        dirs.push({ rel, mode, mtime: entry.mtime, atime: entry.atime });
+        entry.resume();
+      } else if (entry.type === "SymbolicLink") {
+        replace(rel, shown);
+        symlinkSync(entry.linkpath!, abs);
+        made.set(rel, "link");
+        symlinks.push(rel);
+        entry.resume();
+      } else if (entry.type === "Link") {
+        const target = posix.normalize(entry.linkpath!).replace(/\/+$/, "");
+        if (made.get(target) !== "file") throw hostile(`hard link ${shown} names ${JSON.stringify(entry.linkpath)}, which is not a file earlier in the archive`);
+        replace(rel, shown);
+        linkSync(join(dest, target), abs);
+        made.set(rel, "file");
+        entry.resume();
+      } else {
+        replace(rel, shown);
+        const fd = openSync(abs, NEW_FILE, mode ?? 0o666);
+        made.set(rel, "file");
+        let open = true;
+        const close = () => {
+          if (open) {
+            open = false;
+            closeOpen = undefined;
+            closeSync(fd);
+          }
+        };
+        closeOpen = close;
+        entry.on("end", () => {
+          try {
+            if (failure === undefined && entry.mtime) futimesSync(fd, entry.atime ?? new Date(), entry.mtime);
+            close();
+          } catch (err) {
+            fail(err);
+          }
+        });
+        entry.on("data", (chunk: Buffer) => {
+          if (failure !== undefined) return close();
+          try {
+            for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off);
+          } catch (err) {
+            fail(err);
+            close();
+          }
+        });
+      }
+    } catch (err) {
+      fail(err);
+      entry.resume();
+    }
+  };
+
+  const parser = new tar.Parser({ strict: true });
+  parser.on("entry", onEntry as (e: unknown) => void);
+  parser.on("error", fail);
+  let resolveEnd!: () => void;
+  let rejectEnd!: (err: unknown) => void;
+  const ended = new Promise<void>((resolve, reject) => {
+    resolveEnd = resolve;
+    rejectEnd = reject;
+  });
+  ended.catch(() => {}); // awaited by end(); a failure before it is not unhandled
+  const finish = () => {
+    if (settled) return;
+    settled = true;
+    if (failure !== undefined) {
+      try {
+        closeOpen?.();
+      } catch {
+        // the failure already reported is the one that matters
+      }
+      return rejectEnd(failure);
+    }
+    try {
+      // Directories last: their mode (it may forbid writing) and their mtime (every entry in them changed it).
+      for (let i = dirs.length - 1; i >= 0; i--) {
+        const d = dirs[i]!;
+        const abs = join(dest, d.rel);
+        if (d.mode !== undefined && (d.mode & 0o700) !== 0o700) chmodSync(abs, d.mode);
+        if (d.mtime) utimesSync(abs, d.atime ?? new Date(), d.mtime);
+      }
+      for (const link of symlinks) {
+        if (leavesRoot(dest, link)) throw hostile(`symbolic link ${JSON.stringify(link)} leads outside the archive`);
+      }
+      resolveEnd();
+    } catch (err) {
+      rejectEnd(wrap(err));
+    }
+  };
+  // zlib hands over what it inflated only between two pieces of its work:
+  // writing the entries inside its 'data' event would hold the next piece
+  // back until they are on disk. They are queued instead, and written from
+  // the event loop while zlib inflates the next piece on the thread pool.
+  const inflated: Buffer[] = [];
+  let inflatedAll = false;
+  let pumping = false;
+  const pump = () => {
+    pumping = false;
+    try {
+      for (let c = inflated.shift(); c && failure === undefined; c = inflated.shift()) parser.write(c);
+      if (inflatedAll && failure === undefined) parser.end();
+    } catch (err) {
+      fail(err);
+    }
+    if (inflatedAll || failure !== undefined) finish();
+  };
+  gunzip.on("data", (chunk: Buffer) => {
+    if (failure !== undefined) return;
+    inflated.push(chunk);
+    if (!pumping) {
+      pumping = true;
+      setImmediate(pump);
+    }
+  });
+  gunzip.on("error", (err) => {
+    fail(err);
+    finish();
+  });
+  gunzip.on("close", () => {
+    if (failure !== undefined) finish();
+  });
+  gunzip.on("end", () => {
+    inflatedAll = true;
+    if (!pumping) {
+      pumping = true;
+      setImmediate(pump);
+    }
+  });
+  let ending = false;
+  return {
+    write(chunk) {
+      if (failure === undefined && !ending) gunzip.write(chunk);
+    },
+    end() {
+      if (!ending) {
+        ending = true;
+        if (failure === undefined) gunzip.end();
+        else finish();
+      }
+      return ended;
+    },
+    abort() {
+      fail(new VenvctlError(`unpacking ${origin} was interrupted`, { hint: "nothing was installed" }));
+      finish();
+    },
+  };
 }

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import {
@@ -15,9 +15,10 @@ import {
 import { elfInterpreter } from "../../src/interpreters/platform.js";
 import { parsePythonRequest } from "../../src/interpreters/request.js";
 import { formatVersion } from "../../src/interpreters/version.js";
-import { leavesRoot, refuseEntry } from "../../src/interpreters/unpack-archive.js";
+import { leavesRoot, refuseEntry, startUnpack } from "../../src/interpreters/unpack-archive.js";
 import { progressBar } from "../../src/interpreters/fetch-archive.js";
 import { PROJECT_ROOT } from "../helpers/run-cli.js";
+import { minimalTree, tarGz, type TarEntry } from "../helpers/python-builds.js";
 
 const SCRIPT = join(PROJECT_ROOT, "scripts", "update-python-downloads.mjs");
 const SHIPPED = join(PROJECT_ROOT, "src", "interpreters", "python-downloads.json");
@@ -161,6 +162,88 @@ test("archive entries: what is refused before it is written", () => {
   assert.match(refuseEntry("python/x", "SymbolicLink", "../../x")!, /points outside/);
   assert.match(refuseEntry("python/x", "Link", "python/../../x")!, /points outside/);
   assert.match(refuseEntry("python/dev", "CharacterDevice", undefined)!, /CharacterDevice/);
+});
+
+/** Unpacks `entries` into a fresh directory (under `root`), fed `step` bytes at a time as a download would be. */
+async function unpackEntries(root: string, entries: TarEntry[], step: number): Promise<string> {
+  const dest = mkdtempSync(join(root, "dest-"));
+  const data = tarGz(entries);
+  const unpacker = await startUnpack(dest, "test.tar.gz");
+  for (let i = 0; i < data.length; i += step) unpacker.write(data.subarray(i, i + step));
+  await unpacker.end();
+  return dest;
+}
+
+test("unpacking keeps the archive's contents, modes, mtimes and links, however the bytes arrive", async () => {
+  const root = mkdtempSync(join(tmpdir(), "venvctl-unpack-"));
+  try {
+    const big = Buffer.alloc(300_000, "x"); // spans several inflated chunks
+    const entries: TarEntry[] = [
+      ...minimalTree(),
+      { path: "python/lib/deep/er/mod.py", data: "print(1)\n" },
+      { path: "python/lib/big.so", data: big, mode: 0o755 },
+      { path: "python/lib/big-link.so", type: "hardlink", linkpath: "python/lib/big.so" },
+      { path: "python/lib/libpython.so", type: "symlink", linkpath: "big.so" },
+      { path: "python/share/", type: "dir", mode: 0o555 },
+    ];
+    const mtime = 0o14712345670; // what tarGz writes in every header
+    for (const step of [7, 65536, 1 << 24]) {
+      const dest = await unpackEntries(root, entries, step);
+      const py = join(dest, "python");
+      assert.equal(readFileSync(join(py, "lib/deep/er/mod.py"), "utf8"), "print(1)\n");
+      assert.ok(readFileSync(join(py, "lib/big.so")).equals(big));
+      assert.equal(statSync(join(py, "bin/python3")).mode & 0o777, 0o755);
+      assert.equal(statSync(join(py, "lib/big.so")).mode & 0o777, 0o755);
+      assert.equal(statSync(join(py, "lib/deep/er/mod.py")).mode & 0o777, 0o644 & ~currentUmask());
+      assert.equal(statSync(join(py, "share")).mode & 0o777, 0o555, "a directory's mode is the archive's, set once its entries are in");
+      assert.equal(statSync(join(py, "lib/deep/er/mod.py")).mtimeMs, mtime * 1000, ".py mtimes are the archive's (.pyc files check them)");
+      assert.equal(statSync(join(py, "bin")).mtimeMs, mtime * 1000, "a directory's mtime is the archive's, though entries were made in it");
+      assert.equal(statSync(join(py, "lib/big-link.so")).ino, statSync(join(py, "lib/big.so")).ino, "a hard link is one file");
+      assert.equal(readlinkSync(join(py, "lib/libpython.so")), "big.so");
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+/** The process umask, without changing it for good. */
+function currentUmask(): number {
+  const m = process.umask(0o022);
+  process.umask(m);
+  return m;
+}
+
+test("unpacking refuses to write through a link the archive made, or to hard-link anything but a file unpacked before", async () => {
+  const root = mkdtempSync(join(tmpdir(), "venvctl-unpack-"));
+  try {
+    const outside = join(root, "outside");
+    mkdirSync(outside);
+    // Each link is harmless on its own; followed together they lead to `outside`.
+    const through: TarEntry[] = [
+      ...minimalTree(),
+      { path: "python/d/", type: "dir" },
+      { path: "python/d/up", type: "symlink", linkpath: ".." },
+      { path: "python/out", type: "symlink", linkpath: "d/up/../../../outside" },
+    ];
+    await assert.rejects(unpackEntries(root, [...through, { path: "python/out/owned", data: "x" }], 4096), /goes through the symbolic link "python\/out"/);
+    await assert.rejects(unpackEntries(root, [...through, { path: "python/out/sub/", type: "dir" }], 4096), /goes through the symbolic link/);
+    assert.deepEqual(readdirSync(outside), [], "nothing was written through the links");
+    await assert.rejects(
+      unpackEntries(root, [...minimalTree(), { path: "python/ln", type: "symlink", linkpath: "bin" }, { path: "python/hard", type: "hardlink", linkpath: "python/ln" }], 4096),
+      /hard link "python\/hard" names "python\/ln", which is not a file earlier in the archive/,
+    );
+    await assert.rejects(
+      unpackEntries(root, [...minimalTree(), { path: "python/hard", type: "hardlink", linkpath: "python/later" }, { path: "python/later", data: "x" }], 4096),
+      /which is not a file earlier in the archive/,
+    );
+    await assert.rejects(
+      unpackEntries(root, [...minimalTree(), { path: "python/bin", type: "symlink", linkpath: "lib" }], 4096),
+      /would replace a directory/,
+    );
+    assert.ok(lstatSync(outside).isDirectory());
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test("a chain of symbolic links is followed on disk", () => {
