@@ -4,6 +4,8 @@
 // machine's pyenv interpreters, hand-made hostile tarballs, a downloads list
 // pointing at them, and an HTTP server that can also fail (404, a stall, a
 // connection that ends early, a redirect) and counts every request.
+import type { TestContext } from "node:test";
+import { requireOrSkip } from "./require.js";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -195,4 +197,12 @@ export function downloadsList(entries: Array<{ version: string; url: string; sha
   return JSON.stringify({
     entries: entries.map((e) => ({ os: "linux", arch: "x86_64", libc: "gnu", ...e })),
   });
+}
+
+/**
+ * The downloads lists and archives of these tests are for linux-x86_64-gnu:
+ * elsewhere a test skips, or fails under VENVCTL_TEST_REQUIRE_ALL.
+ */
+export function onLinuxX64(t: TestContext): boolean {
+  return requireOrSkip(t, process.platform === "linux" && process.arch === "x64", "the test archive (from this machine's pyenv build) and the downloads lists are linux-x86_64-gnu");
 }
