@@ -12,7 +12,9 @@ import { UsageError } from "../errors.js";
 import { decideNoOp, openForCheck, type CheckedEnvironment } from "../plans/install-check.js";
 import type { ParsedRequirements } from "../pip/requirements-file.js";
 import type { ChangeResult } from "../wheel/transaction.js";
-import { installInputs, nativeBlocker, type PlacementOptions } from "./native-install.js";
+// native-install.js (the installer, the store, pip's report) is loaded once
+// the answer is not "nothing to do": that answer stays as quick as it was.
+import type { PlacementOptions } from "./native-install.js";
 // lock-install.js (and the TOML parser with it) is loaded only for a lock file.
 import { isPylockFileName } from "../standards/pylock-model.js";
 import { ensurePip, rehashAfterChange } from "./pip-steps.js";
@@ -114,6 +116,7 @@ export async function install(opts: InstallOptions, ctx: Context): Promise<Insta
     why = decision.reason;
   }
   const where = describeTarget(target, ctx.dirs.home);
+  const { nativeBlocker } = await import("./native-install.js");
   const blocker = nativeBlocker(ctx, target, checked, inputs, opts);
   if (blocker === undefined) return installNatively(ctx, opts, inputs, target, checked, why);
   debug(ctx, `pip installs (not venvctl): ${blocker}`);
@@ -136,6 +139,7 @@ async function installNatively(
 ): Promise<InstallResult> {
   const where = describeTarget(target, ctx.dirs.home);
   ctx.stderr.write(`Installing into ${where}\n`);
+  const { installInputs } = await import("./native-install.js");
   const outcome = await installInputs(ctx, target, checked, inputs, {
     resolveArgs: [...pipInstallArgs(opts), ...consentPipArgs(target, opts)],
     cacheOnly: !opts.upgrade && !opts.forceReinstall,

@@ -9,7 +9,9 @@ import { UsageError } from "../errors.js";
 import { decideNoOp, openForCheck, type CheckedEnvironment } from "../plans/install-check.js";
 import type { ParsedRequirements } from "../pip/requirements-file.js";
 import type { ChangeResult } from "../wheel/transaction.js";
-import { applyChange, installInputs, nativeBlocker, type PlacementOptions } from "./native-install.js";
+// native-install.js (the installer, the store, pip's report) is loaded once
+// the answer is not "nothing to do": that answer stays as quick as it was.
+import type { PlacementOptions } from "./native-install.js";
 // lock-install.js (and the TOML parser with it) is loaded only for a lock file.
 import { isPylockFileName } from "../standards/pylock-model.js";
 import { clearListingCache } from "../environments/installed.js";
@@ -84,6 +86,7 @@ export async function sync(opts: SyncOptions, ctx: Context): Promise<SyncResult>
 
   if (!install.needed && !uninstall.remove.length) return result;
   ctx.stderr.write(`Syncing ${where} with ${opts.files.join(", ")}\n`);
+  const { nativeBlocker } = await import("./native-install.js");
   const blocker = nativeBlocker(ctx, target, checked, inputs, { pipArgs: opts.pipArgs, editables: [] });
   if (blocker === undefined) return syncNatively(ctx, opts, inputs, target, checked, result);
   debug(ctx, `pip installs and uninstalls (not venvctl): ${blocker}`);
@@ -131,6 +134,7 @@ async function syncNatively(
   checked: CheckedEnvironment,
   result: SyncResult,
 ): Promise<SyncResult> {
+  const { applyChange, installInputs } = await import("./native-install.js");
   if (result.install.needed) {
     const outcome = await installInputs(ctx, target, checked, inputs, {
       resolveArgs: [...syncInstallArgs(opts), ...consentPipArgs(target, opts)],
@@ -198,6 +202,7 @@ async function syncLock(opts: SyncOptions, ctx: Context): Promise<SyncResult> {
     exitCode: 0, installed: false, uninstalled: [], changes: [], warnings: selection.warnings,
   };
   if (opts.dryRun || (!install.needed && !result.uninstall.remove.length)) return result;
+  const { applyChange } = await import("./native-install.js");
   ctx.stderr.write(`Syncing ${where} with ${file}\n`);
   if (install.needed) {
     const change = await installLock(ctx, target, selection, checked, { index: opts.index, placement: opts.placement });
