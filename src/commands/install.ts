@@ -21,7 +21,7 @@ import { ensurePip, rehashAfterChange } from "./pip-steps.js";
 import { indexArgs, pipWritesData, runPip, type IndexOptions } from "../pip/runner.js";
 import { readInputs } from "../pip/requirements-file.js";
 import { debug } from "../util/log.js";
-import { consentPipArgs, resolveTargetToChange, type ChangeConsent } from "../environments/consent.js";
+import { consentPipArgs, resolveTargetToChange } from "../environments/consent.js";
 import { describeTarget, type PackageTarget } from "../environments/target.js";
 
 export interface InstallOptions {

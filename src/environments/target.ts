@@ -7,7 +7,7 @@
 //   up > the interpreter version selection picks (.python-version, the
 //   global version, python3 on PATH).
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import { expandHome, interpreterInDir } from "../interpreters/discovery.js";

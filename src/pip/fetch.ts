@@ -12,6 +12,7 @@ import { HashMismatchError, VenvctlError } from "../errors.js";
 import type { PackageTarget } from "../environments/target.js";
 import { canonicalizeName } from "../standards/names.js";
 import { normalizeVersion } from "../standards/pep440.js";
+import { parseWheelFileName } from "../standards/wheel-tags.js";
 import type { ResolvedDist } from "./report.js";
 import { indexArgs, runPip, type IndexOptions } from "./runner.js";
 
@@ -132,7 +133,6 @@ export function buildRequirement(d: ResolvedDist): string {
 
 /** Whether the wheel file name is `d`'s (name and version as wheel names spell them). */
 function wheelIs(file: string, d: ResolvedDist): boolean {
-  const [name, version] = file.split("-");
-  if (!name || !version) return false;
-  return canonicalizeName(name) === d.key && normalizeVersion(version) === normalizeVersion(d.version);
+  const named = parseWheelFileName(file);
+  return named !== undefined && canonicalizeName(named.name) === d.key && normalizeVersion(named.version) === normalizeVersion(d.version);
 }

@@ -224,6 +224,12 @@ export class TagPriorities {
   }
 }
 
+/** The name and version in a wheel's file name (PEP 427: name-version(-build)?-python-abi-platform.whl), or undefined. */
+export function parseWheelFileName(file: string): { name: string; version: string } | undefined {
+  const m = /^([^-]+)-([^-]+)(?:-\d[^-]*)?-[^-]+-[^-]+-[^-]+\.whl$/.exec(basename(file));
+  return m ? { name: m[1]!, version: m[2]! } : undefined;
+}
+
 /** The tags a wheel file name claims (the compressed tag set expanded), or undefined for a name that is not a wheel's. */
 export function wheelFileTags(fileName: string): string[] | undefined {
   const m = /^[^-]+-[^-]+(?:-\d[^-]*)?-([^-]+)-([^-]+)-([^-]+)\.whl$/.exec(basename(fileName));

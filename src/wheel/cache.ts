@@ -38,7 +38,8 @@ import { thisProcess } from "../context.js";
 import { ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree, siblingTempPath, writeNewFile } from "../util/fs.js";
 import { quickHash } from "../util/hash.js";
 import { normalizeVersion } from "../standards/pep440.js";
-import { canonicalizeName, parseWheelFileName, type InstallScheme, type WheelBytes, type WheelInfo } from "./contents.js";
+import { canonicalizeName, type InstallScheme, type WheelBytes, type WheelInfo } from "./contents.js";
+import { parseWheelFileName } from "../standards/wheel-tags.js";
 import { hashMatches } from "../standards/record.js";
 import type { VerifiedWheel } from "./verify.js";
 

@@ -57,11 +57,6 @@ export interface MetadataFacts {
   providesExtra: string[];
 }
 
-/** The parts of a wheel file name (name-ver(-build)?-py-abi-plat.whl), or undefined. */
-export function parseWheelFileName(file: string): { name: string; version: string } | undefined {
-  const m = /^([^-]+)-([^-]+)(?:-\d[^-]*)?-[^-]+-[^-]+-[^-]+\.whl$/.exec(basename(file));
-  return m ? { name: m[1]!, version: m[2]! } : undefined;
-}
 
 /** A wheel file read into memory, with its sha256 (the unpack cache's key). */
 export interface WheelBytes {

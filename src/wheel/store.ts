@@ -23,7 +23,8 @@ import { atomicWriteFile, ensureDir, isNodeError, listNames, lstatOrUndefined, r
 import { canonicalizeName } from "../standards/names.js";
 import { formatPep440, parsePep440 } from "../standards/pep440.js";
 import { fileStats, readOwnedFile, untrustedDir, untrustedFile, WheelCache, type FileStats } from "./cache.js";
-import { CorruptWheelError, parseWheelFileName, type MetadataFacts } from "./contents.js";
+import { CorruptWheelError, type MetadataFacts } from "./contents.js";
+import { parseWheelFileName } from "../standards/wheel-tags.js";
 import type { KnownWheel } from "./install.js";
 import type { TagPriorities } from "../standards/wheel-tags.js";
 

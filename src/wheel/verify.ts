@@ -4,9 +4,10 @@
 // size, and no path that would land outside the install directories.
 // Loaded only when a wheel is unpacked (it brings zlib and the ZIP reader).
 import {
-  canonicalizeName, CorruptWheelError, parseWheelFileName, readWheelBytes, isSafeArchivePath, routeArchivePath, SCHEME_KEYS,
+  canonicalizeName, CorruptWheelError, readWheelBytes, isSafeArchivePath, routeArchivePath, SCHEME_KEYS,
   type WheelFileInfo, type WheelInfo,
 } from "./contents.js";
+import { parseWheelFileName } from "../standards/wheel-tags.js";
 import { EntryPointError, launcherEntries, parseEntryPoints } from "./entry-points.js";
 import { hasPythonPlaceholder } from "./launchers.js";
 import { hashMatches, parseRecord, parseRecordHash, recordHash, type RecordRow } from "../standards/record.js";

@@ -6,9 +6,9 @@
 // one, and the next run settles what the killed one left, leaving nothing
 // beside the target — checked with kills at every change to the file system
 // (test/helpers/fs-fault.cjs) and at moments in time.
-import { test, type TestContext } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
