@@ -163,13 +163,8 @@ async function installLockFile(opts: InstallOptions, file: string, ctx: Context)
   }
   const target = await resolveTargetToChange(ctx, opts.python, "install", opts);
   const where = describeTarget(target, ctx.dirs.home);
-  if (target.kind !== "venv" || !target.interpreter.info.tags) {
-    throw new UsageError(`venvctl installs a lock into a virtual environment; ${where} is not one`, {
-      hint: `make one and install into it: \`venvctl create .venv && venvctl install -p .venv -r ${file}\``,
-    });
-  }
   const { installLock, selectLock } = await import("./lock-install.js");
-  const selection = selectLock(ctx, target, file);
+  const selection = selectLock(ctx, target, file, `install -p .venv -r ${file}`);
   for (const w of selection.warnings) ctx.stderr.write(w + "\n");
   ctx.stderr.write(`Installing ${file} into ${where}\n`);
   const change = await installLock(ctx, target, selection, openForCheck(ctx, target), { index: opts.index, placement: opts.placement, force: opts.forceReinstall });

@@ -7,7 +7,7 @@
 import { pathToFileURL } from "node:url";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
-import type { PackageTarget } from "../environments/target.js";
+import { describeTarget, type PackageTarget } from "../environments/target.js";
 import type { CheckedEnvironment } from "../plans/install-check.js";
 import type { ResolvedDist } from "../pip/report.js";
 import { commandLineRequirement, emptyParse, type ParsedRequirements } from "../pip/requirements-file.js";
@@ -32,8 +32,17 @@ export interface LockSelection {
   warnings: string[];
 }
 
-/** Reads the lock and chooses what to install into `target` (errors as FILE:LINE). */
-export function selectLock(ctx: Context, target: PackageTarget, file: string): LockSelection {
+/**
+ * Reads the lock and chooses what to install into `target` (errors as
+ * FILE:LINE). Only a virtual environment takes a lock (`retry` is the
+ * command, after `venvctl `, that installs it into one).
+ */
+export function selectLock(ctx: Context, target: PackageTarget, file: string, retry: string): LockSelection {
+  if (target.kind !== "venv" || !target.interpreter.info.tags) {
+    throw new UsageError(`venvctl installs a lock into a virtual environment; ${describeTarget(target, ctx.dirs.home)} is not one`, {
+      hint: `make one and install into it: \`venvctl create .venv && venvctl ${retry}\``,
+    });
+  }
   const lock = readPylock(file, ctx.cwd);
   const markers = target.interpreter.info.marker_env;
   if (!markers) throw new UsageError("the interpreter's probe has no marker variables", { hint: "run `venvctl rehash` to probe it again" });

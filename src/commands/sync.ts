@@ -134,7 +134,7 @@ async function syncNatively(
   checked: CheckedEnvironment,
   result: SyncResult,
 ): Promise<SyncResult> {
-  const { applyChange, installInputs } = await import("./native-install.js");
+  const { installInputs } = await import("./native-install.js");
   if (result.install.needed) {
     const outcome = await installInputs(ctx, target, checked, inputs, {
       resolveArgs: [...syncInstallArgs(opts), ...consentPipArgs(target, opts)],
@@ -152,14 +152,24 @@ async function syncNatively(
       result.installed = true;
       result.changes.push(outcome.change);
     }
-    clearListingCache();
-    checked = openForCheck(ctx, target);
-    result.uninstall = planUninstall(inputs, checked, ctx.cwd);
   }
-  const remove = result.uninstall.remove;
-  if (remove.length) {
-    result.uninstalled = remove.map((r) => r.name);
-    result.changes.push(await applyChange(ctx, target, { install: [], remove: result.uninstalled }, opts.placement));
+  return removeUnlisted(ctx, target, inputs, result, opts.placement);
+}
+
+/**
+ * sync's second step: what is neither listed nor needed now (worked out
+ * again after an install: new versions may need other packages) is removed,
+ * in a transaction of its own.
+ */
+async function removeUnlisted(ctx: Context, target: PackageTarget, listed: ParsedRequirements, result: SyncResult, placement: PlacementOptions): Promise<SyncResult> {
+  if (result.installed || result.changes.length) {
+    clearListingCache();
+    result.uninstall = planUninstall(listed, openForCheck(ctx, target), ctx.cwd);
+  }
+  if (result.uninstall.remove.length) {
+    const { applyChange } = await import("./native-install.js");
+    result.uninstalled = result.uninstall.remove.map((r) => r.name);
+    result.changes.push(await applyChange(ctx, target, { install: [], remove: result.uninstalled }, placement));
   }
   return result;
 }
@@ -179,14 +189,9 @@ async function syncLock(opts: SyncOptions, ctx: Context): Promise<SyncResult> {
   }
   const target = await resolveTargetToChange(ctx, opts.python, "sync", opts);
   const where = describeTarget(target, ctx.dirs.home);
-  if (target.kind !== "venv" || !target.interpreter.info.tags) {
-    throw new UsageError(`venvctl installs a lock into a virtual environment; ${where} is not one`, {
-      hint: `make one and sync it: \`venvctl create .venv && venvctl sync -p .venv ${file}\``,
-    });
-  }
   const { installedAsLocked, installLock, selectLock } = await import("./lock-install.js");
-  const selection = selectLock(ctx, target, file);
-  let checked = openForCheck(ctx, target);
+  const selection = selectLock(ctx, target, file, `sync -p .venv ${file}`);
+  const checked = openForCheck(ctx, target);
   const steps = selection.dists.filter((d) => !installedAsLocked(d, checked)).map((d) => {
     const now = checked.index.get(d.key);
     return {
@@ -202,7 +207,6 @@ async function syncLock(opts: SyncOptions, ctx: Context): Promise<SyncResult> {
     exitCode: 0, installed: false, uninstalled: [], changes: [], warnings: selection.warnings,
   };
   if (opts.dryRun || (!install.needed && !result.uninstall.remove.length)) return result;
-  const { applyChange } = await import("./native-install.js");
   ctx.stderr.write(`Syncing ${where} with ${file}\n`);
   if (install.needed) {
     const change = await installLock(ctx, target, selection, checked, { index: opts.index, placement: opts.placement });
@@ -210,13 +214,6 @@ async function syncLock(opts: SyncOptions, ctx: Context): Promise<SyncResult> {
       result.installed = true;
       result.changes.push(change);
     }
-    clearListingCache();
-    checked = openForCheck(ctx, target);
-    result.uninstall = planUninstall(selection.inputs, checked, ctx.cwd);
   }
-  if (result.uninstall.remove.length) {
-    result.uninstalled = result.uninstall.remove.map((r) => r.name);
-    result.changes.push(await applyChange(ctx, target, { install: [], remove: result.uninstalled }, opts.placement));
-  }
-  return result;
+  return removeUnlisted(ctx, target, selection.inputs, result, opts.placement);
 }
