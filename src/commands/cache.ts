@@ -10,7 +10,7 @@
 //     when an install links an entry (`links/<sha256>/`): scanning the disk
 //     for envs would be slow and would miss envs outside any known place.
 //     --repair rebuilds an entry from its wheel and relinks those envs.
-import { createHash } from "node:crypto";
+import { digest } from "../util/digest.js";
 import { linkSync, readdirSync, readFileSync, renameSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import type { Context } from "../context.js";
@@ -175,7 +175,7 @@ export interface VerifyResult {
 }
 
 function sha256Of(path: string): string {
-  return createHash("sha256").update(readFileSync(path)).digest("hex");
+  return digest("sha256", readFileSync(path), "hex");
 }
 
 /** The envs (of those recorded) whose files are these very inodes. */

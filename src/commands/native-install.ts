@@ -4,7 +4,7 @@
 // transaction.ts). Shared by install, sync and reinstall, and by installs
 // from a lock file. What venvctl cannot do natively is pip's whole, and
 // `nativeBlocker` says why.
-import { createHash } from "node:crypto";
+import { digest, type DigestAlgorithm } from "../util/digest.js";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Context } from "../context.js";
@@ -202,8 +202,8 @@ function checkUserHashes(d: ResolvedDist, wheel: StoredWheel, listed: Record<str
   throw HashMismatchError.of(d.fileName ?? `${d.name} ${d.version}`, Object.keys(listed).join(" or "), Object.values(listed).flat().join(" or "), sha256 ?? "unknown");
 }
 
-function fileDigest(path: string, algo: string): string {
-  return createHash(algo).update(readFileSync(path)).digest("hex");
+function fileDigest(path: string, algo: DigestAlgorithm): string {
+  return digest(algo, readFileSync(path), "hex");
 }
 
 /** Installs and removes in one transaction; the env is as it was when anything fails. */

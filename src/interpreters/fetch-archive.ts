@@ -12,7 +12,7 @@
 // point VENVCTL_PYTHON_MIRROR (or VENVCTL_PYTHON_DOWNLOADS_JSON) at a
 // reachable mirror or a file:// copy. A failed download says so when a proxy
 // variable is set.
-import { createHash } from "node:crypto";
+import { digest, nodeCrypto } from "../util/digest.js";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Context } from "../context.js";
@@ -81,7 +81,7 @@ export async function fetchArchive(ctx: Pick<Context, "env">, url: string, opts:
   const onAbort = () => controller.abort();
   opts.signal?.addEventListener("abort", onAbort);
   arm();
-  const hash = createHash("sha256");
+  const hash = nodeCrypto().createHash("sha256");
   const chunks: Buffer[] = [];
   let received = 0;
   try {
@@ -137,7 +137,7 @@ function readLocal(url: string, opts: FetchOptions): Fetched {
     throw new VenvctlError(`cannot read ${url}`, { cause: err, hint: "check the mirror's path (VENVCTL_PYTHON_MIRROR, VENVCTL_PYTHON_DOWNLOADS_JSON)" });
   }
   opts.onProgress?.(data.length, data.length);
-  const sha256 = createHash("sha256").update(data).digest("hex");
+  const sha256 = digest("sha256", data, "hex");
   if (opts.onData) {
     opts.onData(data);
     return { data: Buffer.alloc(0), sha256, size: data.length };

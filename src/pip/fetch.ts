@@ -3,7 +3,7 @@
 // `pip download --no-deps` for wheels, `pip wheel --no-deps` for sdists, VCS
 // checkouts and local projects. Every archive is checked against the sha256
 // the resolution gave before it is handed on.
-import { createHash } from "node:crypto";
+import { digest } from "../util/digest.js";
 import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,7 +29,7 @@ export interface FetchedWheel {
 
 /** sha256 of a file, hex. */
 export function sha256File(path: string): string {
-  return createHash("sha256").update(readFileSync(path)).digest("hex");
+  return digest("sha256", readFileSync(path), "hex");
 }
 
 /**

@@ -7,6 +7,7 @@
 // would change.
 // One file, though long: like pip's req_file.py, line joining, options,
 // nested -r/-c files and requirement lines share one parser state.
+import { DIGEST_ALGORITHMS, isDigestAlgorithm, type DigestAlgorithm } from "../util/digest.js";
 import { isUtf8 } from "node:buffer";
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { resolve } from "node:path";
@@ -553,7 +554,7 @@ for (const spec of OPTION_SPECS) {
 const LONG_NAMES = [...LONG.keys()].sort();
 
 /** The hash algorithms pip accepts (pip's STRONG_HASHES). */
-export const STRONG_HASHES = ["sha256", "sha384", "sha512"];
+export const STRONG_HASHES: readonly DigestAlgorithm[] = DIGEST_ALGORITHMS;
 
 /** What the options of one line set. */
 export interface LineOptions {
@@ -583,7 +584,7 @@ export function parseLineOptions(args: string[]): { values: LineOptions } | { er
         const colon = value!.indexOf(":");
         if (colon < 0) return `Arguments to ${opt} must be a hash name followed by a value, like --hash=sha256:abcde...`;
         const algo = value!.slice(0, colon);
-        if (!STRONG_HASHES.includes(algo)) return `Allowed hash algorithms for ${opt} are ${STRONG_HASHES.join(", ")}.`;
+        if (!isDigestAlgorithm(algo)) return `Allowed hash algorithms for ${opt} are ${STRONG_HASHES.join(", ")}.`;
         v.hashes ??= {};
         (v.hashes[algo] ??= []).push(value!.slice(colon + 1));
         break;

@@ -7,7 +7,7 @@
 // One file, though long: building a generation, swapping it in with one
 // rename and retiring the old ones are one protocol, and they share its names.
 import { plural } from "../util/words.js";
-import { createHash, randomBytes } from "node:crypto";
+import { nodeCrypto } from "../util/digest.js";
 import {
   linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, statSync,
   symlinkSync, unlinkSync, openSync, readSync, closeSync,
@@ -152,7 +152,7 @@ function plan(ctx: Ctx, index: Inventory): { files: Map<string, string>; command
 }
 
 function digestOf(files: Map<string, string>): string {
-  const h = createHash("sha256");
+  const h = nodeCrypto().createHash("sha256");
   for (const [name, text] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) h.update(`${name}\0${text}\0`);
   return h.digest("hex");
 }
@@ -246,7 +246,7 @@ export async function rehashShims(ctx: Ctx, opts: RehashOptions = {}): Promise<R
   }
 
   // Build the new set beside the old one.
-  const genName = `.shims-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
+  const genName = `.shims-${Date.now().toString(36)}-${nodeCrypto().randomBytes(4).toString("hex")}`;
   const gen = join(ctx.dirs.root, genName);
   const kept: string[] = [];
   const blocked: string[] = [];
@@ -322,7 +322,7 @@ function tryRename(from: string, to: string): boolean {
  * directory (made by hand, or by an older venvctl) is first renamed aside.
  */
 function swapIn(ctx: Ctx, dir: string, genName: string, wasDirectory: boolean): void {
-  const tmpLink = join(ctx.dirs.root, `.shims-link-${randomBytes(4).toString("hex")}`);
+  const tmpLink = join(ctx.dirs.root, `.shims-link-${nodeCrypto().randomBytes(4).toString("hex")}`);
   symlinkSync(genName, tmpLink);
   try {
     if (wasDirectory) renameSync(dir, join(ctx.dirs.root, `.shims-old-${genName.slice(7)}`));

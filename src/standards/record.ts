@@ -1,7 +1,7 @@
 // RECORD files (PEP 376, PEP 627): CSV rows of path, hash, size, read and
 // written as pip does (Python's csv module, excel dialect; pip sorts the rows
 // it writes and the csv writer ends lines with \r\n).
-import { createHash } from "node:crypto";
+import { digest, isDigestAlgorithm, type DigestAlgorithm } from "../util/digest.js";
 
 /** One RECORD row: path, `algo=digest` (or ""), size (or ""). */
 export type RecordRow = [path: string, hash: string, size: string];
@@ -77,21 +77,18 @@ export function formatRecord(rows: RecordRow[]): string {
   return out;
 }
 
-/** The hash algorithms a RECORD may use: sha256 or stronger (PEP 427 forbids md5 and sha1). */
-const ALLOWED_ALGORITHMS = new Set(["sha256", "sha384", "sha512"]);
-
 /** Splits `sha256=<urlsafe-b64>`; undefined when malformed or too weak. */
-export function parseRecordHash(value: string): { algorithm: string; digest: string } | undefined {
+export function parseRecordHash(value: string): { algorithm: DigestAlgorithm; digest: string } | undefined {
   const eq = value.indexOf("=");
   if (eq <= 0) return undefined;
   const algorithm = value.slice(0, eq).toLowerCase();
-  if (!ALLOWED_ALGORITHMS.has(algorithm)) return undefined;
+  if (!isDigestAlgorithm(algorithm)) return undefined;
   return { algorithm, digest: value.slice(eq + 1) };
 }
 
 /** `algo=<urlsafe base64 without padding>` of `data`, as RECORD writes it. */
 export function recordHash(data: Uint8Array, algorithm = "sha256"): string {
-  return `${algorithm}=${createHash(algorithm).update(data).digest("base64url")}`;
+  return `${algorithm}=${digest(algorithm as DigestAlgorithm, data, "base64url")}`;
 }
 
 /** Whether `data` matches a RECORD hash value (`sha256=…`). */
@@ -99,5 +96,5 @@ export function hashMatches(data: Uint8Array, value: string): boolean {
   const parsed = parseRecordHash(value);
   if (!parsed) return false;
   // Some writers keep base64's padding; compare without it.
-  return createHash(parsed.algorithm).update(data).digest("base64url") === parsed.digest.replace(/=+$/, "");
+  return digest(parsed.algorithm, data, "base64url") === parsed.digest.replace(/=+$/, "");
 }

@@ -1,7 +1,7 @@
 // What a verified wheel holds, and where each of its files goes (PEP 427's
 // install scheme: the root to purelib or platlib, `{name}.data/{key}/` to
 // that key's directory). Shared by the verifier, the cache and the installer.
-import { createHash } from "node:crypto";
+import { digest } from "../util/digest.js";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { VenvctlError } from "../errors.js";
@@ -68,7 +68,7 @@ export interface WheelBytes {
 /** Reads a wheel file and hashes it (about 2 ms for pip's 2 MB). */
 export function readWheelBytes(wheel: string): WheelBytes {
   const bytes = readFileSync(wheel);
-  return { wheel, bytes, sha256: createHash("sha256").update(bytes).digest("hex") };
+  return { wheel, bytes, sha256: digest("sha256", bytes, "hex") };
 }
 
 /** A wheel file that cannot be installed: damaged, tampered with, or unsafe. */

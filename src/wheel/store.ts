@@ -15,7 +15,7 @@
 // they moved, its sha256 is computed again; a mismatch drops the entry.
 // Facts are read from entry.json without opening the wheel: a pinned set's
 // closure can be checked from the store alone.
-import { createHash } from "node:crypto";
+import { digest } from "../util/digest.js";
 import { chmodSync, closeSync, copyFileSync, openSync, readFileSync, renameSync, rmSync, lutimesSync } from "node:fs";
 import { basename, join } from "node:path";
 import { HashMismatchError, VenvctlError } from "../errors.js";
@@ -113,7 +113,7 @@ export class WheelStore {
     } catch (err) {
       throw new VenvctlError(`cannot read the wheel ${file}`, { cause: err });
     }
-    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const sha256 = digest("sha256", bytes, "hex");
     if (expected !== undefined && expected.toLowerCase() !== sha256) {
       throw HashMismatchError.of(basename(file), "sha256", expected, sha256);
     }
@@ -214,7 +214,7 @@ export class WheelStore {
     if (bad) return drop(`file ${bad}`);
     const [mtimeMs, ino, ctimeMs] = entry.stats;
     if (st.size !== entry.size || st.mtimeMs !== mtimeMs || st.ino !== ino || st.ctimeMs !== ctimeMs) {
-      const actual = createHash("sha256").update(readFileSync(path)).digest("hex");
+      const actual = digest("sha256", readFileSync(path), "hex");
       if (actual !== sha256) return drop("was changed");
       entry.stats = fileStats(st);
       try {
@@ -297,5 +297,5 @@ export class WheelStore {
 /** The key of a build record: sha256 of the source, spelled one way. */
 function buildKey(source: BuildSource): string {
   const text = "sdistSha256" in source ? `sdist:${source.sdistSha256.toLowerCase()}` : `vcs:${source.vcsUrl}@${source.commit}`;
-  return createHash("sha256").update(text).digest("hex");
+  return digest("sha256", text, "hex");
 }
