@@ -26,6 +26,7 @@ import { formatRecord, recordHash, type RecordRow } from "../standards/record.js
 import { parseSpecifier, specifierContains } from "../standards/pep440.js";
 import type { TagPriorities } from "../standards/wheel-tags.js";
 import type { VerifiedWheel } from "./verify.js";
+import { recallSha256, rememberSha256, wheelIdentity } from "./wheel-ids.js";
 
 export type { InstallScheme } from "./contents.js";
 export type { LinkMode } from "./materialize.js";
@@ -174,6 +175,7 @@ export async function prepareWheel(wheelRef: string | KnownWheel, opts: InstallO
   const wheel = typeof wheelRef === "string" ? wheelRef : wheelRef.path;
   if (opts.target) checkWheelTags(wheel, opts.target);
   let read: WheelBytes | undefined;
+  let expectedSha256: string | undefined;
   const readBytes = (): WheelBytes => {
     if (read) return read;
     try {
@@ -181,13 +183,17 @@ export async function prepareWheel(wheelRef: string | KnownWheel, opts: InstallO
     } catch (err) {
       throw new VenvctlError(`cannot read the wheel ${wheel}`, { cause: err });
     }
-    if (typeof wheelRef !== "string" && read.sha256 !== wheelRef.sha256) {
-      throw new CorruptWheelError(wheel, `its sha256 is ${read.sha256}, not ${wheelRef.sha256} as the store recorded`);
+    if (expectedSha256 !== undefined && read.sha256 !== expectedSha256) {
+      throw new CorruptWheelError(wheel, `its sha256 is ${read.sha256}, not ${expectedSha256} as recorded when it was last read`);
     }
     return read;
   };
-  // A known sha256 finds the cache entry without reading the wheel.
-  const bytes: WheelBytes = typeof wheelRef === "string" ? readBytes() : { wheel, sha256: wheelRef.sha256, get bytes() { return readBytes().bytes; } };
+  // A known sha256 finds the cache entry without reading the wheel: the
+  // store's, or the one remembered for this file (wheel-ids.ts).
+  const identity = typeof wheelRef === "string" && opts.cacheDir ? wheelIdentity(wheel) : undefined;
+  const knownSha256 = typeof wheelRef !== "string" ? wheelRef.sha256 : identity && recallSha256(opts.cacheDir!, wheel, identity);
+  if (knownSha256) expectedSha256 = knownSha256;
+  const bytes: WheelBytes = knownSha256 ? { wheel, sha256: knownSha256, get bytes() { return readBytes().bytes; } } : readBytes();
 
   // 1. A sound cache entry, found by the wheel's sha256 (cache.ts says what is checked).
   let cache = opts.cacheDir ? new WheelCache(opts.cacheDir, debug) : undefined;
@@ -238,6 +244,8 @@ export async function prepareWheel(wheelRef: string | KnownWheel, opts: InstallO
     }
   }
 
+  // Remembered only for a wheel found sound (its entry checked, or it verified).
+  if (!knownSha256 && identity && state !== "bypassed") rememberSha256(opts.cacheDir!, wheel, identity, bytes.sha256);
   const source: Source = entry ? { kind: "cache", entry } : { kind: "wheel", data: verified!.data };
   const info: WheelInfo = entry ? entry.info : verified!;
   if (opts.target) checkRequiresPython(wheel, info.facts?.requiresPython, opts.target);
