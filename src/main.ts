@@ -1,6 +1,8 @@
 // runMain: `--version` answers before anything else is loaded; everything
 // else (the Context, the program, error rendering) is imported on demand.
 
+import { writeSync } from "node:fs";
+
 declare const __VENVCTL_VERSION__: string | undefined;
 declare const require: (id: string) => unknown;
 
@@ -8,7 +10,12 @@ declare const require: (id: string) => unknown;
 export async function runMain(argv: string[]): Promise<void> {
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
     const version = typeof __VENVCTL_VERSION__ === "string" ? __VENVCTL_VERSION__ : "0.0.0-dev";
-    process.stdout.write(`venvctl ${version}\n`);
+    // A plain write: process.stdout would build its stream (tty or net) first.
+    try {
+      writeSync(1, `venvctl ${version}\n`);
+    } catch {
+      // The reader went away (`| true`): nothing to tell it.
+    }
     return;
   }
   // From the bundle, require() the program: an import() would start Node's

@@ -136,18 +136,22 @@ function isCommandPath(program: Command, words: readonly string[]): boolean {
 
 /** The habit `argv` shows, if any: the longest typed path that matches and applies. */
 export function matchHabit(program: Command, argv: readonly string[]): { habit: Habit; rest: string[] } | undefined {
-  const candidates = HABITS
-    .filter((h) => h.typed.every((w, i) => argv[i] === w))
-    .sort((a, b) => b.typed.length - a.typed.length);
-  for (const habit of candidates) {
-    const rest = argv.slice(habit.typed.length);
+  for (const habit of habitCandidates(argv)) {
     // A real command wins, unless the habit says when the words mean the other tool.
-    const real = isCommandPath(program, habit.typed);
-    if (real && !habit.when) continue;
-    if (habit.when && !habit.when(rest)) continue;
-    return { habit, rest };
+    if (!habit.when && isCommandPath(program, habit.typed)) continue;
+    return { habit, rest: argv.slice(habit.typed.length) };
   }
   return undefined;
+}
+
+/**
+ * The habits these words could be, longest first, before asking the program
+ * which words are real commands: none means no habit, whatever the program.
+ */
+export function habitCandidates(argv: readonly string[]): Habit[] {
+  return HABITS
+    .filter((h) => h.typed.every((w, i) => argv[i] === w) && (!h.when || h.when(argv.slice(h.typed.length))))
+    .sort((a, b) => b.typed.length - a.typed.length);
 }
 
 /** `venvctl use 3.12`, each argument quoted for a POSIX shell where it needs it. */

@@ -12,7 +12,7 @@ import * as create from "./create.js";
 import * as doctor from "./doctor.js";
 import * as exec from "./exec.js";
 import * as freeze from "./freeze.js";
-import { habitError, matchHabit } from "./habits.js";
+import { habitCandidates, habitError, matchHabit } from "./habits.js";
 import * as init from "./init.js";
 import * as install from "./install.js";
 import * as list from "./list.js";
@@ -35,11 +35,27 @@ export interface Cli {
   exitCode: number;
 }
 
-/** The commands, in the order `--help` lists them. */
-const COMMANDS = [create, versions, use, version, which, exec, rehash, init, python, freeze, list, show, install, reinstall, uninstall, sync, lock, cache, doctor, completion];
+/**
+ * The commands, in the order `--help` lists them, each under the name its
+ * file registers (a test checks that they agree): a command line that names
+ * one registers only that one, unless it is one that walks the whole program.
+ */
+export const COMMANDS: ReadonlyArray<readonly [name: string, module: { register(program: Command, cli: Cli): void }]> = [
+  ["create", create], ["versions", versions], ["use", use], ["version", version], ["which", which], ["exec", exec],
+  ["rehash", rehash], ["init", init], ["python", python], ["freeze", freeze], ["list", list], ["show", show],
+  ["install", install], ["reinstall", reinstall], ["uninstall", uninstall], ["sync", sync], ["lock", lock],
+  ["cache", cache], ["doctor", doctor], ["completion", completion],
+];
 
-/** The program with every command registered (also what completions and habits walk). */
-export function buildProgram(cli: Cli): Command {
+/** The commands that print something made from every command (completion scripts). */
+const WALK_THE_PROGRAM = new Set(["completion", "init"]);
+
+/**
+ * The program with every command registered (what help, completions and
+ * habits walk), or with only the command named `only`: registering all
+ * twenty costs more than most commands spend working.
+ */
+export function buildProgram(cli: Cli, only?: string): Command {
   const { ctx } = cli;
   // An interpreter installed on the way (VENVCTL_PYTHON_DOWNLOADS=automatic)
   // gets its shims; the interpreters layer cannot reach the shims itself.
@@ -61,14 +77,19 @@ export function buildProgram(cli: Cli): Command {
     // `exec` hands everything after CMD to CMD untouched, which commander only
     // allows when options are positional (program options before the command).
     .enablePositionalOptions();
-  for (const command of COMMANDS) command.register(program, cli);
+  for (const [name, command] of COMMANDS) if (only === undefined || name === only) command.register(program, cli);
   return program;
 }
 
 /** Parses argv and runs the command; answers the exit code. */
 export async function runCli(argv: string[], ctx: Context): Promise<number> {
   const cli: Cli = { ctx, argv, exitCode: 0 };
-  const program = buildProgram(cli);
+  // A command named first, which no habit could mean, needs only its own
+  // registration; anything else (help, a typo, a habit) sees the whole program.
+  const first = argv[0];
+  const named = first !== undefined && COMMANDS.some(([name]) => name === first) && !WALK_THE_PROGRAM.has(first) &&
+    habitCandidates(argv).length === 0 ? first : undefined;
+  const program = buildProgram(cli, named);
   // No arguments: the help, on stdout, exit 0 (as `git help`): asking for
   // nothing is asking what there is.
   if (argv.length === 0) {

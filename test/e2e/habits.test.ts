@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
-import { buildProgram } from "../../src/cli/index.js";
+import { buildProgram, COMMANDS } from "../../src/cli/index.js";
 import { HABITS, habitsMarkdown, looksLikePythonVersion, matchHabit } from "../../src/cli/habits.js";
 import { makeContext } from "../helpers/context.js";
 import { makeSandbox } from "../helpers/hermetic.js";
@@ -161,4 +161,24 @@ test("a package named like a version still reaches pip: `install -- 3.12`", (t) 
   assert.equal(r.code, 1, describeResult(r));
   assert.match(r.stderr, /No matching distribution found for 3\.12/);
   assert.doesNotMatch(r.stderr, /pyenv install/);
+});
+
+test("a command line naming a command registers that command alone, the same one the whole program has", () => {
+  const sb = makeSandbox();
+  try {
+    const ctx = makeContext(sb);
+    const whole = buildProgram({ ctx, argv: [], exitCode: 0 });
+    const visible = whole.commands.map((c) => c.name()).filter((n) => !n.startsWith("__"));
+    assert.deepEqual(COMMANDS.map(([name]) => name), visible, "COMMANDS names each file's command, in --help's order");
+    for (const [name] of COMMANDS) {
+      const alone = buildProgram({ ctx, argv: [], exitCode: 0 }, name);
+      const names = alone.commands.map((c) => c.name()).filter((n) => !n.startsWith("__"));
+      assert.deepEqual(names, [name], `only ${name} is registered`);
+      const a = alone.commands.find((c) => c.name() === name)!;
+      const b = whole.commands.find((c) => c.name() === name)!;
+      assert.equal(a.helpInformation(), b.helpInformation(), `${name}: the same options and help`);
+    }
+  } finally {
+    sb.cleanup();
+  }
 });
