@@ -203,6 +203,9 @@ export function parseHeaders(text: string): Headers {
 
 let shared = Buffer.allocUnsafe(16384);
 
+/** How much of a metadata file is decoded at a time while its headers are scanned. */
+const SCAN_CHUNK = 4096;
+
 /**
  * Reads a metadata file and its header section, stopping the scan at the
  * section's end or as soon as the `wanted` fields (lower-case names) are
@@ -244,8 +247,15 @@ export function readMetadataHeaders(path: string, wanted?: readonly string[]): H
     }
     if (have === 0) return undefined; // empty: no metadata
     if (!isUtf8(shared.subarray(0, have))) throw new MetadataDecodeError(`${path} is not valid UTF-8`);
+    // Decoded as text a chunk at a time, as far as the scan goes: the body
+    // (most of the file: the long description) is checked as UTF-8 above,
+    // never made a string.
     const scanner = new HeaderScanner(wanted);
-    scanner.scan(shared, 0, have, true);
+    for (let at = 0; !scanner.done && at < have;) {
+      const upTo = Math.min(have, at + SCAN_CHUNK);
+      scanner.scan(shared, at, upTo, upTo === have);
+      at = upTo;
+    }
     if (!scanner.done) scanner.finish(shared);
     return scanner.headers;
   } finally {

@@ -6,7 +6,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { dedentPy, parseHeaders } from "../../src/standards/metadata.js";
+import { dedentPy, parseHeaders, readMetadataHeaders } from "../../src/standards/metadata.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { canonicalizeName, isValidProjectName, safeName } from "../../src/standards/names.js";
 import { comparePep440, normalizeVersion, parsePep440, parseSpecifier, specifierContains } from "../../src/standards/pep440.js";
 import { evaluateMarker, parseMarker } from "../../src/standards/markers.js";
@@ -63,6 +66,28 @@ test("headers are read as importlib.metadata reads them (email compat32 + re-ind
     const got = parseHeaders(text).redent().entries.map((e) => [e[0], e[2]]);
     assert.deepEqual(got, expected[i], `case ${i}: ${JSON.stringify(text)}`);
   });
+});
+
+test("a metadata file is scanned a chunk at a time as its whole text is: lines, \\r\\n and continuations across every chunk boundary", () => {
+  const dir = mkdtempSync(join(tmpdir(), "venvctl-metadata-"));
+  try {
+    const file = join(dir, "METADATA");
+    for (let pad = 4040; pad <= 4100; pad++) {
+      for (const eol of ["\n", "\r\n", "\r"]) {
+        const text = [
+          "Metadata-Version: 2.1", `Summary: ${"x".repeat(pad)}`, "  continued", "Name: Pad-Me", "Version: 1.0",
+          "Classifier: A", "Classifier: é", "", "the body", "Name: not-a-header",
+        ].join(eol);
+        writeFileSync(file, text);
+        const whole = parseHeaders(text).entries;
+        assert.deepEqual(readMetadataHeaders(file)?.entries, whole, `pad ${pad}, ${JSON.stringify(eol)}`);
+        const some = readMetadataHeaders(file, ["name", "version"])?.entries;
+        assert.deepEqual(some, whole.filter(([, k]) => k === "name" || k === "version"), `name and version, pad ${pad}`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("Headers.get/getAll: case-insensitive, first value, all values in order", () => {
