@@ -5,9 +5,11 @@
 //
 // Whoever can write the cache could change it, so an entry is used only
 // after checking, every time, at the cost of a few stat calls per file:
-// - the wheel is read and hashed (2 ms for pip): its sha256 finds the entry,
-//   and the manifest must be for that sha256 and for the name and version in
-//   the wheel's file name (a sha256 remembered in the cache could be forged);
+// - the wheel's sha256 finds the entry: hashed from the wheel, or the store's,
+//   or remembered for an unchanged file (wheel-ids.ts), and the manifest must
+//   be for that sha256 and for the name and version in the wheel's file name
+//   (a remembered sha256 could be forged: anything but a sound hit makes the
+//   install read and hash the wheel);
 // - no symbolic link is followed: the root, the entry and every directory in
 //   it are lstat'ed and must be real directories, every file a regular file
 //   (lstat), the manifest is opened with O_NOFOLLOW;

@@ -175,7 +175,6 @@ export async function prepareWheel(wheelRef: string | KnownWheel, opts: InstallO
   const wheel = typeof wheelRef === "string" ? wheelRef : wheelRef.path;
   if (opts.target) checkWheelTags(wheel, opts.target);
   let read: WheelBytes | undefined;
-  let expectedSha256: string | undefined;
   const readBytes = (): WheelBytes => {
     if (read) return read;
     try {
@@ -183,17 +182,20 @@ export async function prepareWheel(wheelRef: string | KnownWheel, opts: InstallO
     } catch (err) {
       throw new VenvctlError(`cannot read the wheel ${wheel}`, { cause: err });
     }
-    if (expectedSha256 !== undefined && read.sha256 !== expectedSha256) {
-      throw new CorruptWheelError(wheel, `its sha256 is ${read.sha256}, not ${expectedSha256} as recorded when it was last read`);
+    if (typeof wheelRef !== "string" && read.sha256 !== wheelRef.sha256) {
+      throw new CorruptWheelError(wheel, `its sha256 is ${read.sha256}, not ${wheelRef.sha256} as the store recorded`);
     }
     return read;
   };
+  const lazily = (sha256: string): WheelBytes => ({ wheel, sha256, get bytes() { return readBytes().bytes; } });
   // A known sha256 finds the cache entry without reading the wheel: the
-  // store's, or the one remembered for this file (wheel-ids.ts).
+  // store's, or the one remembered for this file (wheel-ids.ts). A
+  // remembered one serves only a sound hit: anything else is decided by
+  // the wheel's own bytes.
   const identity = typeof wheelRef === "string" && opts.cacheDir ? wheelIdentity(wheel) : undefined;
-  const knownSha256 = typeof wheelRef !== "string" ? wheelRef.sha256 : identity && recallSha256(opts.cacheDir!, wheel, identity);
-  if (knownSha256) expectedSha256 = knownSha256;
-  const bytes: WheelBytes = knownSha256 ? { wheel, sha256: knownSha256, get bytes() { return readBytes().bytes; } } : readBytes();
+  const remembered = identity && recallSha256(opts.cacheDir!, wheel, identity);
+  if (remembered) debug(`${basename(wheel)} is unchanged since it was hashed: its sha256 is remembered, the wheel not read`);
+  let bytes: WheelBytes = typeof wheelRef !== "string" ? lazily(wheelRef.sha256) : remembered ? lazily(remembered) : readBytes();
 
   // 1. A sound cache entry, found by the wheel's sha256 (cache.ts says what is checked).
   let cache = opts.cacheDir ? new WheelCache(opts.cacheDir, debug) : undefined;
@@ -206,13 +208,23 @@ export async function prepareWheel(wheelRef: string | KnownWheel, opts: InstallO
     state = "bypassed";
     cache = undefined;
   };
+  const look = (c: WheelCache) => {
+    // Stamped before it is read: `cache prune` keeps an entry whose use has begun.
+    c.stamp(bytes.sha256);
+    const found = c.lookup(bytes);
+    entry = found.status === "hit" ? found.entry : undefined;
+    damaged = found.status === "damaged";
+    return found;
+  };
   if (cache) {
     try {
-      // Stamped before it is read: `cache prune` keeps an entry whose use has begun.
-      cache.stamp(bytes.sha256);
-      const found = cache.lookup(bytes);
-      if (found.status === "hit") entry = found.entry;
-      damaged = found.status === "damaged";
+      let found = look(cache);
+      if (found.status !== "hit" && remembered) {
+        debug(`the sha256 remembered for ${basename(wheel)} found no sound entry; reading the wheel`);
+        bytes = readBytes();
+        if (bytes.sha256 !== remembered) found = look(cache);
+        else if (found.status === "damaged") damaged = true;
+      }
       if (found.status === "damaged") debug(`the cache entry of ${basename(wheel)} is damaged (${found.reason}); rebuilding it`);
     } catch (err) {
       unusable(err);
@@ -244,8 +256,8 @@ export async function prepareWheel(wheelRef: string | KnownWheel, opts: InstallO
     }
   }
 
-  // Remembered only for a wheel found sound (its entry checked, or it verified).
-  if (!knownSha256 && identity && state !== "bypassed") rememberSha256(opts.cacheDir!, wheel, identity, bytes.sha256);
+  // Remembered only when it was read, and found sound (its entry checked, or it verified).
+  if (identity && read && read.sha256 === bytes.sha256 && state !== "bypassed") rememberSha256(opts.cacheDir!, wheel, identity, read.sha256);
   const source: Source = entry ? { kind: "cache", entry } : { kind: "wheel", data: verified!.data };
   const info: WheelInfo = entry ? entry.info : verified!;
   if (opts.target) checkRequiresPython(wheel, info.facts?.requiresPython, opts.target);

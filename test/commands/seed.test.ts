@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { create, type CreateOptions } from "../../src/commands/create.js";
 import { CorruptWheelError } from "../../src/wheel/contents.js";
@@ -135,21 +135,67 @@ test("Python 3.11 gets pip and setuptools, each with its launchers", async (t) =
   assert.ok(existsSync(join(sitePackages(env, "3.11"), "setuptools", "__init__.py")));
 });
 
-test("attack: a forged sha256 memo (keys/*.json) cannot make a 3.12 env seed setuptools instead of pip", async (t) => {
+test("a seed wheel is read and hashed once: again only when it was replaced or written (its inode or ctime moved)", async (t) => {
+  const sb = makeSandbox(t);
+  const seeds = join(sb.work, "seeds");
+  const other = join(sb.work, "other");
+  mkdirSync(seeds);
+  mkdirSync(other);
+  // Stored (not deflated): the two differ in one byte and have the same size.
+  const pipWheel = (dir: string, marker: string) => buildWheel(dir, {
+    name: "pip", version: "23.0", deflate: false,
+    files: { "pip/__init__.py": `__version__ = "23.0"  # ${marker}\n` },
+    entryPoints: { console_scripts: { pip: "pip:main" } },
+  });
+  const wheel = pipWheel(seeds, "a");
+  const edited = readFileSync(pipWheel(other, "b"));
+  assert.equal(edited.length, statSync(wheel).size, "the edit keeps the size");
+  const ctx = makeContext(sb, { env: { VENVCTL_DEBUG: "1" } });
+  const remembered = /pip-23\.0-py3-none-any\.whl is unchanged since it was hashed/;
+  let n = 0;
+  const seed = async () => {
+    const before = ctx.err().length;
+    const env = join(sb.work, `env${n++}`);
+    const r = await create(opts([env], { seedDir: seeds }), ctx);
+    assert.deepEqual(r.envs[0]!.seeded.map((s) => s.name), ["pip"]);
+    return { log: ctx.err().slice(before), init: readFileSync(join(sitePackages(env), "pip", "__init__.py"), "utf8") };
+  };
+  assert.doesNotMatch((await seed()).log, remembered, "first use: read and hashed");
+  assert.match((await seed()).log, remembered, "second use: remembered");
+  // Written in place with other bytes, its size and mtime put back: only ctime moved.
+  const st = statSync(wheel);
+  writeFileSync(wheel, edited);
+  utimesSync(wheel, st.atime, st.mtime);
+  const third = await seed();
+  assert.doesNotMatch(third.log, remembered, "written in place: read again");
+  assert.match(third.init, /# b/, "the new bytes were seeded");
+  assert.match((await seed()).log, remembered, "and remembered again");
+  // Replaced by another file (a new inode), with the same size and mtime.
+  writeFileSync(`${wheel}.new`, readFileSync(pipWheel(other, "a")));
+  utimesSync(`${wheel}.new`, st.atime, st.mtime);
+  renameSync(`${wheel}.new`, wheel);
+  const fifth = await seed();
+  assert.doesNotMatch(fifth.log, remembered, "replaced: read again");
+  assert.match(fifth.init, /# a/);
+});
+
+test("attack: a forged sha256 memo (wheel-ids/*.json) cannot make a 3.12 env seed setuptools instead of pip", async (t) => {
   const sb = makeSandbox(t);
   const ctx = makeContext(sb);
   // A 3.11 env puts pip and setuptools into the cache.
   const r311 = await create(opts([join(sb.work, "env311")], { python: PY311 }), ctx);
   const setuptools = r311.envs[0]!.seeded.find((s) => s.name === "setuptools")!;
   const setuptoolsSha = createHash("sha256").update(readFileSync(setuptools.wheel)).digest("hex");
-  // The memo venvctl once kept beside the entries ("this path, with these
-  // stats, hashes to …"), forged for 3.12's pip wheel.
+  // The memo venvctl keeps beside the entries ("this path, with these
+  // stats, hashes to …"), the user's own, forged for 3.12's pip wheel.
   const pipWheel = (await create(opts([join(sb.work, "first312")]), ctx)).envs[0]!.seeded[0]!.wheel;
-  const st = statSync(pipWheel);
-  const keys = join(sb.cache, "wheels", "keys");
-  mkdirSync(keys, { recursive: true });
-  writeFileSync(join(keys, `${createHash("sha256").update(pipWheel).digest("hex").slice(0, 32)}.json`),
-    JSON.stringify({ path: pipWheel, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, dev: st.dev, sha256: setuptoolsSha }));
+  const ids = join(sb.cache, "wheel-ids");
+  const records = readdirSync(ids).filter((n) => n.endsWith(".json"));
+  const forged = records.map((n) => join(ids, n)).filter((f) => JSON.parse(readFileSync(f, "utf8")).path === pipWheel);
+  assert.equal(forged.length, 1, "the pip wheel's sha256 is remembered");
+  const record = JSON.parse(readFileSync(forged[0]!, "utf8"));
+  assert.notEqual(record.sha256, setuptoolsSha);
+  writeFileSync(forged[0]!, JSON.stringify({ ...record, sha256: setuptoolsSha }));
   const env = join(sb.work, "env312");
   const r = await create(opts([env]), ctx);
   assert.deepEqual(r.envs[0]!.seeded.map((s) => s.name), ["pip"]);
