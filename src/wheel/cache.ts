@@ -2,6 +2,7 @@
 // wheel file>/` (`files/` as in the archive, `manifest.json` describing them),
 // filled in a temporary sibling and renamed into place — a process that
 // loses the race to another uses the winner's entry.
+// One file (over 350 lines): the checks and the writes share the trust rules.
 //
 // Whoever can write the cache could change it, so an entry is used only
 // after checking, every time, at the cost of a few stat calls per file:
@@ -31,7 +32,6 @@
 // seeding (25 ms of 60 for pip, measured), so it is done only when stats move.
 // Cached files are read-only (0444, 0555): hardlinked into envs, an edit
 // through one would change every env, and editors warn before writing them.
-// One file (over 350 lines): the checks and the writes share the trust rules.
 import {
   closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync, renameSync, rmSync, lutimesSync, writeSync, type Stats,
 } from "node:fs";
