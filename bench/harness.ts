@@ -2,6 +2,7 @@
 // input, many times, and reports medians and the ratio. The machine is
 // shared and noisy, so runs are interleaved and ratios are what we judge.
 import { spawnSync } from "node:child_process";
+import { ratioText } from "./history.js";
 
 export interface Command {
   label: string;
@@ -100,8 +101,7 @@ export function printCase(r: CaseResult, out: (s: string) => void): void {
   for (const x of r.results) {
     out(`  ${x.label.padEnd(52)} median ${x.median.toFixed(1).padStart(8)} ms   min ${x.min.toFixed(1).padStart(8)} ms\n`);
   }
-  const ratioText = r.ratio >= 1 ? `${r.ratio.toFixed(2)}×` : `${r.ratio.toFixed(3)}× (1/${(1 / r.ratio).toFixed(1)})`;
-  out(`  ratio ${ratioText}, difference ${r.diffMs >= 0 ? "+" : ""}${r.diffMs.toFixed(1)} ms`);
+  out(`  ratio ${ratioText(r.ratio)}, difference ${r.diffMs >= 0 ? "+" : ""}${r.diffMs.toFixed(1)} ms`);
   if (r.target) out(`   target ${r.target}: ${r.met ? "met" : "MISSED"}`);
   out("\n");
 }

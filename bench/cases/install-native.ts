@@ -109,7 +109,7 @@ export function installNativeCases(b: BenchContext): Case[] {
         venvctlInstall("venvctl install -r pinned.txt (cache warm)", env1, () => files.pinned),
         pipInstall("pip install -r pinned.txt (cache warm)", env2, () => files.pinned),
       ],
-      target: judged(1 / 15, "≤ 1/15 of pip"),
+      target: judged(1 / 25, "≤ 1/25 of pip (issue 18)"),
       runs: 9,
       setup: setup(1),
       teardown: stop,
