@@ -34,7 +34,7 @@ export interface BenchRun {
   }>;
 }
 
-const git = (args: string[]) => execFileSync("git", args, { cwd: join(RESULTS_DIR, ".."), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+const git = (args: string[]) => execFileSync("git", args, { cwd: join(RESULTS_DIR, "..", ".."), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
 
 function currentCommit(): string {
   try {
