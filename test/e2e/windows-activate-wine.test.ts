@@ -23,11 +23,7 @@ import { join } from "node:path";
 import { makeSandbox } from "../helpers/hermetic.js";
 import { requireOrSkip } from "../helpers/require.js";
 import { renderActivators } from "../../src/venv/activators.js";
-
-const WINE = "/usr/lib/wine/wine64";
-
-/** The Windows path wine gives a Unix path (Z: is the root). */
-const winPath = (unix: string) => `Z:${unix.replace(/\//g, "\\")}`;
+import { WINE, winPath } from "../helpers/wine.js";
 
 const BASE_PATH = "C:\\windows\\system32;C:\\windows";
 
