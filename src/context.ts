@@ -29,7 +29,7 @@ export interface Context {
    * command line (VENVCTL_PYTHON_DOWNLOADS=automatic): the command line sets
    * it to rehash the shims, which the interpreters layer cannot import.
    */
-  afterPythonInstall?: ((ctx: Pick<Context, "env" | "dirs" | "cwd" | "stderr">) => Promise<void>) | undefined;
+  afterPythonInstall?: ((ctx: Pick<Context, "env" | "dirs" | "platform" | "cwd" | "stderr">) => Promise<void>) | undefined;
   /** venvctl's own directories: root, cache, home. */
   dirs: Dirs;
   platform: NodeJS.Platform;

@@ -18,7 +18,7 @@ export interface VersionsEntry {
   version: string;
   implementation: string;
   path: string;
-  source: "pyenv" | "uv" | "path" | "venvctl";
+  source: "pyenv" | "uv" | "path" | "venvctl" | "python.org";
   selected: boolean;
   /** Why it is selected: "set by /x/.python-version". */
   selectedBy?: string;

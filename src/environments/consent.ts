@@ -9,7 +9,7 @@ import { UsageError, VenvctlError } from "../errors.js";
 import { tildify } from "../util/log.js";
 import { resolveTarget, type PackageTarget } from "./target.js";
 
-type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr">;
+type Ctx = Pick<Context, "env" | "dirs" | "platform" | "cwd" | "stderr">;
 
 /** What a package-changing command was told about changing a base interpreter. */
 export interface ChangeConsent {

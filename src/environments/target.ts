@@ -19,7 +19,7 @@ import { debug, tildify } from "../util/log.js";
 import { listDir } from "./installed.js";
 import { getCfgValue, type PyvenvCfgEntry } from "../standards/pyvenv-cfg.js";
 
-type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr">;
+type Ctx = Pick<Context, "env" | "dirs" | "platform" | "cwd" | "stderr">;
 
 /** How the target was chosen, for messages. */
 export type TargetOrigin = "--python" | "VIRTUAL_ENV" | ".venv" | "version selection";
@@ -89,7 +89,7 @@ export async function resolveTarget(ctx: Ctx, python?: string): Promise<PackageT
 async function targetFromPath(ctx: Ctx, abs: string, origin: TargetOrigin): Promise<PackageTarget> {
   if (statSync(abs).isDirectory()) {
     if (hasPyvenvCfg(abs)) return venvTarget(ctx, abs, origin);
-    const exe = interpreterInDir(abs);
+    const exe = interpreterInDir(ctx, abs);
     if (!exe) {
       throw new VenvctlError(`${abs} is neither a virtual environment nor a Python installation`, {
         hint: "pass a venv directory (with pyvenv.cfg), a python executable, or a version such as -p 3.12",
@@ -134,7 +134,7 @@ async function venvTarget(ctx: Ctx, envDir: string, origin: TargetOrigin, python
   const platlib = fill(info.venv_paths?.platlib ?? purelib);
   // site.py: a missing key means true.
   const systemSitePackages = (getCfgValue(cfg, "include-system-site-packages") ?? "true").toLowerCase() === "true";
-  const exe = python ?? interpreterInDir(envDir) ?? join(envDir, "bin", "python");
+  const exe = python ?? interpreterInDir(ctx, envDir) ?? join(envDir, "bin", "python");
   return {
     kind: "venv",
     prefix: envDir,
@@ -151,7 +151,7 @@ async function venvTarget(ctx: Ctx, envDir: string, origin: TargetOrigin, python
 }
 
 /** site.getusersitepackages() and whether site.py enables it (ENABLE_USER_SITE). */
-function userSite(ctx: Pick<Context, "env" | "dirs">, interpreter: Interpreter, allowed: boolean): { userSite: string | undefined; userSiteEnabled: boolean } {
+function userSite(ctx: Pick<Context, "env" | "dirs" | "platform">, interpreter: Interpreter, allowed: boolean): { userSite: string | undefined; userSiteEnabled: boolean } {
   const template = interpreter.info.site?.user_site;
   let site: string | undefined;
   if (template) {

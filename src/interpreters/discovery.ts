@@ -7,11 +7,12 @@ import { join } from "node:path";
 import type { Context } from "../context.js";
 import { debug } from "../util/log.js";
 import { isScriptWrapper, probeInterpreter, type Interpreter } from "./interpreter.js";
-import { isExecutableFile, pyenvRoot, searchDirs, uvPythonDir } from "../util/path-search.js";
+import { isExecutableFile, searchDirs } from "../util/path-search.js";
+import { interpreterPathsInDir, isPythonName, minorInName, pyenvRoot, pythonOrgUserDir, uvPythonDir } from "../platform/interpreter-places.js";
 import type { Implementation, PythonRequest } from "./request.js";
 import { matchesPrefix, parseVersion, satisfiesRange, type PythonVersion } from "./version.js";
 
-export type Source = "explicit" | "path" | "pyenv" | "uv" | "venvctl";
+export type Source = "explicit" | "path" | "pyenv" | "uv" | "venvctl" | "python.org";
 
 /** A possible interpreter, before or without probing. */
 export interface Candidate {
@@ -24,9 +25,9 @@ export interface Candidate {
   implementation?: string | undefined;
 }
 
-/** The interpreter inside an install or venv directory (bin/python3, bin/python…). */
-export function interpreterInDir(dir: string): string | undefined {
-  for (const rel of ["bin/python3", "bin/python", "bin/pypy3", "bin/pypy", "Scripts/python.exe", "python.exe"]) {
+/** The interpreter inside an install or venv directory (bin/python3, bin/python…; python.exe, Scripts\python.exe on Windows). */
+export function interpreterInDir(ctx: Pick<Context, "platform">, dir: string): string | undefined {
+  for (const rel of interpreterPathsInDir(ctx)) {
     const p = join(dir, rel);
     if (isExecutableFile(p)) return p;
   }
@@ -46,21 +47,24 @@ function parseManagedName(name: string, source: Source): { version?: PythonVersi
   // (pypy3.9-7.3.11, miniconda3-latest, 3.13.0t, a virtualenv name) is probed.
   if (/^\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?$/.test(name)) return { version: parseVersion(name), implementation: "cpython" };
   if (/^pypy/.test(name)) return { implementation: "pypy" };
+  // The python.org installer's per-user directories (Python312, Python313-32) tell the minor only: probed.
   return {};
 }
 
 /** Interpreters installed in pyenv's, uv's and venvctl's directories. */
-export function managedCandidates(ctx: Pick<Context, "env" | "dirs">): Candidate[] {
+export function managedCandidates(ctx: Pick<Context, "env" | "dirs" | "platform">): Candidate[] {
   const out: Candidate[] = [];
+  const pythonOrg = pythonOrgUserDir(ctx);
   const sources: Array<[Source, string]> = [
     ["pyenv", join(pyenvRoot(ctx), "versions")],
     ["uv", uvPythonDir(ctx)],
     ["venvctl", join(ctx.dirs.root, "versions")],
+    ...(pythonOrg ? [["python.org", pythonOrg] as [Source, string]] : []),
   ];
   for (const [source, base] of sources) {
     for (const name of listNames(base)) {
       if (name.startsWith(".")) continue;
-      const exe = interpreterInDir(join(base, name));
+      const exe = interpreterInDir(ctx, join(base, name));
       if (!exe) continue;
       out.push({ path: exe, source, name, ...parseManagedName(name, source) });
     }
@@ -68,15 +72,13 @@ export function managedCandidates(ctx: Pick<Context, "env" | "dirs">): Candidate
   return out;
 }
 
-const PYTHON_NAME = /^(?:python|python[23](?:\.\d+)?|pypy|pypy3(?:\.\d+)?)$/;
-
 /** Python executables on PATH, shim directories excluded, first of each real file only. */
-export function pathCandidates(ctx: Pick<Context, "env" | "dirs">): Candidate[] {
+export function pathCandidates(ctx: Pick<Context, "env" | "dirs" | "platform">): Candidate[] {
   const seenReal = new Set<string>();
   const out: Candidate[] = [];
   for (const dir of searchDirs(ctx)) {
     for (const name of listNames(dir)) {
-      if (!PYTHON_NAME.test(name)) continue;
+      if (!isPythonName(ctx, name)) continue;
       const p = join(dir, name);
       if (!isExecutableFile(p)) continue;
       let real: string;
@@ -87,7 +89,7 @@ export function pathCandidates(ctx: Pick<Context, "env" | "dirs">): Candidate[] 
       }
       if (seenReal.has(real) || isScriptWrapper(real)) continue;
       seenReal.add(real);
-      const minor = /^python3\.(\d+)$/.exec(name);
+      const minor = minorInName(ctx, name);
       out.push({
         path: p,
         source: "path",
@@ -101,7 +103,7 @@ export function pathCandidates(ctx: Pick<Context, "env" | "dirs">): Candidate[] 
   return out;
 }
 
-type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr">;
+type Ctx = Pick<Context, "env" | "dirs" | "platform" | "cwd" | "stderr" | "platform">;
 
 /** A candidate with its version known (probing it if the name did not say). */
 export interface Versioned extends Candidate {

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Context } from "../context.js";
 import { allInterpreters, requestMatches, type Source } from "./discovery.js";
-import { isExecutableFile } from "../util/path-search.js";
+import { commandInDir, isExecutableFile } from "../util/path-search.js";
 import type { PythonRequest } from "./request.js";
 import { compareVersions, formatVersion, type PythonVersion } from "./version.js";
 import { realpathOrSelf } from "../util/fs.js";
@@ -39,9 +39,9 @@ export interface Inventory {
   keys: Map<string, Target>;
 }
 
-type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr">;
+type Ctx = Pick<Context, "env" | "dirs" | "platform" | "cwd" | "stderr">;
 
-const SOURCE_RANK: Record<Source, number> = { explicit: 0, pyenv: 1, venvctl: 2, uv: 3, path: 4 };
+const SOURCE_RANK: Record<Source, number> = { explicit: 0, pyenv: 1, venvctl: 2, uv: 3, "python.org": 4, path: 5 };
 
 /** The names a PATH interpreter answers: python, python3, python3.11 (pypy: pypy, pypy3, pypy3.9). */
 function ownNames(version: PythonVersion, implementation: string): string[] {
@@ -143,11 +143,8 @@ export function matchRequest(index: Inventory, req: PythonRequest): Target | und
 }
 
 /** The executable a target runs for `cmd`, if it has one. */
-export function commandIn(t: Target, cmd: string): string | undefined {
-  if (t.bin !== undefined) {
-    const p = join(t.bin, cmd);
-    return isExecutableFile(p) ? p : undefined;
-  }
+export function commandIn(ctx: Pick<Context, "platform" | "env">, t: Target, cmd: string): string | undefined {
+  if (t.bin !== undefined) return commandInDir(ctx, t.bin, cmd);
   return t.names?.includes(cmd) ? t.python : undefined;
 }
 

@@ -26,7 +26,7 @@ import { describeRequest, type PythonRequest } from "./request.js";
 import { formatVersion } from "./version.js";
 import { startUnpack, type Unpacker } from "./unpack-archive.js";
 
-type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr" | "stderrIsTTY">;
+type Ctx = Pick<Context, "env" | "dirs" | "platform" | "cwd" | "stderr" | "stderrIsTTY">;
 
 /** The record in every directory venvctl installed. */
 export const INSTALL_RECORD = ".venvctl-python.json";
@@ -128,10 +128,10 @@ export interface InstallResult {
 }
 
 /** What stands at the destination now. */
-function inspectDestination(dest: string, name: string): "missing" | "complete" | "partial" {
+function inspectDestination(ctx: Pick<Context, "platform">, dest: string, name: string): "missing" | "complete" | "partial" {
   const st = lstatOrUndefined(dest);
   if (!st) return "missing";
-  if (st.isDirectory() && readInstallRecord(dest, name) && interpreterInDir(dest)) return "complete";
+  if (st.isDirectory() && readInstallRecord(dest, name) && interpreterInDir(ctx, dest)) return "complete";
   return "partial";
 }
 
@@ -156,9 +156,9 @@ export async function installDownload(ctx: Ctx, download: Download, opts: Instal
   recoverLeftovers(ctx, versionsDir);
   const dest = join(versionsDir, name);
   const shown = tildify(dest, ctx.dirs.home);
-  const before = inspectDestination(dest, name);
+  const before = inspectDestination(ctx, dest, name);
   if (before === "complete" && !opts.reinstall) {
-    return { download, name, dir: dest, python: interpreterInDir(dest)!, outcome: "present" };
+    return { download, name, dir: dest, python: interpreterInDir(ctx, dest)!, outcome: "present" };
   }
   if (before === "partial" && !opts.force) {
     throw new VenvctlError(`${shown} exists but is not a complete install of venvctl's`, {
@@ -239,7 +239,7 @@ export async function installDownload(ctx: Ctx, download: Download, opts: Instal
     debug(ctx, `unpacked into ${build} (${Date.now() - unpackStarted} ms after the download ended)`);
     await checkpoint();
     const tree = join(build, "python");
-    if (!interpreterInDir(tree)) {
+    if (!interpreterInDir(ctx, tree)) {
       throw new VenvctlError(`${download.url} is not a Python build in python-build-standalone's install_only layout`, {
         hint: "it holds no python/bin/python3 (or python/python.exe); nothing was installed",
       });
@@ -255,7 +255,7 @@ export async function installDownload(ctx: Ctx, download: Download, opts: Instal
     }
 
     // Into place. A reinstall (or --force) first moves what is there aside.
-    const now = inspectDestination(dest, name);
+    const now = inspectDestination(ctx, dest, name);
     if (now !== "missing" && (opts.reinstall || (now === "partial" && opts.force))) {
       aside = siblingTempPath(dest, "old");
       try {
@@ -272,11 +272,11 @@ export async function installDownload(ctx: Ctx, download: Download, opts: Instal
     } catch (err) {
       if (!(isNodeError(err, "ENOTEMPTY") || isNodeError(err, "EEXIST"))) throw wrapOs(err, "rename into place", dest);
       // Someone else's install of this build got there first: as good as ours.
-      if (inspectDestination(dest, name) !== "complete") throw wrapOs(err, "rename into place", dest);
+      if (inspectDestination(ctx, dest, name) !== "complete") throw wrapOs(err, "rename into place", dest);
       debug(ctx, `${name} was installed by another venvctl meanwhile`);
-      return { download, name, dir: dest, python: interpreterInDir(dest)!, outcome: "present" };
+      return { download, name, dir: dest, python: interpreterInDir(ctx, dest)!, outcome: "present" };
     }
-    const python = interpreterInDir(dest)!;
+    const python = interpreterInDir(ctx, dest)!;
     return { download, name, dir: dest, python, outcome: aside || before === "complete" ? "reinstalled" : "installed" };
   } catch (err) {
     // Put back what was moved aside, unless something took its place.

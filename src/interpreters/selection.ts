@@ -27,7 +27,7 @@ import { formatVersion } from "./version.js";
 import { downloadsMode } from "./downloads-mode.js";
 import { describeOrigin, isRangeWord, selectVersion, type SelectionOrigin } from "./version-file.js";
 
-type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr" | "stderrIsTTY" | "afterPythonInstall">;
+type Ctx = Pick<Context, "env" | "dirs" | "platform" | "cwd" | "stderr" | "stderrIsTTY" | "afterPythonInstall">;
 
 /** One pinned entry, resolved against the inventory. */
 export type ResolvedEntry =
@@ -56,7 +56,7 @@ export function resolveEntry(inventory: Inventory, entry: string): ResolvedEntry
  * directories (else the first `python`) that is an interpreter, not a
  * wrapper script.
  */
-export function systemPython(ctx: Pick<Context, "env" | "dirs">): string | undefined {
+export function systemPython(ctx: Pick<Context, "env" | "dirs" | "platform">): string | undefined {
   const dirs = searchDirs(ctx);
   for (const name of ["python3", "python"]) {
     for (const dir of dirs) {
@@ -300,7 +300,7 @@ function explicitPath(ctx: Ctx, path: string): string {
     throw new VenvctlError(`no Python interpreter at ${abs}`, { hint: "check the path, or pass a version such as -p 3.12" });
   }
   if (!isDir) return abs;
-  const inside = interpreterInDir(abs);
+  const inside = interpreterInDir(ctx, abs);
   if (!inside) {
     throw new VenvctlError(`no Python interpreter in the directory ${abs}`, {
       hint: "pass the interpreter's executable, or a venv or install directory with bin/python3",

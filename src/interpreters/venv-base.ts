@@ -11,7 +11,7 @@ import { tildify } from "../util/log.js";
 import { cachedProbe, probeInterpreter, type Interpreter } from "./interpreter.js";
 import { buildInventory, type Target } from "./inventory.js";
 
-type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr">;
+type Ctx = Pick<Context, "env" | "dirs" | "platform" | "cwd" | "stderr">;
 
 /** Whether `dir` holds a pyvenv.cfg file (what makes a directory a venv to site.py). */
 export function hasPyvenvCfg(dir: string): boolean {

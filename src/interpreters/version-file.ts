@@ -164,7 +164,7 @@ export function logicalCwd(ctx: Pick<Context, "env" | "cwd">): string {
  * source that names any version decides; one that names none (blank, or only
  * comments) counts as unset. shims/shim.sh walks the same steps.
  */
-export function selectVersion(ctx: Pick<Context, "env" | "cwd" | "dirs">): Selection {
+export function selectVersion(ctx: Pick<Context, "env" | "cwd" | "dirs" | "platform">): Selection {
   const fromEnv = ctx.env.VENVCTL_VERSION;
   if (fromEnv) {
     const entries = parseVersionFileText(fromEnv.replace(/:/g, " "));

@@ -31,7 +31,7 @@ function findUp(start: string, marker: string): string | undefined {
  * `display` is `name==version` (or `name===version`).
  */
 export async function editableInfo(
-  ctx: Pick<Context, "env" | "cwd" | "dirs">,
+  ctx: Pick<Context, "env" | "cwd" | "dirs" | "platform">,
   projectLocation: string,
   rawName: string,
   display: string,

@@ -121,7 +121,7 @@ const OPTION_PREFIXES = [
 
 /** Freezes the environment; warnings (pip's words) are appended to `warnings`. */
 export async function freeze(
-  ctx: Pick<Context, "env" | "cwd" | "dirs">,
+  ctx: Pick<Context, "env" | "cwd" | "dirs" | "platform">,
   env: OpenedEnvironment,
   req: FreezeRequest,
   warnings: string[],

@@ -42,7 +42,7 @@ const GENERATION = /^\.shims-[a-z0-9]+-[0-9a-f]+$/;
 /** A build left behind by a rehash that died is removed after this long. */
 const STALE_BUILD_MS = 10 * 60 * 1000;
 
-type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr">;
+type Ctx = Pick<Context, "env" | "dirs" | "platform" | "cwd" | "stderr">;
 
 interface Manifest {
   format: 1;

@@ -5,12 +5,14 @@
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import { commandIn, installedList, buildInventory, type Inventory, type Target } from "../interpreters/inventory.js";
-import { findOnPath, isExecutableFile } from "../util/path-search.js";
+import { commandInDir, findOnPath } from "../util/path-search.js";
+import { venvBinName } from "../platform/interpreter-places.js";
+import { join } from "node:path";
 import { installPinned, notInstalledError, resolveEntry, showEntry } from "../interpreters/selection.js";
 import { describeOrigin, selectVersion } from "../interpreters/version-file.js";
 import { debug, tildify } from "../util/log.js";
 
-type Ctx = Pick<Context, "env" | "dirs" | "cwd" | "stderr" | "stderrIsTTY" | "afterPythonInstall">;
+type Ctx = Pick<Context, "env" | "dirs" | "platform" | "cwd" | "stderr" | "stderrIsTTY" | "afterPythonInstall">;
 
 /** Where a command was found. */
 export type Resolution =
@@ -19,11 +21,10 @@ export type Resolution =
   | { kind: "system"; path: string; /** The `system` entry chose it, or it was the last resort. */ chosen: boolean };
 
 /** The active virtual environment's own `cmd`, if it has one. */
-export function venvCommand(ctx: Pick<Context, "env">, cmd: string): string | undefined {
+export function venvCommand(ctx: Pick<Context, "env" | "platform">, cmd: string): string | undefined {
   const venv = ctx.env.VIRTUAL_ENV;
   if (!venv) return undefined;
-  const p = `${venv}/bin/${cmd}`;
-  return isExecutableFile(p) ? p : undefined;
+  return commandInDir(ctx, join(venv, venvBinName(ctx)), cmd);
 }
 
 /** Command names a shim can have (the shims refuse anything else). */
@@ -69,7 +70,7 @@ export async function resolveCommand(ctx: Ctx, cmd: string, index?: Inventory, m
       without.push("system");
       continue;
     }
-    const p = commandIn(r.target, cmd);
+    const p = commandIn(ctx, r.target, cmd);
     if (p) {
       debug(ctx, `${cmd}: ${r.target.name} from ${r.target.source} (${entry}, ${origin})`);
       return { kind: "version", path: p, target: r.target, entry };
@@ -91,7 +92,7 @@ export async function resolveCommand(ctx: Ctx, cmd: string, index?: Inventory, m
     if (mayInstall && (await installPinned(ctx, selection.entries, origin))) return resolveCommand(ctx, cmd, undefined, false);
     throw notInstalledError(missing.map(showEntry), origin, installedList(index), selection.entries);
   }
-  const providers = index.targets.filter((t) => commandIn(t, cmd)).map((t) => t.name);
+  const providers = index.targets.filter((t) => commandIn(ctx, t, cmd)).map((t) => t.name);
   const where = selection.entries.length === 0
     ? "no version is pinned, and it is not on PATH"
     : `not in ${[...without, ...missing.map((m) => `${showEntry(m)} (not installed)`)].join(", ")} (${origin}), nor on PATH`;

@@ -8,18 +8,11 @@ import { accessSync, constants, statSync, type Stats } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import type { Context } from "../context.js";
 
-type Ctx = Pick<Context, "env" | "dirs">;
+import { commandFileNames, pathDelimiter, pyenvRoot, stubDirs } from "../platform/interpreter-places.js";
 
-/** pyenv's root: `$PYENV_ROOT`, default ~/.pyenv. */
-export function pyenvRoot(ctx: Ctx): string {
-  return ctx.env.PYENV_ROOT || join(ctx.dirs.home, ".pyenv");
-}
+type Ctx = Pick<Context, "env" | "dirs" | "platform">;
 
-/** uv's managed interpreters: `$UV_PYTHON_INSTALL_DIR`, else `$XDG_DATA_HOME/uv/python`. */
-export function uvPythonDir(ctx: Ctx): string {
-  if (ctx.env.UV_PYTHON_INSTALL_DIR) return ctx.env.UV_PYTHON_INSTALL_DIR;
-  return join(xdgDataHome(ctx), "uv", "python");
-}
+export { pyenvRoot, uvPythonDir } from "../platform/interpreter-places.js";
 
 function xdgDataHome(ctx: Ctx): string {
   return ctx.env.XDG_DATA_HOME || join(ctx.dirs.home, ".local", "share");
@@ -27,7 +20,8 @@ function xdgDataHome(ctx: Ctx): string {
 
 /**
  * Directories whose executables are shims, never interpreters: venvctl's,
- * pyenv's, asdf's (`$ASDF_DATA_DIR/shims`) and mise's (`$MISE_DATA_DIR/shims`).
+ * pyenv's, asdf's (`$ASDF_DATA_DIR/shims`) and mise's (`$MISE_DATA_DIR/shims`),
+ * and on Windows the Store's app-alias stubs.
  */
 export function shimDirs(ctx: Ctx): string[] {
   return [
@@ -35,6 +29,7 @@ export function shimDirs(ctx: Ctx): string[] {
     join(pyenvRoot(ctx), "shims"),
     join(ctx.env.ASDF_DATA_DIR || join(ctx.dirs.home, ".asdf"), "shims"),
     join(ctx.env.MISE_DATA_DIR || join(xdgDataHome(ctx), "mise"), "shims"),
+    ...stubDirs(ctx),
   ];
 }
 
@@ -66,7 +61,7 @@ export function searchDirs(ctx: Ctx): string[] {
   const shims = shimDirs(ctx).map(statOrUndefined).filter((s): s is Stats => s !== undefined);
   const out: string[] = [];
   const seen = new Set<string>();
-  for (const dir of (ctx.env.PATH ?? "").split(":")) {
+  for (const dir of (ctx.env.PATH ?? "").split(pathDelimiter(ctx))) {
     if (!dir || !isAbsolute(dir) || seen.has(dir)) continue;
     seen.add(dir);
     const st = statOrUndefined(dir);
@@ -80,7 +75,16 @@ export function searchDirs(ctx: Ctx): string[] {
 /** The first executable `cmd` on PATH outside the shim directories, or undefined. */
 export function findOnPath(ctx: Ctx, cmd: string): string | undefined {
   for (const dir of searchDirs(ctx)) {
-    const p = join(dir, cmd);
+    const p = commandInDir(ctx, dir, cmd);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+/** `cmd` in `dir`, as the platform names commands (python.exe for python on Windows), or undefined. */
+export function commandInDir(ctx: Pick<Context, "platform" | "env">, dir: string, cmd: string): string | undefined {
+  for (const name of commandFileNames(ctx, cmd)) {
+    const p = join(dir, name);
     if (isExecutableFile(p)) return p;
   }
   return undefined;

@@ -34,7 +34,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   interpreters: ["standards"],
   // The packaging standards: pure, importing nothing else of the project.
   standards: [],
-  // fs, exec, log, dirs, PATH search; with the Context and errors every layer uses.
+  // fs, exec, log, dirs, PATH search; with the Context and errors every layer uses,
+  // and platform/: what differs on Windows, one module per concern, answered from the Context.
   base: [],
 };
 
@@ -42,7 +43,7 @@ const MAY_IMPORT: Record<string, string[]> = {
 function layerOf(rel: string): string {
   const [top] = rel.split("/");
   if (rel === "main.ts" || rel === "run.ts") return "entry";
-  if (rel === "context.ts" || rel === "errors.ts" || top === "util") return "base";
+  if (rel === "context.ts" || rel === "errors.ts" || top === "util" || top === "platform") return "base";
   return top!;
 }
 
