@@ -20,7 +20,7 @@ import { jsonDumpsPy } from "../util/python-text.js";
 import { CacheUnusableError, fileStats, WheelCache, type CacheEntry, type FileStats } from "./cache.js";
 import { CorruptWheelError, destinationOf, readWheelBytes, routeArchivePath, type InstallScheme, type WheelBytes, type WheelInfo } from "./contents.js";
 import { isEntryPointWrapper, launcherEntries, parseEntryPoints } from "./entry-points.js";
-import { fixScriptShebang, launcherScript } from "./launchers.js";
+import { fixScriptShebang, launcherScript, windowsLauncher, windowsStubName, type WindowsMachine } from "./launchers.js";
 import { FilePlacer, type EffectiveLinkMode, type LinkMode } from "./materialize.js";
 import { formatRecord, recordHash, type RecordRow } from "../standards/record.js";
 import { parseSpecifier, specifierContains } from "../standards/pep440.js";
@@ -47,8 +47,10 @@ export interface InstallOptions {
   installer?: string;
   /** Write REQUESTED (PEP 376), as pip does for what the user asked for (ensurepip's seeds included). */
   requested?: boolean;
-  /** For the shebang length limit (512 on macOS, else 127). */
+  /** For the shebang length limit (512 on macOS, else 127), and line ends (Windows). */
   platform?: NodeJS.Platform;
+  /** Installing into a Windows env: launchers are `<name>.exe` (launchers.ts). */
+  windows?: WindowsInstall | undefined;
   /** Debug story lines (VENVCTL_DEBUG). */
   debug?: (message: string) => void;
   /** The interpreter the wheel must fit: checked before anything is written. */
@@ -59,6 +61,19 @@ export interface InstallOptions {
   journal?: InstallJournal;
   /** The env installed into: recorded beside the cache entry when its files are hardlinked (for `cache verify`). */
   envDir?: string;
+}
+
+/** What writing Windows launchers needs. */
+export interface WindowsInstall {
+  machine: WindowsMachine;
+  /**
+   * Directories holding distlib's stubs (t64.exe …) besides the env's own pip
+   * (<purelib>/pip/_vendor/distlib, looked at first, as it is being
+   * installed too when pip is seeded): the base interpreter's pip.
+   */
+  stubDirs: string[];
+  /** SOURCE_DATE_EPOCH, which distlib takes for the time in the launcher's ZIP. */
+  sourceDateEpoch?: string | undefined;
 }
 
 /** What a wheel must fit. */
@@ -391,7 +406,7 @@ function placeFiles(
   for (const { file, dest, recordPath } of plan) {
     const mode = file.executable ? 0o777 : 0o666;
     if (file.placeholder) {
-      const fixed = fixScriptShebang(read(file.path), opts.python);
+      const fixed = fixScriptShebang(read(file.path), opts.python, opts.windows ? "win32" : opts.platform);
       writeFile(stage(dest), fixed, mode, journal);
       changed.set(recordPath, [recordHash(fixed), String(fixed.length)]);
     } else if (source.kind === "wheel") {
@@ -416,8 +431,17 @@ function placeFiles(
     files.push(dest);
   };
   if (launcherNeeded(groups)) makeDirs([stage(scheme.scripts)], journal);
+  const stubs = new Map<string, Buffer>();
   for (const entry of launcherEntries(groups, opts.pythonVersion)) {
-    generate(join(scheme.scripts, entry.name), launcherScript(entry, opts.python, opts.platform), 0o777);
+    const windows = opts.windows;
+    if (!windows) {
+      generate(join(scheme.scripts, entry.name), launcherScript(entry, opts.python, opts.platform), 0o777);
+      continue;
+    }
+    const name = windowsStubName(entry.gui, windows.machine);
+    let stub = stubs.get(name);
+    if (!stub) stubs.set(name, (stub = readLauncherStub(name, [join(stage(scheme.purelib), "pip", "_vendor", "distlib"), ...windows.stubDirs], info.name)));
+    generate(join(scheme.scripts, `${entry.name}.exe`), windowsLauncher(entry, opts.python, { stub, sourceDateEpoch: windows.sourceDateEpoch }), 0o777);
   }
   generate(join(infoDir, "INSTALLER"), Buffer.from(`${opts.installer ?? "venvctl"}\n`), 0o666);
   if (opts.directUrl !== undefined) generate(join(infoDir, "direct_url.json"), Buffer.from(opts.directUrl, "utf8"), 0o666);
@@ -476,6 +500,20 @@ function placeCached(
   const st = lstatSync(dst);
   if (st.ino !== checked[1]) throw new CacheChangedError(`${src} was replaced while it was being linked`);
   return fileStats(st);
+}
+
+/** distlib's launcher stub `name`, from the first directory that has it. */
+function readLauncherStub(name: string, dirs: string[], dist: string): Buffer {
+  for (const dir of dirs) {
+    try {
+      return readFileSync(join(dir, name));
+    } catch (err) {
+      if (!isNodeError(err, "ENOENT") && !isNodeError(err, "ENOTDIR")) throw err;
+    }
+  }
+  throw new VenvctlError(`cannot write the Windows launchers of ${dist}'s scripts: no pip's ${name} in ${dirs.join(" or ")}`, {
+    hint: "pip's distlib stubs make the launchers; install pip into the environment (or its base interpreter) first",
+  });
 }
 
 /** The umask, read once (as cache.ts does). */

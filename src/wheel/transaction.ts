@@ -38,6 +38,7 @@ import {
   placePrepared, prepareWheel, type InstallJournal, type InstallOptions, type InstallResult, type KnownWheel, type PreparedWheel,
   type WheelTarget,
 } from "./install.js";
+import type { WindowsInstall } from "./install.js";
 import type { LinkMode } from "./materialize.js";
 import { findInstalled, planRemoval, protectedDirsOf, type RemovalPlan } from "./uninstall.js";
 
@@ -55,6 +56,8 @@ export interface EnvTarget {
   /** What every wheel must fit. */
   wheel: WheelTarget;
   platform?: NodeJS.Platform;
+  /** A Windows env: where its launchers' stubs come from (install.ts). */
+  windows?: WindowsInstall | undefined;
 }
 
 /** One wheel to install. */
@@ -322,6 +325,7 @@ function installOptions(target: EnvTarget, envDir: string, opts: TransactionOpti
     requested: w.requested ?? false,
     directUrl: w.directUrl,
     platform: target.platform,
+    windows: target.windows,
     target: target.wheel,
     envDir,
     debug: opts.debug,
