@@ -18,7 +18,7 @@ export function register(program: Command, cli: Cli): void {
     .option("--allow-existing", "write into an existing directory, keeping its other files")
     .option("--without-pip", "do not seed pip")
     .option("--prompt <prompt>", "the prompt prefix shown when activated ('.' = the current directory's name)")
-    .option("--copies", "copy the interpreter instead of symlinking it")
+    .option("--copies", "copy the interpreter instead of symlinking it (the default on Windows)")
     .option("--symlinks", "symlink the interpreter (the default on POSIX)")
     .option("--upgrade-deps", "upgrade the seeded pip (and setuptools) from the package index afterwards")
     .option("--seed-dir <dir>", "take seed wheels from this directory (newest version wins) [env: VENVCTL_SEED_DIR]")
@@ -32,7 +32,7 @@ export function register(program: Command, cli: Cli): void {
       }
       if (o.copies && o.symlinks) {
         throw new UsageError("--copies and --symlinks cannot be used together", {
-          hint: "pass one: --symlinks (the default on POSIX) links the interpreter, --copies copies it",
+          hint: "pass one: --symlinks (the default on POSIX) links the interpreter, --copies (the default on Windows) copies it",
         });
       }
       if (o.withoutPip && o.upgradeDeps) {
@@ -48,7 +48,7 @@ export function register(program: Command, cli: Cli): void {
         python: o.python as string | undefined,
         onExisting: o.clear ? "clear" : o.upgrade ? "upgrade" : o.allowExisting ? "allow" : "refuse",
         systemSitePackages: Boolean(o.systemSitePackages),
-        symlinks: !o.copies,
+        symlinks: o.symlinks ? true : o.copies ? false : undefined,
         withPip: !o.withoutPip,
         prompt: o.prompt as string | undefined,
         upgradeDeps: Boolean(o.upgradeDeps),

@@ -14,7 +14,8 @@ export interface CreateOptions {
   python?: string | undefined;
   onExisting: OnExisting;
   systemSitePackages: boolean;
-  symlinks: boolean;
+  /** undefined: venv's default on the interpreter's OS. */
+  symlinks?: boolean | undefined;
   withPip: boolean;
   prompt?: string | undefined;
   upgradeDeps: boolean;

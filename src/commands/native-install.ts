@@ -219,7 +219,7 @@ export async function applyChange(
     directUrl: i.directUrl,
   }));
   debug(ctx, `installing natively into ${tildify(target.envDir!, ctx.dirs.home)}: ${change.install.map((i) => `${i.name} ${i.version}`).join(", ") || "nothing"}${change.remove?.length ? `; removing ${change.remove.join(", ")}` : ""}`);
-  const envTarget = venvEnvTarget(target.interpreter, venvLayout(target.interpreter, target.envDir!), ctx.platform);
+  const envTarget = venvEnvTarget(target.interpreter, venvLayout(target.interpreter, target.envDir!), ctx.platform, ctx.env);
   return changeEnvironment(envTarget, { install: wheels, remove: change.remove ?? [] }, {
     cacheDir: join(ctx.dirs.cache, "wheels"),
     linkMode: placement.linkMode,

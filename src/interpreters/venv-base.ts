@@ -8,6 +8,7 @@ import { VenvctlError } from "../errors.js";
 import { getCfgValue, parsePyvenvCfg, type PyvenvCfgEntry } from "../standards/pyvenv-cfg.js";
 import { realpathOrSelf } from "../util/fs.js";
 import { tildify } from "../util/log.js";
+import { homeInterpreterNames } from "../platform/interpreter-places.js";
 import { cachedProbe, probeInterpreter, type Interpreter } from "./interpreter.js";
 import { buildInventory, type Target } from "./inventory.js";
 
@@ -57,8 +58,7 @@ export async function venvBaseInterpreter(ctx: Ctx, envDir: string, cfg = readVe
     if (v) candidates.push(v);
   }
   if (home) {
-    if (m) candidates.push(join(home, `python${m[1]}.${m[2]}`));
-    candidates.push(join(home, "python3"), join(home, "python"));
+    for (const name of homeInterpreterNames(ctx, m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined)) candidates.push(join(home, name));
   }
   const realEnv = realpathOrSelf(envDir);
   const usable = candidates.filter((c) => {

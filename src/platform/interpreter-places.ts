@@ -63,6 +63,15 @@ export function pythonOrgUserDir(ctx: Ctx): string | undefined {
   return join(ctx.env.LOCALAPPDATA || join(ctx.dirs.home, "AppData", "Local"), "Programs", "Python");
 }
 
+/**
+ * The interpreter a venv's pyvenv.cfg `home` names, by the file names it has
+ * there, most specific first (before 3.11 pyvenv.cfg has no `executable`).
+ */
+export function homeInterpreterNames(ctx: Pick<Context, "platform">, version: { major: number; minor: number } | undefined): string[] {
+  if (isWindows(ctx)) return ["python.exe", "python3.exe"];
+  return [...(version ? [`python${version.major}.${version.minor}`] : []), "python3", "python"];
+}
+
 /** The venv's directory of commands: bin, or Scripts on Windows. */
 export function venvBinName(ctx: Pick<Context, "platform">): string {
   return isWindows(ctx) ? "Scripts" : "bin";

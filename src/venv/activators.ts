@@ -32,10 +32,16 @@ export interface ActivatorFile {
  */
 const SCRIPT_MODE = 0o644;
 
-/** Which files each layout gets, as `python -m venv` makes them (plus Activate.ps1 before 3.8). */
+/**
+ * Which files each layout gets, as `python -m venv` makes them (plus
+ * Activate.ps1 before 3.8): on Windows, scripts/common (activate for Git
+ * Bash/MSYS2/Cygwin, Activate.ps1) and scripts/nt (the .bat files). 3.13's
+ * activate.fish in scripts/common is left out there: it takes the Windows
+ * path as it is, which no fish on Windows can use.
+ */
 const FILES: Record<ActivatorInput["layout"], readonly string[]> = {
   posix: ["activate", "activate.fish", "activate.csh", "Activate.ps1"],
-  windows: ["activate.bat", "deactivate.bat", "Activate.ps1"],
+  windows: ["activate", "activate.bat", "deactivate.bat", "Activate.ps1"],
 };
 
 /** Renders every activation script of the layout, ready to write into the bin directory. */
@@ -55,6 +61,7 @@ export function renderActivators(input: ActivatorInput): ActivatorFile[] {
     switch (file) {
       case "activate":
         content = fill(shSingleQuoted, {
+          WINDOWS_ENV: input.layout === "windows" ? "yes" : "no",
           PS1_PREFIX_BASH: shSingleQuoted(prefix(name, (s) => bashPromptText(s, "plain"))),
           PS1_PREFIX_BASH_PROMPTVARS: shSingleQuoted(prefix(name, (s) => bashPromptText(s, "promptvars"))),
           PS1_PREFIX_BASH_POSIX: shSingleQuoted(prefix(name, (s) => bashPromptText(s, "posix"))),

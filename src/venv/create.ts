@@ -2,8 +2,8 @@
 // touching disk, build in a temporary sibling, then rename into place — so a
 // failure or Ctrl-C never leaves a half-made environment, and a kill leaves
 // nothing that the next run does not settle (replace.ts).
-import { chmodSync, copyFileSync, existsSync, mkdirSync, realpathSync, renameSync, symlinkSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { thisProcess, type Context } from "../context.js";
 import { errnoWords, isSystemError, VenvctlError } from "../errors.js";
 import { describeInterpreter, type Interpreter } from "../interpreters/interpreter.js";
@@ -19,6 +19,8 @@ import { formatPyvenvCfg } from "../standards/pyvenv-cfg.js";
 import { buildPathFor, makeBuildDir, moveIntoPlace, recoverInterrupted } from "./replace.js";
 import type { SeedOptions, SeededDistribution } from "./seed.js";
 import { whyNotAVenv } from "./venv-check.js";
+import { pathDelimiter } from "../platform/interpreter-places.js";
+import { isWindowsInterpreter, venvExecutables, type InstallView, type VenvExecutable } from "../platform/venv-executables.js";
 
 /** What to do when the target already exists (from --clear/--allow-existing/--upgrade). */
 export type OnExisting = "refuse" | "clear" | "allow" | "upgrade";
@@ -28,8 +30,8 @@ export interface CreateVenvOptions {
   envDir: string;
   onExisting: OnExisting;
   systemSitePackages: boolean;
-  /** Symlink the interpreter (default on POSIX) or copy it (--copies). */
-  symlinks: boolean;
+  /** Symlink the interpreter (--symlinks) or copy it (--copies); undefined: as venv does on the interpreter's OS (symlinks on POSIX, copies on Windows). */
+  symlinks?: boolean | undefined;
   /** --prompt as given (`.` = the current directory's name). */
   prompt?: string | undefined;
   /** Seed pip (and setuptools where venv does); undefined = --without-pip. */
@@ -52,9 +54,9 @@ const GITIGNORE = "# Created by venvctl automatically.\n*\n";
 type Existing = "missing" | "empty" | "venv" | "dir";
 
 /** Step 1: look at the target and decide, before anything is written. */
-function inspectTarget(envDir: string, onExisting: OnExisting): Existing {
-  if (/[:\n\r]/.test(envDir)) {
-    const what = envDir.includes(":") ? "the PATH separator `:`" : "a newline";
+function inspectTarget(envDir: string, onExisting: OnExisting, delimiter: string): Existing {
+  if (envDir.includes(delimiter) || /[\n\r]/.test(envDir)) {
+    const what = envDir.includes(delimiter) ? `the PATH separator \`${delimiter}\`` : "a newline";
     throw new VenvctlError(`refusing to create a venv at ${JSON.stringify(envDir)} because its path contains ${what}`, {
       hint: "activation puts the env's bin directory on PATH, which cannot hold it; choose another path",
     });
@@ -120,8 +122,8 @@ function inspectTarget(envDir: string, onExisting: OnExisting): Existing {
   }
 }
 
-/** Refuses interpreters that cannot make a venv, saying why. */
-function checkInterpreter(interpreter: Interpreter): void {
+/** Refuses interpreters that cannot make a venv here, saying why. */
+function checkInterpreter(interpreter: Interpreter, platform: NodeJS.Platform): void {
   const v = formatVersion(interpreter.version);
   if (interpreter.version.major < 3 || (interpreter.version.major === 3 && interpreter.version.minor < 3)) {
     throw new VenvctlError(
@@ -134,14 +136,18 @@ function checkInterpreter(interpreter: Interpreter): void {
       hint: "Debian and Ubuntu ship it separately (apt-get install python3-venv), or choose another interpreter with -p",
     });
   }
-  if (interpreter.info.os_name === "nt") {
-    throw new VenvctlError(`${interpreter.path} is a Windows interpreter; venvctl creates Windows environments only on Windows`);
+  const windows = isWindowsInterpreter(interpreter);
+  if (windows !== (platform === "win32")) {
+    throw new VenvctlError(
+      `${interpreter.path} is a ${windows ? "Windows" : "POSIX"} interpreter, and this is ${platform === "win32" ? "Windows" : "not Windows"}: a venv is made on the system its interpreter runs on`,
+      { hint: "choose an interpreter of this system with -p" },
+    );
   }
 }
 
 /** Creates (or replaces, or updates) one venv. */
 export async function createVenv(ctx: Context, interpreter: Interpreter, opts: CreateVenvOptions): Promise<CreateVenvResult> {
-  checkInterpreter(interpreter);
+  checkInterpreter(interpreter, ctx.platform);
   const envDir = resolve(opts.envDir);
   // First settle what a killed run left here, so that the target is seen as
   // it was (an interrupted --clear is rolled back) and nothing is left beside.
@@ -152,8 +158,9 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
   } catch (err) {
     debug(ctx, `did not look for what killed runs left beside ${envDir}: ${(err as Error).message}`);
   }
-  const existing = inspectTarget(envDir, opts.onExisting);
+  const existing = inspectTarget(envDir, opts.onExisting, pathDelimiter(ctx));
   const layout = venvLayout(interpreter, envDir);
+  const symlinks = opts.symlinks ?? layout.layoutKind === "posix";
   const prompt = resolvePrompt(opts.prompt, ctx.cwd);
   const warnings: string[] = [];
 
@@ -162,7 +169,7 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
   const upgradeOnly = opts.onExisting === "upgrade";
   const fsTarget = existing === "missing" ? envDir : realpathSync(envDir);
   const buildDir = inPlace ? fsTarget : buildPathFor(fsTarget);
-  const stage = (finalPath: string) => (finalPath === envDir || finalPath.startsWith(envDir + "/") ? buildDir + finalPath.slice(envDir.length) : finalPath);
+  const stage = (finalPath: string) => (finalPath === envDir || finalPath.startsWith(envDir + sep) ? buildDir + finalPath.slice(envDir.length) : finalPath);
 
   // Parents are made as venv makes them; remember which, to undo on failure.
   const madeParents = existing === "missing" && !existsSync(dirname(fsTarget)) ? ensureDir(dirname(fsTarget)) : [];
@@ -190,15 +197,15 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
       if (!lstatOrUndefined(link)) symlinkSync("lib", link);
     }
 
-    // Step 3: the interpreter and its aliases.
-    writePythonLinks(layout, stage, opts.symlinks, inPlace);
+    // Step 3: the interpreter and its aliases (POSIX), or its launchers or copies (Windows).
+    warnings.push(...writeExecutables(interpreter, layout, stage, symlinks, inPlace));
 
     // Step 4: pyvenv.cfg.
     const cfg = formatPyvenvCfg(pyvenvCfgEntries(interpreter, layout, {
       systemSitePackages: opts.systemSitePackages,
       prompt,
       originalPrompt: opts.prompt,
-      symlinks: opts.symlinks,
+      symlinks,
       withPip: opts.seed !== undefined,
       clear: opts.onExisting === "clear",
       upgrade: upgradeOnly,
@@ -255,31 +262,74 @@ export async function createVenv(ctx: Context, interpreter: Interpreter, opts: C
   return { envDir, interpreter, layout, previous: existing === "missing" ? "new" : existing, seeded, warnings };
 }
 
-/** Writes the interpreter link (or copy) and its aliases, as venv's setup_python. */
-function writePythonLinks(layout: VenvLayout, stage: (p: string) => string, symlinks: boolean, inPlace: boolean): void {
+/** The base install's files, as create sees them. */
+const DISK: InstallView = {
+  isFile: (p) => lstatOrUndefined(p)?.isFile() ?? false,
+  list: (p) => {
+    try {
+      return readdirSync(p);
+    } catch {
+      return [];
+    }
+  },
+};
+
+/**
+ * Writes the bin directory's executables as venv's setup_python does
+ * (platform/venv-executables.ts says which, per OS and version). A symlink
+ * Windows refuses (it takes Developer Mode or an administrator) is made a
+ * copy, with a warning, as venv retries with copies. Answers the warnings.
+ */
+function writeExecutables(interpreter: Interpreter, layout: VenvLayout, stage: (p: string) => string, symlinks: boolean, inPlace: boolean): string[] {
+  const warnings: string[] = [];
+  let plan = venvExecutables(interpreter, symlinks, DISK);
   const bin = stage(layout.binDir);
-  const [exe, ...aliases] = layout.pythonLinks;
-  if (!exe) return;
-  for (const link of [exe, ...aliases]) {
-    const dest = join(bin, link.name);
-    // In place (--allow-existing, --upgrade), an old link is replaced atomically.
+  const windows = layout.layoutKind === "windows";
+  const place = (exe: VenvExecutable, link: "symlink" | "copy") => {
+    const dest = join(bin, exe.name);
+    // In place (--allow-existing, --upgrade), an old file is replaced atomically.
     const tmp = inPlace && lstatOrUndefined(dest) ? siblingTempPath(dest) : dest;
-    const source = link === exe ? link.target : join(bin, link.target);
-    if (symlinks) {
-      symlinkSync(link.target, tmp);
+    if (link === "symlink") {
+      symlinkSync(exe.source, tmp);
     } else {
-      copyFileSync(source, tmp);
-      chmodSync(tmp, 0o755);
+      copyFileSync(exe.relative ? join(bin, exe.source) : exe.source, tmp);
+      if (!windows) chmodSync(tmp, 0o755);
     }
     if (tmp !== dest) renameSync(tmp, dest);
+  };
+  const made: string[] = [];
+  try {
+    for (const exe of plan.files) {
+      place(exe, plan.link);
+      made.push(join(bin, exe.name));
+    }
+  } catch (err) {
+    if (!(windows && plan.link === "symlink" && isSystemError(err) && err.code === "EPERM")) throw err;
+    warnings.push(`Windows refused a symlink in ${layout.binDir} (symlinks take Developer Mode or an administrator); copying instead`);
+    for (const p of made) rmSync(p, { force: true });
+    plan = venvExecutables(interpreter, false, DISK);
+    for (const exe of plan.files) place(exe, "copy");
   }
+  for (const missing of plan.missing) warnings.push(`Unable to copy ${missing}: the interpreter's install does not have it`);
+  for (const extra of plan.extra) {
+    const dest = stage(join(layout.envDir, extra.rel));
+    mkdirSync(dirname(dest), { recursive: true });
+    copyFileSync(extra.source, dest);
+  }
+  return warnings;
 }
 
-/** The command that activates `envDir` in the user's shell (from $SHELL), quoted for that shell. */
+/** The command that activates `envDir` in the user's shell (from $SHELL; on Windows cmd's and PowerShell's), quoted for that shell. */
 export function activationCommand(ctx: Pick<Context, "env" | "cwd">, layout: VenvLayout): string {
   const shell = basename(ctx.env.SHELL ?? "sh");
   const rel = relative(ctx.cwd, layout.binDir);
   const binShown = rel && !rel.startsWith("..") && rel.length < layout.binDir.length ? rel : layout.binDir;
+  if (layout.layoutKind === "windows") {
+    // cmd.exe runs activate.bat for it and PowerShell Activate.ps1 (each
+    // takes its own kind first), as uv prints it; quoted for cmd when needed.
+    const script = join(binShown, "activate");
+    return /^[\w@+=:,.\\/-]+$/.test(script) ? script : `"${script}"`;
+  }
   const quote = (p: string, inner: (s: string) => string) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${inner(p)}'`);
   switch (shell) {
     case "fish": return `source ${quote(join(binShown, "activate.fish"), fishSingleQuoted)}`;

@@ -1,7 +1,8 @@
 // The shape of a venv for one interpreter version: which directories, which
 // python links, which pyvenv.cfg keys — what `python -m venv` of that version
 // makes (Lib/venv/__init__.py of 3.6 through 3.13).
-import { basename, dirname, join } from "node:path";
+import { basename, join, posix, win32 } from "node:path";
+import { isWindowsInterpreter, pathsFor } from "../platform/venv-executables.js";
 import type { Interpreter } from "../interpreters/interpreter.js";
 import { VENV_PLACEHOLDER } from "../interpreters/interpreter.js";
 import { pythonRepr, type PyvenvCfgEntry } from "../standards/pyvenv-cfg.js";
@@ -15,13 +16,6 @@ export interface InstallPaths {
   include: string;
 }
 
-export interface PythonLink {
-  /** File name in the bin directory. */
-  name: string;
-  /** Link target: absolute for the first (the interpreter), relative for the aliases. */
-  target: string;
-}
-
 export interface VenvLayout {
   envDir: string;
   binDir: string;
@@ -32,8 +26,8 @@ export interface VenvLayout {
   install: InstallPaths;
   /** Whether `lib64 → lib` is made (64-bit POSIX, not macOS: bpo-21197). */
   lib64: boolean;
-  /** The interpreter executable and its aliases, in creation order. */
-  pythonLinks: PythonLink[];
+  /** The interpreter's file name in the bin directory, as venv names it (sys._base_executable's; platform/venv-executables.ts says what else is there). */
+  pythonName: string;
   /** `home` in pyvenv.cfg: the directory of the base interpreter. */
   home: string;
   layoutKind: "posix" | "windows";
@@ -48,6 +42,7 @@ export function venvLayout(interpreter: Interpreter, envDir: string): VenvLayout
   const info = interpreter.info;
   const dirs = info.venv_dirs;
   if (!dirs) throw new Error("interpreter has no venv module (checked by the caller)");
+  const path = pathsFor(interpreter);
   const binDir = fill(dirs.scripts, envDir);
   const paths = info.venv_paths ?? {};
   const sitePackages = fill(dirs.purelib, envDir);
@@ -58,28 +53,18 @@ export function venvLayout(interpreter: Interpreter, envDir: string): VenvLayout
     data: fill(paths.data ?? VENV_PLACEHOLDER, envDir),
     include: fill(paths.include ?? dirs.include, envDir),
   };
-  // venv links the interpreter under the name it was started as
-  // (sys._base_executable), then adds python, python3 and (3.9+) python3.X.
   const base = info.base_executable || info.executable;
-  const exeName = basename(base);
-  const { major, minor } = interpreter.version;
-  const aliases = ["python", "python3"];
-  if (major === 3 && minor >= 9) aliases.push(`python3.${minor}`);
-  const pythonLinks: PythonLink[] = [{ name: exeName, target: base }];
-  for (const alias of aliases) {
-    if (alias !== exeName) pythonLinks.push({ name: alias, target: exeName });
-  }
   return {
     envDir,
     binDir,
-    binName: binDir.startsWith(envDir + "/") ? binDir.slice(envDir.length + 1) : basename(binDir),
+    binName: binDir.startsWith(envDir + path.sep) ? binDir.slice(envDir.length + 1) : path.basename(binDir),
     includeDir: fill(dirs.include, envDir),
     sitePackages,
     install,
     lib64: info.pointer_size === 64 && info.os_name === "posix" && info.platform !== "darwin",
-    pythonLinks,
-    home: dirname(base),
-    layoutKind: info.os_name === "nt" ? "windows" : "posix",
+    pythonName: path.basename(base),
+    home: path.dirname(base),
+    layoutKind: isWindowsInterpreter(interpreter) ? "windows" : "posix",
   };
 }
 
@@ -151,5 +136,5 @@ export function cfgPath(envDir: string): string {
  * seeded pip, and a `pip install` run through that pip writes it again.
  */
 export function launcherPython(layout: VenvLayout): string {
-  return join(layout.binDir, layout.pythonLinks[0]?.name ?? "python");
+  return (layout.layoutKind === "windows" ? win32 : posix).join(layout.binDir, layout.pythonName);
 }

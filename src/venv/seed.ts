@@ -12,7 +12,7 @@ import { runInherited } from "../util/exec.js";
 import { debug } from "../util/log.js";
 import type { LinkMode } from "../wheel/materialize.js";
 import { launcherPython, type VenvLayout } from "./layout.js";
-import { venvInstallScheme } from "./install-target.js";
+import { venvInstallScheme, windowsInstall } from "./install-target.js";
 
 export type { LinkMode } from "../wheel/materialize.js";
 
@@ -151,6 +151,7 @@ export async function seedEnvironment(
       linkMode: opts.linkMode,
       requested: true,
       platform: ctx.platform,
+      windows: windowsInstall(interpreter, ctx.env),
       // Recorded beside the cache entry, for `venvctl cache verify` (final paths: the build is renamed into place).
       envDir: layout.envDir,
       debug: (m) => debug(ctx, m),

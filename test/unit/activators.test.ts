@@ -125,7 +125,9 @@ test("posix layout: each script holds the env path and prompt in its own quoting
   const sh = file(files, "activate");
   assert.equal(shWord(sh.match(/^VIRTUAL_ENV=(.*)$/m)![1]!), POSIX_ENV);
   assert.equal(shWord(sh.match(/^VIRTUAL_ENV_PROMPT=(.*)$/m)![1]!), POSIX_PROMPT);
-  assert.equal(shWord(sh.match(/^PATH=('.*')"\$\{PATH:\+:\$PATH\}"$/m)![1]!), `${POSIX_ENV}/bin`);
+  assert.equal(shWord(sh.match(/^_venvctl_bin=(.*)$/m)![1]!), `${POSIX_ENV}/bin`);
+  assert.match(sh, /^PATH="\$_venvctl_bin\$\{PATH:\+:\$PATH\}"$/m);
+  assert.equal(shWord(sh.match(/^if \[ (.*) = yes \]; then$/m)![1]!), "no", "a POSIX env's paths are never converted");
   // One PS1 line per prompt dialect, each a quoted prefix before the old PS1.
   const ps1 = [...sh.matchAll(/^\s*PS1=('.*')"\$PS1"$/gm)].map((m) => shWord(m[1]!));
   assert.equal(ps1.length, 9, "bash (3 modes), zsh (4 option sets), ksh, other sh");
@@ -167,7 +169,12 @@ const WIN_PROMPT = `it's "q" $P & 50% <x>`;
 
 test("windows layout: activate.bat, deactivate.bat and Activate.ps1, mode 0644, CRLF (structure only)", () => {
   const files = renderActivators({ envDir: WIN_ENV, binName: "Scripts", prompt: WIN_PROMPT, layout: "windows" });
-  assert.deepEqual(files.map((f) => f.name).sort(), ["Activate.ps1", "activate.bat", "deactivate.bat"]);
+  // As CPython's scripts/common and scripts/nt: activate for Git Bash/MSYS2/Cygwin too.
+  assert.deepEqual(files.map((f) => f.name).sort(), ["Activate.ps1", "activate", "activate.bat", "deactivate.bat"]);
+  const sh = file(files, "activate");
+  assert.equal(shWord(sh.match(/^VIRTUAL_ENV=(.*)$/m)![1]!), WIN_ENV);
+  assert.equal(shWord(sh.match(/^_venvctl_bin=(.*)$/m)![1]!), `${WIN_ENV}\\Scripts`);
+  assert.equal(shWord(sh.match(/^if \[ (.*) = yes \]; then$/m)![1]!), "yes", "cygpath converts a Windows env's paths in MSYS/Cygwin");
   for (const f of files) {
     assert.equal(f.mode, 0o644, f.name);
     assert.doesNotMatch(f.content, /\{\{|\}\}/, `${f.name}: no placeholder left`);
