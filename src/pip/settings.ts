@@ -5,7 +5,7 @@
 // `upgrade = true` in pip.conf, PIP_TARGET, PIP_CONSTRAINT, PIP_USER… — so
 // anything not known to be harmless sends the install to pip.
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, win32 } from "node:path";
 import type { Context } from "../context.js";
 
 /**
@@ -42,8 +42,21 @@ export function pipConfigFiles(ctx: Pick<Context, "env" | "dirs" | "platform">, 
   const env = ctx.env;
   const home = ctx.dirs.home;
   const envFile = env.PIP_CONFIG_FILE;
-  if (envFile === "/dev/null") return []; // pip: os.devnull skips every file
+  // pip: os.devnull skips every file.
+  if (envFile === (ctx.platform === "win32" ? "nul" : "/dev/null") || (ctx.platform === "win32" && envFile?.toLowerCase() === "nul")) return [];
   const files: string[] = [];
+  if (ctx.platform === "win32") {
+    // Windows: pip.ini in platformdirs' places (C:\ProgramData\pip, %APPDATA%\pip), and ~\pip.
+    const path = win32;
+    files.push(path.join(env.PROGRAMDATA || env.ALLUSERSPROFILE || "C:\\ProgramData", "pip", "pip.ini"));
+    if (!(envFile && existsSync(envFile)) && !isTrue(env.PIP_ISOLATED)) {
+      files.push(path.join(home, "pip", "pip.ini"));
+      files.push(path.join(env.APPDATA || path.join(home, "AppData", "Roaming"), "pip", "pip.ini"));
+    }
+    files.push(path.join(sysPrefix, "pip.ini"));
+    if (envFile) files.push(envFile);
+    return files;
+  }
   if (ctx.platform === "darwin") files.push("/Library/Application Support/pip/pip.conf");
   for (const dir of (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":")) if (dir) files.push(join(dir, "pip", "pip.conf"));
   files.push("/etc/pip.conf");
