@@ -6,7 +6,7 @@ import { availableFor, installName } from "../interpreters/downloads.js";
 import { hostPlatform, platformKey } from "../interpreters/platform.js";
 import { downloadsList, managedInstalls } from "../interpreters/python-install.js";
 import { formatVersion } from "../interpreters/version.js";
-import { realpathOrSelf } from "../util/fs.js";
+import { interpreterInDir, sameFileKey } from "../interpreters/discovery.js";
 import { formatVersionsTable, versions, type VersionsEntry } from "./versions.js";
 
 export interface PythonListOptions {
@@ -32,13 +32,17 @@ export interface PythonListResult {
 
 export async function pythonList(opts: PythonListOptions, ctx: Context): Promise<PythonListResult> {
   const managed = managedInstalls(ctx);
-  const managedReal = new Set(managed.map((m) => realpathOrSelf(m.dir)));
+  // The interpreter of each install venvctl made (bin/python3; python.exe at the top on Windows).
+  const managedPythons = new Set(managed.flatMap((m) => {
+    const python = interpreterInDir(ctx, m.dir);
+    return python ? [sameFileKey(ctx, python)] : [];
+  }));
   const { interpreters } = await versions({ json: true }, ctx);
   const installed = interpreters.map((i) => ({
     ...i,
-    managed: i.source === "venvctl" && managedReal.has(realpathOrSelf(i.path.replace(/\/(bin\/[^/]+|python\.exe)$/, ""))),
+    managed: i.source === "venvctl" && managedPythons.has(sameFileKey(ctx, i.path)),
   }));
-  const platform = hostPlatform();
+  const platform = hostPlatform(ctx);
   const result: PythonListResult = { installed, platform: platformKey(platform) };
   if (opts.available) {
     const names = new Set(managed.map((m) => m.name));

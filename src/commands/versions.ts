@@ -18,7 +18,7 @@ export interface VersionsEntry {
   version: string;
   implementation: string;
   path: string;
-  source: "pyenv" | "uv" | "path" | "venvctl" | "python.org";
+  source: "pyenv" | "uv" | "path" | "venvctl" | "python.org" | "registry";
   selected: boolean;
   /** Why it is selected: "set by /x/.python-version". */
   selectedBy?: string;
@@ -70,9 +70,11 @@ export async function versions(_opts: VersionsOptions, ctx: Context): Promise<Ve
 export function formatVersionsTable(r: VersionsResult, home: string): string[] {
   const width = Math.max(0, ...r.interpreters.map((i) => i.name.length));
   const implWidth = Math.max(0, ...r.interpreters.map((i) => i.implementation.length));
+  // Sources fit in 7 columns ("venvctl"), but for "registry": the column widens only when one is listed.
+  const sourceWidth = Math.max(7, ...r.interpreters.map((i) => (i.source === "path" ? 4 : i.source.length)));
   return r.interpreters.map((i) => {
     const source = i.source === "path" ? "PATH" : i.source;
-    const line = `${i.selected ? "*" : " "} ${i.name.padEnd(width)}  ${i.implementation.padEnd(implWidth)}  ${source.padEnd(7)}  ${tildify(i.path, home)}`;
+    const line = `${i.selected ? "*" : " "} ${i.name.padEnd(width)}  ${i.implementation.padEnd(implWidth)}  ${source.padEnd(sourceWidth)}  ${tildify(i.path, home)}`;
     return i.selectedBy ? `${line}  (${i.selectedBy})` : line;
   });
 }

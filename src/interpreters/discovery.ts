@@ -1,18 +1,24 @@
 // Interpreter discovery as ordered sources — PATH, pyenv, uv, venvctl's own
-// versions — each candidate tagged with where it came from. What is found
-// here is the only set of interpreters selection chooses from.
+// versions, the python.org installer's per-user directory, and last, on
+// Windows, PEP 514's registry (platform/pep514.ts) — each candidate tagged
+// with where it came from. What is found here is the only set of
+// interpreters selection chooses from. The registry costs processes (`reg
+// query`), so it is read only when asked: for listings, and for a request
+// nothing before it answers (inventory.ts ranks it last for that reason).
 import { realpathSync } from "node:fs";
-import { listNames } from "../util/fs.js";
+import { listNames, realpathOrSelf } from "../util/fs.js";
 import { join } from "node:path";
 import type { Context } from "../context.js";
 import { debug } from "../util/log.js";
 import { isScriptWrapper, probeInterpreter, type Interpreter } from "./interpreter.js";
 import { isExecutableFile, searchDirs } from "../util/path-search.js";
-import { interpreterPathsInDir, isPythonName, minorInName, pyenvRoot, pythonOrgUserDir, uvPythonDir } from "../platform/interpreter-places.js";
+import { interpreterPathsInDir, isPythonName, isWindows, minorInName, pyenvRoot, pythonOrgUserDir, uvPythonDir } from "../platform/interpreter-places.js";
+import { mergeRegistrations, PEP514_ROOTS, type Registration } from "../platform/pep514.js";
+import { queryRegistry } from "../util/reg-query.js";
 import type { Implementation, PythonRequest } from "./request.js";
 import { matchesPrefix, parseVersion, satisfiesRange, type PythonVersion } from "./version.js";
 
-export type Source = "explicit" | "path" | "pyenv" | "uv" | "venvctl" | "python.org";
+export type Source = "explicit" | "path" | "pyenv" | "uv" | "venvctl" | "python.org" | "registry";
 
 /** A possible interpreter, before or without probing. */
 export interface Candidate {
@@ -23,6 +29,8 @@ export interface Candidate {
   /** The version, when the name tells it exactly (managed dirs); else learnt by probing. */
   version?: PythonVersion | undefined;
   implementation?: string | undefined;
+  /** For the registry's: the PEP 514 registration it was read from. */
+  registration?: Registration | undefined;
 }
 
 /** The interpreter inside an install or venv directory (bin/python3, bin/python…; python.exe, Scripts\python.exe on Windows). */
@@ -103,7 +111,30 @@ export function pathCandidates(ctx: Pick<Context, "env" | "dirs" | "platform">):
   return out;
 }
 
-type Ctx = Pick<Context, "env" | "dirs" | "platform" | "cwd" | "stderr" | "platform">;
+/**
+ * The interpreters PEP 514 registers (Windows only; [] elsewhere, with no
+ * process started): `Company/Tag` as their name, PythonCore's first. A
+ * registration whose interpreter is not there is skipped, with a debug line.
+ */
+export async function registryCandidates(ctx: Pick<Context, "env" | "platform" | "stderr">): Promise<Candidate[]> {
+  if (!isWindows(ctx)) return [];
+  const out: Candidate[] = [];
+  // One reg process per root, side by side; HKLM's through the 64-bit view.
+  const answers = await Promise.all(PEP514_ROOTS.map((root) => queryRegistry(ctx, root.key, root.place !== "HKEY_CURRENT_USER")));
+  const { registrations, notes } = mergeRegistrations(answers, ctx.env);
+  for (const note of notes) debug(ctx, note);
+  const core = (r: Registration) => (r.company.toLowerCase() === "pythoncore" ? 0 : 1);
+  for (const r of [...registrations].sort((a, b) => core(a) - core(b))) {
+    if (!isExecutableFile(r.executable)) {
+      debug(ctx, `skipping the registry's ${r.company}\\${r.tag} (${r.place}): ${r.executable} does not exist`);
+      continue;
+    }
+    out.push({ path: r.executable, source: "registry", name: `${r.company}/${r.tag}`, registration: r });
+  }
+  return out;
+}
+
+type Ctx = Pick<Context, "env" | "dirs" | "platform" | "cwd" | "stderr">;
 
 /** A candidate with its version known (probing it if the name did not say). */
 export interface Versioned extends Candidate {
@@ -123,9 +154,21 @@ async function withVersion(ctx: Ctx, c: Candidate): Promise<Versioned | undefine
   }
 }
 
-/** Every interpreter found, with versions (probing those whose names do not tell). */
-export async function allInterpreters(ctx: Ctx): Promise<Versioned[]> {
+/**
+ * Every interpreter found, with versions (probing those whose names do not
+ * tell); the registry's too unless `registry` is false.
+ */
+export async function allInterpreters(ctx: Ctx, registry = true): Promise<Versioned[]> {
   const candidates = [...pathCandidates(ctx), ...managedCandidates(ctx)];
+  if (registry) {
+    // An install found already (python.org's per-user ones are registered
+    // too, as are uv's) is not probed twice under another spelling.
+    const known = new Set(candidates.map((c) => sameFileKey(ctx, c.path)));
+    for (const c of await registryCandidates(ctx)) {
+      if (known.has(sameFileKey(ctx, c.path))) debug(ctx, `the registry's ${c.name} is ${c.path}, found already`);
+      else candidates.push(c);
+    }
+  }
   const out: Versioned[] = [];
   for (const c of candidates) {
     const v = await withVersion(ctx, c);
@@ -152,6 +195,12 @@ export function requestMatches(req: PythonRequest, version: PythonVersion, imple
     default:
       return false;
   }
+}
+
+/** What two spellings of one file have in common: its real path, without case on Windows. */
+export function sameFileKey(ctx: Pick<Context, "platform">, path: string): string {
+  const real = realpathOrSelf(path);
+  return isWindows(ctx) ? real.toLowerCase() : real;
 }
 
 /** `~` and `~/…` as a shell expands them. */

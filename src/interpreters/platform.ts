@@ -2,7 +2,8 @@
 // (linux-x86_64-gnu, linux-x86_64-musl, darwin-aarch64-none, …), the key
 // python-build-standalone's builds are filed under.
 import { closeSync, openSync, readSync } from "node:fs";
-import { arch as nodeArch, platform as nodePlatform } from "node:os";
+import { arch as nodeArch } from "node:os";
+import type { Context } from "../context.js";
 
 export interface Platform {
   os: string;
@@ -18,9 +19,14 @@ export function platformKey(p: Platform): string {
 const ARCH: Record<string, string> = { x64: "x86_64", arm64: "aarch64", ia32: "i686", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" };
 const OS: Record<string, string> = { linux: "linux", darwin: "darwin", win32: "windows", freebsd: "freebsd" };
 
-/** The platform venvctl runs on; the libc is that of the running Node (glibc or musl). */
-export function hostPlatform(): Platform {
-  const os = OS[nodePlatform()] ?? nodePlatform();
+/**
+ * The platform venvctl runs on: the system the Context says (so that a test
+ * on Linux can ask for Windows' builds), the running Node's processor, and on
+ * Linux the running Node's libc (glibc or musl). Windows and macOS builds
+ * have no libc in their key (`none`).
+ */
+export function hostPlatform(ctx: Pick<Context, "platform">): Platform {
+  const os = OS[ctx.platform] ?? ctx.platform;
   const arch = ARCH[nodeArch()] ?? nodeArch();
   return { os, arch, libc: os === "linux" ? linuxLibc() : "none" };
 }

@@ -312,7 +312,7 @@ export async function downloadsList(ctx: Ctx): Promise<DownloadsList> {
 export async function installRequest(ctx: Ctx, request: PythonRequest, opts: InstallOptions = {}): Promise<InstallResult> {
   if (downloadsMode(ctx) === "never") throw downloadsDisabled(`cannot install ${describeRequest(request)}`);
   const list = await downloadsList(ctx);
-  return installDownload(ctx, chooseDownload(list, request, hostPlatform()), opts);
+  return installDownload(ctx, chooseDownload(list, request, hostPlatform(ctx)), opts);
 }
 
 /**

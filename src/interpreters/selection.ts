@@ -12,16 +12,16 @@
 // (the inventory): never run, never searched on PATH, never joined into a
 // path. Explicit `-p` requests are resolved here too, by the same inventory.
 import { statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import { realpathOrSelf } from "../util/fs.js";
 import { debug, tildify } from "../util/log.js";
-import { expandHome, interpreterInDir, type Source } from "./discovery.js";
+import { expandHome, interpreterInDir, sameFileKey, type Source } from "./discovery.js";
 import { isScriptWrapper, probeInterpreter, type Interpreter } from "./interpreter.js";
 import { hasPyvenvCfg, venvBaseInterpreter } from "./venv-base.js";
-import { buildInventory, installedList, matchRequest, type Inventory, type Target } from "./inventory.js";
-import { findOnPath, searchDirs, isExecutableFile } from "../util/path-search.js";
+import { buildInventory, completeInventory, installedList, matchRequest, type Inventory, type Target } from "./inventory.js";
+import { commandInDir, findOnPath, searchDirs } from "../util/path-search.js";
 import { describeRequest, isDownloadableRequest, parsePythonRequest, type PythonRequest } from "./request.js";
 import { formatVersion } from "./version.js";
 import { downloadsMode } from "./downloads-mode.js";
@@ -60,8 +60,9 @@ export function systemPython(ctx: Pick<Context, "env" | "dirs" | "platform">): s
   const dirs = searchDirs(ctx);
   for (const name of ["python3", "python"]) {
     for (const dir of dirs) {
-      const p = join(dir, name);
-      if (isExecutableFile(p) && !isScriptWrapper(realpathOrSelf(p))) return p;
+      // python3 itself on POSIX; python3.exe, then python.exe, on Windows (PATHEXT).
+      const p = commandInDir(ctx, dir, name);
+      if (p && !isScriptWrapper(realpathOrSelf(p))) return p;
     }
   }
   return undefined;
@@ -106,9 +107,9 @@ export async function chooseInterpreter(ctx: Ctx, inventory?: Inventory, mayInst
   const venv = activeVenv(ctx);
   if (venv) {
     const base = await venvBaseInterpreter(ctx, venv);
-    const inv = inventory ?? (await buildInventory(ctx));
-    const real = realpathOrSelf(base.path);
-    const target = inv.targets.find((t) => realpathOrSelf(t.python) === real);
+    const real = sameFileKey(ctx, base.path);
+    const find = (inv: Inventory) => inv.targets.find((t) => sameFileKey(ctx, t.python) === real);
+    const target = await lookUp(ctx, inventory, find, "the active virtual environment's base interpreter");
     debug(ctx, `using the active virtual environment's base interpreter ${tildify(base.path, ctx.dirs.home)}`);
     return {
       python: base.path,
@@ -130,10 +131,17 @@ export async function chooseInterpreter(ctx: Ctx, inventory?: Inventory, mayInst
     debug(ctx, `no version pinned; using the first python3 on PATH: ${tildify(python, ctx.dirs.home)}`);
     return { python, name: "system", origin: selection.origin };
   }
-  const inv = inventory ?? (await buildInventory(ctx));
+  let inv = inventory ?? (await buildInventory(ctx, { deferRegistry: true }));
   const missing: string[] = [];
   for (const entry of selection.entries) {
-    const r = resolveEntry(inv, entry);
+    let r = resolveEntry(inv, entry);
+    // Each entry is looked up everywhere before the next is tried: a later
+    // entry found early must not win over this one found in the registry.
+    if (r.kind === "missing" && inv.registryDeferred) {
+      debug(ctx, `${entry} is not among the interpreters found so far: reading the registry (PEP 514)`);
+      inv = await completeInventory(ctx, inv);
+      r = resolveEntry(inv, entry);
+    }
     if (r.kind === "version") {
       debug(ctx, `using ${r.target.name} from ${r.target.source} (${entry}, ${origin})`);
       return { python: r.target.python, name: r.target.name, entry, target: r.target, origin: selection.origin };
@@ -245,8 +253,12 @@ export async function findInterpreter(ctx: Ctx, request: PythonRequest): Promise
       if (onPath && !isScriptWrapper(realpathOrSelf(onPath))) {
         return { interpreter: await probeInterpreter(ctx, onPath), source: "path", request };
       }
-      const inventory = await buildInventory(ctx);
-      const named = inventory.keys.get(request.name);
+      let inventory = await buildInventory(ctx, { deferRegistry: true });
+      let named = inventory.keys.get(request.name);
+      if (!named && inventory.registryDeferred) {
+        inventory = await completeInventory(ctx, inventory);
+        named = inventory.keys.get(request.name);
+      }
       if (named) return fromTarget(ctx, named, request);
       if (request.fallback) {
         debug(ctx, `${request.name} is not on PATH; looking for it as a version`);
@@ -259,8 +271,22 @@ export async function findInterpreter(ctx: Ctx, request: PythonRequest): Promise
     case "version":
     case "range":
     case "implementation":
-      return fromInventory(ctx, await buildInventory(ctx), request);
+      return fromInventory(ctx, await buildInventory(ctx, { deferRegistry: true }), request);
   }
+}
+
+/**
+ * `find` in the inventory given, else in one built without the registry;
+ * when that misses, in the whole inventory (the registry read). The
+ * registry's interpreters rank last, so the answer is the one the whole
+ * inventory gives.
+ */
+async function lookUp<T>(ctx: Ctx, given: Inventory | undefined, find: (inv: Inventory) => T | undefined, what: string): Promise<T | undefined> {
+  const inv = given ?? (await buildInventory(ctx, { deferRegistry: true }));
+  const found = find(inv);
+  if (found !== undefined || !inv.registryDeferred) return found;
+  debug(ctx, `${what} is not among the interpreters found so far: reading the registry (PEP 514)`);
+  return find(await completeInventory(ctx, inv));
 }
 
 async function fromTarget(ctx: Ctx, target: Target, request: PythonRequest): Promise<Found> {
@@ -270,6 +296,11 @@ async function fromTarget(ctx: Ctx, target: Target, request: PythonRequest): Pro
 /** The newest discovered interpreter a version-like request matches. */
 async function fromInventory(ctx: Ctx, inventory: Inventory, request: PythonRequest): Promise<Found> {
   let target = matchRequest(inventory, request);
+  if (!target && inventory.registryDeferred) {
+    debug(ctx, `${describeRequest(request)} is not among the interpreters found so far: reading the registry (PEP 514)`);
+    inventory = await completeInventory(ctx, inventory);
+    target = matchRequest(inventory, request);
+  }
   if (!target && (await installForRequest(ctx, request, describeRequest(request)))) {
     target = matchRequest(await buildInventory(ctx), request);
   }

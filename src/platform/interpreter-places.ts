@@ -10,8 +10,8 @@
 //   python.org installer's per-user `%LOCALAPPDATA%\Programs\Python\Python3XY`.
 //   The Microsoft Store's `WindowsApps` stubs (python.exe that opens the
 //   Store) are never taken for interpreters.
-// PEP 514's registry entries (`py.exe`'s list) are not read yet: that needs
-// `reg query`, a process on every discovery.
+// PEP 514's registry entries (`py.exe`'s list) are read in pep514.ts, through
+// `reg query` (processes: discovery reads them last, and only when asked).
 import { join } from "node:path";
 import type { Context } from "../context.js";
 
