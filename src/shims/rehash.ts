@@ -331,6 +331,7 @@ export async function rehashShims(ctx: Ctx, opts: RehashOptions = {}): Promise<R
     debug(ctx, `cannot make ${versionFileStamps(ctx)}: ${(err as Error).message}`);
   }
   const carried: Array<{ name: string; how: "link" | "move" }> = [];
+  let live = gen;
   try {
     // Files someone else put there stay, in the new set; their name wins over a shim's.
     const foreign = oldDir ? listNames(oldDir).filter((n) => !isOurs(oldDir!, n)) : [];
@@ -356,7 +357,7 @@ export async function rehashShims(ctx: Ctx, opts: RehashOptions = {}): Promise<R
         carried.push({ name, how: "link" });
       }
     }
-    swapIn(ctx, dir, genName, current?.isDirectory() === true);
+    live = swapIn(ctx, dir, genName, current?.isDirectory() === true);
   } catch (err) {
     // Put back what was moved, drop the half-built set; the old one is untouched.
     // Should a directory not go back, the build stays: it holds someone's files.
@@ -370,7 +371,7 @@ export async function rehashShims(ctx: Ctx, opts: RehashOptions = {}): Promise<R
   // The set just replaced stays until a later rehash (a shim started a moment
   // ago may still be opening its file there); older ones go now.
   const replaced = current?.isDirectory() ? `.shims-old-${genName.slice(7)}` : oldDir ? basename(oldDir) : undefined;
-  retireOldGenerations(ctx, gen, [genName, replaced]);
+  retireOldGenerations(ctx, live, [genName, replaced]);
   const shims = commands.filter((c) => !blocked.includes(shimFileName(ctx, c)));
   debug(ctx, `wrote ${plural(shims.length, "shim")} in ${tildify(dir, ctx.dirs.home)}`);
   return { dir, shims, changed: true, kept, blocked };
@@ -412,21 +413,33 @@ function sameDir(a: string, b: string): boolean {
 }
 
 /**
- * Points `shims` at the new generation. On POSIX with one rename of a
- * symlink. On Windows a symlink needs a privilege most users lack, so
- * `shims` is a junction (no privilege, absolute target), and a rename cannot
- * replace an existing directory entry there: the old junction is renamed
- * aside first, then the new one into place (a shim started in that instant
- * finds no `shims`; the old junction is put back if the second rename fails).
- * A plain directory (made by hand, or by an older venvctl) is first renamed
- * aside.
+ * Points `shims` at the new generation; answers where the new set now is.
+ * On POSIX with one rename of a symlink. On Windows a symlink needs a
+ * privilege most users lack, so `shims` is a junction (no privilege,
+ * absolute target), and a rename cannot replace an existing directory entry
+ * there: the old junction is renamed aside first, then the new one into
+ * place (a shim started in that instant finds no `shims`; the old junction
+ * is put back if the second rename fails). Where the file system has no
+ * junctions (FAT, some network drives, wine), the generation itself is
+ * renamed to `shims`, the old set having been renamed aside: no link, the
+ * same short gap. A plain directory (made by hand, by an older venvctl, or
+ * so) is first renamed aside.
  */
-function swapIn(ctx: Ctx, dir: string, genName: string, wasDirectory: boolean): void {
+function swapIn(ctx: Ctx, dir: string, genName: string, wasDirectory: boolean): string {
   const suffix = nodeCrypto().randomBytes(4).toString("hex");
   const tmpLink = join(ctx.dirs.root, `.shims-link-${suffix}`);
+  const gen = join(ctx.dirs.root, genName);
   const windows = isWindows(ctx);
-  if (windows) symlinkSync(join(ctx.dirs.root, genName), tmpLink, "junction");
-  else symlinkSync(genName, tmpLink);
+  let linked = true;
+  if (!windows) symlinkSync(genName, tmpLink);
+  else {
+    try {
+      symlinkSync(gen, tmpLink, "junction");
+    } catch (err) {
+      debug(ctx, `no junction in ${ctx.dirs.root} (${(err as Error).message}): the shims directory is renamed into place`);
+      linked = false;
+    }
+  }
   let aside: string | undefined;
   try {
     if (wasDirectory) renameSync(dir, join(ctx.dirs.root, `.shims-old-${genName.slice(7)}`));
@@ -434,13 +447,15 @@ function swapIn(ctx: Ctx, dir: string, genName: string, wasDirectory: boolean): 
       aside = join(ctx.dirs.root, `.shims-link-old-${suffix}`);
       renameSync(dir, aside);
     }
-    renameSync(tmpLink, dir);
+    renameSync(linked ? tmpLink : gen, dir);
   } catch (err) {
     if (aside !== undefined) tryRename(aside, dir);
-    removeLink(tmpLink);
+    else if (windows && wasDirectory && !lstatOrUndefined(dir)) tryRename(join(ctx.dirs.root, `.shims-old-${genName.slice(7)}`), dir);
+    if (linked) removeLink(tmpLink);
     throw err;
   }
   if (aside !== undefined) removeLink(aside);
+  return linked ? gen : dir;
 }
 
 /** Removes a symlink or junction (a junction is a directory to Windows: rmdir, which leaves its target alone). */
