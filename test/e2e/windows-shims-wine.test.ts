@@ -76,7 +76,7 @@ test("the .cmd shims in wine's cmd.exe: pins from a hostile project, VENVCTL_VER
   mkdirSync(cwd, { recursive: true });
   writeFileSync(join(project, ".python-version"), "# the project's Python\r\n\r\n3.11\r\n");
 
-  /** cmd.exe /c ARGS in `dir`, the shims then Tools first on PATH; output through files (see helpers/wine.ts). */
+  /** cmd.exe /c ARGS in `dir`, the shims then Tools first on PATH (unless `env` says otherwise); output through files (see helpers/wine.ts). */
   const run = (dir: string, args: string[], env: Record<string, string> = {}) => {
     const out = join(sb.dir, "cmd-stdout.txt");
     const err = join(sb.dir, "cmd-stderr.txt");
@@ -84,7 +84,7 @@ test("the .cmd shims in wine's cmd.exe: pins from a hostile project, VENVCTL_VER
     try {
       const r = spawnSync(WINE, ["cmd", "/c", ...args], {
         cwd: dir,
-        env: { ...base, ...env, WINEPREFIX: prefix, WINEDEBUG: "-all", WINEPATH: `${winPath(shims)};${winPath(tools)}` },
+        env: { ...base, WINEPATH: `${winPath(shims)};${winPath(tools)}`, ...env, WINEPREFIX: prefix, WINEDEBUG: "-all" },
         stdio: ["ignore", fds[0], fds[1]],
         // Node under wine starts in seconds, more on a loaded machine: the limit only catches a hang.
         timeout: 600_000,
@@ -170,4 +170,18 @@ test("the .cmd shims in wine's cmd.exe: pins from a hostile project, VENVCTL_VER
   assert.equal(missing.stderr.split(/\r?\n/)[0], `error: version \`3.99\` is not installed (set by ${winPath(join(project, ".python-version"))})`);
   assert.match(missing.stderr, /^hint: installed: 3\.12\.1, 3\.11\.9; pin one with `venvctl use`, or install it with `venvctl python install 3\.99`/m);
   rmSync(join(project, ".python-version"));
+
+  // `venvctl init cmd` prints a batch file for AutoRun: run by cmd.exe, it puts the shims first on PATH (once).
+  const printed = runWindowsCli(node!, ["init", "cmd"], { cwd: sb.work, env: base, prefix, scratch: sb.dir });
+  assert.equal(printed.code, 0, printed.stderr);
+  const initFile = join(sb.dir, "venvctl-init.cmd");
+  writeFileSync(initFile, printed.stdout.replace(/\r?\n/g, "\r\n"));
+  const driver = join(sb.dir, "driver.cmd");
+  writeFileSync(driver, ["@echo off", `call "${winPath(initFile)}"`, `call "${winPath(initFile)}"`, "echo PATH=%PATH%", "python -V", ""].join("\r\n"));
+  const inited = run(elsewhere, [winPath(driver)], { WINEPATH: "" });
+  assert.equal(inited.code, 0, `${inited.stdout}\n${inited.stderr}`);
+  const pathLine = inited.stdout.split(/\r?\n/).find((l) => l.startsWith("PATH="));
+  assert.ok(pathLine?.startsWith(`PATH=${winPath(shims)};`), pathLine);
+  assert.equal(pathLine!.split(winPath(shims)).length, 2, "the shims once on PATH, however often the file runs");
+  assert.equal(ran(inited).fake_python.toLowerCase(), exe(versions, "3.12.1", "python.exe"), "venvctl's global 3.12, through the shim");
 });
