@@ -69,6 +69,13 @@ test("the .cmd shims in wine's cmd.exe: pins from a hostile project, VENVCTL_VER
   assert.match(rehash.stderr, /^Wrote \d+ shims in /m);
   const shims = join(sb.root, "shims");
   for (const name of ["python.cmd", "pythonw.cmd", "pip.cmd", "exitwith.cmd"]) assert.ok(existsSync(join(shims, name)), name);
+  // Again, with a file of the user's there: wine has no junctions, so the new set is renamed into place, the file kept.
+  writeFileSync(join(shims, "mine.cmd"), "@echo mine\r\n");
+  const again = runWindowsCli(node!, ["rehash"], { cwd: sb.work, env: base, prefix, scratch: sb.dir });
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /^Kept a file venvctl did not write: mine\.cmd$/m);
+  assert.equal(readFileSync(join(shims, "mine.cmd"), "utf8"), "@echo mine\r\n");
+  assert.ok(existsSync(join(shims, "python.cmd")));
 
   // Every character batch files treat specially but `%` (see the header).
   const project = join(sb.work, "proj & (x) !y! ^z");
