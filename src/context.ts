@@ -196,6 +196,8 @@ function escapeBytes(bytes: Buffer): string {
 export const thisProcess = {
   /** This process's id. */
   pid: process.pid,
+  /** The Node.js executable running venvctl (Windows shims start venvctl with it: no shebang there). */
+  execPath: process.execPath,
   /** The effective user id (-1 where there is none, as on Windows). */
   euid(): number {
     return process.geteuid?.() ?? -1;

@@ -7,7 +7,7 @@ export function register(program: Command, cli: Cli): void {
   program
     .command("init")
     .description("Print the shell set-up for your rc file: eval \"$(venvctl init bash)\"")
-    .argument("[shell]", "bash, zsh, fish, ksh or sh (default: from $SHELL)")
+    .argument("[shell]", "bash, zsh, fish, ksh, sh, cmd, powershell or pwsh (default: from $SHELL)")
     .action(async (shell: string | undefined) => {
       const { init } = await import("../commands/init.js");
       const result = await init({ shell }, ctx);

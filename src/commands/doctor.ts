@@ -91,6 +91,12 @@ function rcFiles(ctx: Context, shell: ShellName): string[] {
     }
     case "ksh": return [ctx.env.ENV || join(home, ".kshrc"), join(home, ".profile")];
     case "sh": return [join(home, ".profile")];
+    // cmd.exe has no rc file: the batch file its AutoRun runs, as `venvctl init cmd` suggests.
+    case "cmd": return [join(home, "venvctl-init.cmd")];
+    case "powershell": return [join(home, "Documents", "WindowsPowerShell", "Microsoft.PowerShell_profile.ps1")];
+    case "pwsh": return ctx.platform === "win32"
+      ? [join(home, "Documents", "PowerShell", "Microsoft.PowerShell_profile.ps1")]
+      : [join(ctx.env.XDG_CONFIG_HOME || join(home, ".config"), "powershell", "Microsoft.PowerShell_profile.ps1")];
   }
 }
 

@@ -6,6 +6,7 @@ import { UsageError, VenvctlError } from "../errors.js";
 import { isShimName, resolveCommand } from "../shims/resolve.js";
 import { runInherited } from "../util/exec.js";
 import { debug } from "../util/log.js";
+import { pathDelimiter } from "../platform/interpreter-places.js";
 
 export interface ExecOptions {
   command: string;
@@ -42,7 +43,7 @@ export async function exec(opts: ExecOptions, ctx: Context): Promise<ExecResult>
   // As pyenv exec: a managed version's bin directory first, so what CMD runs
   // in turn (python, pip) is the same version; PATH as it was for the rest.
   if (resolution.kind === "version" && resolution.target.bin !== undefined) {
-    env.PATH = ctx.env.PATH ? `${resolution.target.bin}:${ctx.env.PATH}` : resolution.target.bin;
+    env.PATH = ctx.env.PATH ? `${resolution.target.bin}${pathDelimiter(ctx)}${ctx.env.PATH}` : resolution.target.bin;
   }
   debug(ctx, `exec ${resolution.path}`);
   const exitCode = await runInherited(ctx, resolution.path, opts.args, { env });

@@ -16,6 +16,7 @@ import { commandInDir, isExecutableFile } from "../util/path-search.js";
 import type { PythonRequest } from "./request.js";
 import { compareVersions, formatVersion, type PythonVersion } from "./version.js";
 import { realpathOrSelf } from "../util/fs.js";
+import { installCommandDirs } from "../platform/shims.js";
 
 /** An interpreter the shims can run. */
 export interface Target {
@@ -216,7 +217,14 @@ export function matchRequest(index: Inventory, req: PythonRequest): Target | und
 
 /** The executable a target runs for `cmd`, if it has one. */
 export function commandIn(ctx: Pick<Context, "platform" | "env">, t: Target, cmd: string): string | undefined {
-  if (t.bin !== undefined) return commandInDir(ctx, t.bin, cmd);
+  if (t.bin !== undefined) {
+    // On Windows pip and the console scripts are in Scripts\ below python.exe.
+    for (const dir of installCommandDirs(ctx, t.bin)) {
+      const p = commandInDir(ctx, dir, cmd);
+      if (p) return p;
+    }
+    return undefined;
+  }
   return t.names?.includes(cmd) ? t.python : undefined;
 }
 

@@ -4,6 +4,9 @@
 // swapped in with one rename of the `shims` symlink, so a shim running at that
 // moment sees the old set or the new one, never half of either; files venvctl
 // did not write are carried into the new set, never deleted.
+// On Windows the set is `<name>.cmd` shims (shims/shim.cmd), the index in
+// the form cmd reads, and the PowerShell functions (shims/shims.ps1); `shims`
+// is a junction there (see swapIn).
 // One file, though long: building a generation, swapping it in with one
 // rename and retiring the old ones are one protocol, and they share its names.
 import { plural } from "../util/words.js";
@@ -14,7 +17,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Context } from "../context.js";
+import { thisProcess, type Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import { buildInventory, type Inventory } from "../interpreters/inventory.js";
 import { findOnPath, isExecutableFile, pyenvRoot, shimDirs } from "../util/path-search.js";
@@ -23,20 +26,25 @@ import { shimTemplatesDir } from "../util/assets.js";
 import { ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree, writeNewFile } from "../util/fs.js";
 import { debug, tildify } from "../util/log.js";
 import { BUNDLED } from "../util/vendor.js";
+import { isWindows } from "../platform/interpreter-places.js";
+import { batchQuotedPath, commandKey, commandOfFile, installCommandDirs, shimFileName } from "../platform/shims.js";
+import { powershellQuoted } from "./powershell.js";
 import { shQuote } from "./posix-shell.js";
 import { isShimName } from "./resolve.js";
-import { renderIndexScript } from "./shim-index.js";
+import { renderCmdIndex, renderIndexScript } from "./shim-index.js";
 
 /** The index every shim sources (hidden and not executable: never a command). */
 export const INDEX_FILE = ".venvctl-index";
 /** The range evaluator a shim sources when a pin holds a range (shims/ranges.sh). */
 export const RANGES_FILE = ".venvctl-ranges";
+/** Windows: the PowerShell functions the PowerShell set-up dot-sources (shims/shims.ps1). */
+export const POWERSHELL_FILE = ".venvctl-shims.ps1";
 /** Files of the set that are sourced, never run. */
-const SOURCED = new Set([INDEX_FILE, RANGES_FILE]);
+const SOURCED = new Set([INDEX_FILE, RANGES_FILE, POWERSHELL_FILE]);
 /** What the last rehash wrote, and a digest of it. */
 export const MANIFEST_FILE = ".venvctl-manifest.json";
-/** The first lines of every shim: how a file is known to be venvctl's. */
-const SHIM_MARKER = "#!/bin/sh\n# venvctl shim for ";
+/** The first lines of every shim: how a file is known to be venvctl's (sh, cmd). */
+const SHIM_MARKERS = ["#!/bin/sh\n# venvctl shim for ", "@echo off\r\nrem venvctl shim for "];
 /** Generation directories beside `shims`: `.shims-<time>-<random>`. */
 const GENERATION = /^\.shims-[a-z0-9]+-[0-9a-f]+$/;
 /** A build left behind by a rehash that died is removed after this long. */
@@ -59,7 +67,7 @@ export interface RehashResult {
   changed: boolean;
   /** Files venvctl did not write, kept in the new set. */
   kept: string[];
-  /** Commands that got no shim because a file venvctl did not write has that name. */
+  /** Shim files (commands; `<name>.cmd` on Windows) not written because a file venvctl did not write has that name. */
   blocked: string[];
 }
 
@@ -75,14 +83,14 @@ export function shimsDir(ctx: Pick<Context, "dirs">): string {
   return join(ctx.dirs.root, "shims");
 }
 
-/** The built CLI the shims hand ranges to (its shebang finds node). */
+/** The built CLI the shims hand ranges to (its shebang finds node; on Windows the shims name node). */
 function cliPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   // Bundled: dist/run.cjs; from the sources: src/shims/rehash.ts.
   return BUNDLED ? join(here, "..", "bin", "venvctl.js") : join(here, "..", "..", "bin", "venvctl.js");
 }
 
-function template(name: "shim.sh" | "ranges.sh"): string {
+function template(name: "shim.sh" | "ranges.sh" | "shim.cmd" | "shims.ps1"): string {
   return readFileSync(join(shimTemplatesDir(), name), "utf8");
 }
 
@@ -105,27 +113,49 @@ function versionFileStamps(ctx: Ctx): string {
   return join(ctx.dirs.cache, "version-files");
 }
 
-/** Every shim's text, by command name, and the index. */
-function plan(ctx: Ctx, index: Inventory): { files: Map<string, string>; commands: string[] } {
+/**
+ * Every command the discovered interpreters have, with the versions that
+ * have it: the files of each install's command directories (platform/shims.ts:
+ * `bin/` on POSIX; the install and its `Scripts\` on Windows, `pip.exe` being
+ * the command `pip`, names compared without case), and the own names of an
+ * interpreter found on PATH.
+ */
+function commandProviders(ctx: Ctx, index: Inventory): Map<string, string[]> {
   const providers = new Map<string, string[]>();
+  const spelled = new Map<string, string>();
   const add = (cmd: string, name: string) => {
-    const list = providers.get(cmd) ?? [];
+    const key = commandKey(ctx, cmd);
+    const shown = spelled.get(key) ?? cmd;
+    spelled.set(key, shown);
+    const list = providers.get(shown) ?? [];
     if (!list.includes(name)) list.push(name);
-    providers.set(cmd, list);
+    providers.set(shown, list);
   };
   for (const t of index.targets) {
     if (t.bin !== undefined) {
-      let names: string[] = [];
-      try {
-        names = readdirSync(t.bin);
-      } catch (err) {
-        debug(ctx, `cannot list ${t.bin}: ${(err as Error).message}`);
+      for (const dir of installCommandDirs(ctx, t.bin)) {
+        let names: string[] = [];
+        try {
+          names = readdirSync(dir);
+        } catch (err) {
+          if (!isNodeError(err, "ENOENT")) debug(ctx, `cannot list ${dir}: ${(err as Error).message}`);
+        }
+        for (const n of names) {
+          const cmd = commandOfFile(ctx, n);
+          if (cmd !== undefined && isShimName(cmd) && isExecutableFile(join(dir, n))) add(cmd, t.name);
+        }
       }
-      for (const n of names) if (isShimName(n) && isExecutableFile(join(t.bin, n))) add(n, t.name);
     } else {
       for (const n of t.names ?? []) add(n, t.name);
     }
   }
+  return providers;
+}
+
+/** Every shim's text, by file name, the index and what the shims source. */
+function plan(ctx: Ctx, index: Inventory): { files: Map<string, string>; commands: string[] } {
+  const providers = commandProviders(ctx, index);
+  if (isWindows(ctx)) return planWindows(ctx, index, providers);
   const dir = shimsDir(ctx);
   const common = {
     INDEX: shQuote(join(dir, INDEX_FILE)),
@@ -151,6 +181,44 @@ function plan(ctx: Ctx, index: Inventory): { files: Map<string, string>; command
   return { files, commands };
 }
 
+/**
+ * Windows: `<name>.cmd` per command (shims/shim.cmd, CRLF: cmd mis-reads
+ * labels in LF files), the index as cmd reads it, and the PowerShell
+ * functions (shims/shims.ps1; why functions, not .ps1 files, is said there).
+ */
+function planWindows(ctx: Ctx, index: Inventory, providers: Map<string, string[]>): { files: Map<string, string>; commands: string[] } {
+  const dir = shimsDir(ctx);
+  const quoted = (paths: string[]) => paths.map((p) => `"${batchQuotedPath(p)}"`).join(" ");
+  const common = {
+    INDEX: batchQuotedPath(join(dir, INDEX_FILE)),
+    GLOBALS: quoted([join(ctx.dirs.root, "version"), join(pyenvRoot(ctx), "version")]),
+    SHIM_DIRS: quoted(shimDirs(ctx)),
+    MANIFEST: MANIFEST_FILE,
+    READ_BYTES: String(VERSION_FILE_READ_BYTES),
+    NODE: batchQuotedPath(thisProcess.execPath),
+    VENVCTL: batchQuotedPath(cliPath()),
+  };
+  const shim = template("shim.cmd");
+  const files = new Map<string, string>();
+  const commands = [...providers.keys()].sort((a, b) => commandKey(ctx, a).localeCompare(commandKey(ctx, b)));
+  for (const cmd of commands) {
+    files.set(shimFileName(ctx, cmd), crlf(fill(shim, { ...common, NAME: cmd, COMMAND: cmd })));
+  }
+  files.set(INDEX_FILE, renderCmdIndex(index, (bin) => installCommandDirs(ctx, bin)));
+  files.set(POWERSHELL_FILE, crlf(fill(template("shims.ps1"), {
+    SHIMS_DIR: powershellQuoted(dir),
+    NODE: powershellQuoted(thisProcess.execPath),
+    VENVCTL: powershellQuoted(cliPath()),
+    COMMANDS: commands.map((c) => `'${c}'`).join(", "),
+  })));
+  return { files, commands };
+}
+
+/** CRLF line ends, as batch files need them (and PowerShell files on Windows have them). */
+function crlf(text: string): string {
+  return text.replace(/\r?\n/g, "\r\n");
+}
+
 function digestOf(files: Map<string, string>): string {
   const h = nodeCrypto().createHash("sha256");
   for (const [name, text] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) h.update(`${name}\0${text}\0`);
@@ -170,9 +238,9 @@ function startsWithMarker(path: string): boolean {
   let fd: number | undefined;
   try {
     fd = openSync(path, "r");
-    const buf = Buffer.alloc(SHIM_MARKER.length);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).toString("utf8") === SHIM_MARKER;
+    const buf = Buffer.alloc(Math.max(...SHIM_MARKERS.map((m) => m.length)));
+    const head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString("utf8");
+    return SHIM_MARKERS.some((m) => head.startsWith(m));
   } catch {
     return false;
   } finally {
@@ -230,9 +298,9 @@ export async function rehashShims(ctx: Ctx, opts: RehashOptions = {}): Promise<R
   const current = lstatOrUndefined(dir);
   let oldDir: string | undefined;
   if (current?.isSymbolicLink()) {
-    const target = readlinkSync(dir);
-    if (!GENERATION.test(target)) {
-      throw new VenvctlError(`${tildify(dir, ctx.dirs.home)} is a symbolic link venvctl did not make (to ${target})`, {
+    const target = linkedGeneration(ctx, dir);
+    if (target === undefined) {
+      throw new VenvctlError(`${tildify(dir, ctx.dirs.home)} is a symbolic link venvctl did not make (to ${readlinkSync(dir)})`, {
         hint: "move it away, then run `venvctl rehash` again",
       });
     }
@@ -263,6 +331,7 @@ export async function rehashShims(ctx: Ctx, opts: RehashOptions = {}): Promise<R
     debug(ctx, `cannot make ${versionFileStamps(ctx)}: ${(err as Error).message}`);
   }
   const carried: Array<{ name: string; how: "link" | "move" }> = [];
+  let live = gen;
   try {
     // Files someone else put there stay, in the new set; their name wins over a shim's.
     const foreign = oldDir ? listNames(oldDir).filter((n) => !isOurs(oldDir!, n)) : [];
@@ -288,7 +357,7 @@ export async function rehashShims(ctx: Ctx, opts: RehashOptions = {}): Promise<R
         carried.push({ name, how: "link" });
       }
     }
-    swapIn(ctx, dir, genName, current?.isDirectory() === true);
+    live = swapIn(ctx, dir, genName, current?.isDirectory() === true);
   } catch (err) {
     // Put back what was moved, drop the half-built set; the old one is untouched.
     // Should a directory not go back, the build stays: it holds someone's files.
@@ -302,8 +371,8 @@ export async function rehashShims(ctx: Ctx, opts: RehashOptions = {}): Promise<R
   // The set just replaced stays until a later rehash (a shim started a moment
   // ago may still be opening its file there); older ones go now.
   const replaced = current?.isDirectory() ? `.shims-old-${genName.slice(7)}` : oldDir ? basename(oldDir) : undefined;
-  retireOldGenerations(ctx, gen, [genName, replaced]);
-  const shims = commands.filter((c) => !blocked.includes(c));
+  retireOldGenerations(ctx, live, [genName, replaced]);
+  const shims = commands.filter((c) => !blocked.includes(shimFileName(ctx, c)));
   debug(ctx, `wrote ${plural(shims.length, "shim")} in ${tildify(dir, ctx.dirs.home)}`);
   return { dir, shims, changed: true, kept, blocked };
 }
@@ -318,22 +387,87 @@ function tryRename(from: string, to: string): boolean {
 }
 
 /**
- * Points `shims` at the new generation with one rename of a symlink. A plain
- * directory (made by hand, or by an older venvctl) is first renamed aside.
+ * The generation `shims` links to (its name), if it is a link venvctl made:
+ * a relative symlink on POSIX; on Windows a junction, whose target is
+ * absolute, to a generation beside it.
  */
-function swapIn(ctx: Ctx, dir: string, genName: string, wasDirectory: boolean): void {
-  const tmpLink = join(ctx.dirs.root, `.shims-link-${nodeCrypto().randomBytes(4).toString("hex")}`);
-  symlinkSync(genName, tmpLink);
+function linkedGeneration(ctx: Ctx, dir: string): string | undefined {
+  let target: string;
+  try {
+    target = readlinkSync(dir);
+  } catch {
+    return undefined;
+  }
+  if (isWindows(ctx)) {
+    const abs = target.replace(/^\\\\\?\\/, "");
+    const name = basename(abs);
+    return GENERATION.test(name) && sameDir(dirname(abs), ctx.dirs.root) ? name : undefined;
+  }
+  return GENERATION.test(target) ? target : undefined;
+}
+
+/** Whether two spellings of a Windows directory are the same (case, trailing separators). */
+function sameDir(a: string, b: string): boolean {
+  const norm = (p: string) => p.replace(/[\\/]+$/, "").replace(/\//g, "\\").toLowerCase();
+  return norm(a) === norm(b);
+}
+
+/**
+ * Points `shims` at the new generation; answers where the new set now is.
+ * On POSIX with one rename of a symlink. On Windows a symlink needs a
+ * privilege most users lack, so `shims` is a junction (no privilege,
+ * absolute target), and a rename cannot replace an existing directory entry
+ * there: the old junction is renamed aside first, then the new one into
+ * place (a shim started in that instant finds no `shims`; the old junction
+ * is put back if the second rename fails). Where the file system has no
+ * junctions (FAT, some network drives, wine), the generation itself is
+ * renamed to `shims`, the old set having been renamed aside: no link, the
+ * same short gap. A plain directory (made by hand, by an older venvctl, or
+ * so) is first renamed aside.
+ */
+function swapIn(ctx: Ctx, dir: string, genName: string, wasDirectory: boolean): string {
+  const suffix = nodeCrypto().randomBytes(4).toString("hex");
+  const tmpLink = join(ctx.dirs.root, `.shims-link-${suffix}`);
+  const gen = join(ctx.dirs.root, genName);
+  const windows = isWindows(ctx);
+  let linked = true;
+  if (!windows) symlinkSync(genName, tmpLink);
+  else {
+    try {
+      symlinkSync(gen, tmpLink, "junction");
+    } catch (err) {
+      debug(ctx, `no junction in ${ctx.dirs.root} (${(err as Error).message}): the shims directory is renamed into place`);
+      linked = false;
+    }
+  }
+  let aside: string | undefined;
   try {
     if (wasDirectory) renameSync(dir, join(ctx.dirs.root, `.shims-old-${genName.slice(7)}`));
-    renameSync(tmpLink, dir);
+    else if (windows && lstatOrUndefined(dir)) {
+      aside = join(ctx.dirs.root, `.shims-link-old-${suffix}`);
+      renameSync(dir, aside);
+    }
+    renameSync(linked ? tmpLink : gen, dir);
   } catch (err) {
+    if (aside !== undefined) tryRename(aside, dir);
+    else if (windows && wasDirectory && !lstatOrUndefined(dir)) tryRename(join(ctx.dirs.root, `.shims-old-${genName.slice(7)}`), dir);
+    if (linked) removeLink(tmpLink);
+    throw err;
+  }
+  if (aside !== undefined) removeLink(aside);
+  return linked ? gen : dir;
+}
+
+/** Removes a symlink or junction (a junction is a directory to Windows: rmdir, which leaves its target alone). */
+function removeLink(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
     try {
-      unlinkSync(tmpLink);
+      rmdirSync(path);
     } catch {
       // Nothing to clean.
     }
-    throw err;
   }
 }
 
@@ -371,12 +505,7 @@ function retire(ctx: Ctx, oldDir: string, gen: string): void {
  */
 function retireOldGenerations(ctx: Ctx, gen: string, keep: Array<string | undefined>): void {
   const now = Date.now();
-  let linked: string | undefined;
-  try {
-    linked = readlinkSync(shimsDir(ctx));
-  } catch {
-    linked = undefined;
-  }
+  const linked = linkedGeneration(ctx, shimsDir(ctx));
   for (const name of listNames(ctx.dirs.root)) {
     if (name === linked || keep.includes(name) || !(GENERATION.test(name) || /^\.shims-old-/.test(name))) continue;
     const p = join(ctx.dirs.root, name);

@@ -13,7 +13,7 @@ export interface Shell {
   unsetEnv(variable: string): string;
 }
 
-export const SHELL_NAMES = ["bash", "zsh", "fish", "ksh", "sh"] as const;
+export const SHELL_NAMES = ["bash", "zsh", "fish", "ksh", "sh", "cmd", "powershell", "pwsh"] as const;
 export type ShellName = (typeof SHELL_NAMES)[number];
 
 export function isShellName(name: string): name is ShellName {
@@ -28,6 +28,9 @@ export async function loadShell(name: ShellName): Promise<Shell> {
     case "fish": return (await import("./fish.js")).fish;
     case "ksh": return (await import("./ksh.js")).ksh;
     case "sh": return (await import("./sh.js")).sh;
+    case "cmd": return (await import("./cmd.js")).cmd;
+    case "powershell": return (await import("./powershell.js")).powershell;
+    case "pwsh": return (await import("./powershell.js")).pwsh;
   }
 }
 
@@ -42,5 +45,6 @@ export function shellFromPath(path: string | undefined): ShellName | undefined {
   if (/^(ksh93|mksh|pdksh|oksh|ksh\d*)$/.test(name)) return "ksh";
   if (/^(dash|ash|posh|busybox)$/.test(name)) return "sh";
   if (/^bash\d/.test(name)) return "bash";
+  if (/^(cmd|powershell|pwsh)(\.exe)?$/i.test(name)) return name.toLowerCase().replace(/\.exe$/, "") as ShellName;
   return undefined;
 }

@@ -55,3 +55,37 @@ export function renderIndexScript(index: Inventory): string {
   return lines.join("\n") + "\n";
 }
 
+
+/** Keys a cmd shim can look up: the characters shims/shim.cmd lets a pin hold (and no `#` first: a comment). */
+const CMD_KEY = /^[A-Za-z0-9._@+-][A-Za-z0-9._@+#-]*$/;
+
+/**
+ * The index as shims/shim.cmd reads it with `for /f "eol=# tokens=1-4
+ * delims=|"`, one line per key: `KEY|D|DIR|SCRIPTS` for an install (its
+ * interpreter's directory and the others it keeps commands in, as
+ * platform/shims.ts says), `KEY|P|PYTHON|NAMES` for an interpreter found on
+ * PATH, which answers its own names only. No field is ever empty (`for /f`
+ * would merge the delimiters around it), `|` cannot be in a Windows path, and
+ * a key a pin could not spell in cmd is left out (the shim hands such a pin
+ * to venvctl). Lines end in CRLF.
+ */
+export function renderCmdIndex(index: Inventory, commandDirs: (bin: string) => string[]): string {
+  const lines = [
+    "# venvctl shim index for cmd: written by `venvctl rehash`, rewritten by each rehash.",
+    "# KEY|D|DIR|DIR (an install) or KEY|P|PYTHON|NAMES (an interpreter on PATH); a prefix names the newest match.",
+  ];
+  const clean = (s: string) => s !== "" && !/[|\r\n"]/.test(s);
+  for (const [key, t] of index.keys) {
+    if (!CMD_KEY.test(key)) continue;
+    if (t.bin !== undefined) {
+      const [first = t.bin, second = first] = commandDirs(t.bin);
+      if (!clean(first) || !clean(second)) continue;
+      lines.push(`${key}|D|${first}|${second}`);
+    } else {
+      const names = (t.names ?? []).join(" ");
+      if (!clean(t.python) || !clean(names)) continue;
+      lines.push(`${key}|P|${t.python}|${names}`);
+    }
+  }
+  return lines.join("\r\n") + "\r\n";
+}
