@@ -7,7 +7,7 @@
 // pip's are used, never a binary of ours), then the shebang, then a ZIP
 // holding the script as __main__.py.
 import type { ExportEntry } from "./entry-points.js";
-import { storedZip } from "./zip.js";
+import { storedZip } from "./zip-write.js";
 
 /**
  * The shebang distlib writes for `python` on POSIX: `#!<python>` when it fits

@@ -4,6 +4,9 @@
 // is anything written (see verify.ts). Only loaded when a wheel is unpacked.
 // Format: https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT
 import * as zlib from "node:zlib";
+import { crc32ByTable, SIG_CENTRAL, SIG_EOCD, SIG_LOCAL } from "./zip-format.js";
+
+export { crc32ByTable } from "./zip-format.js";
 
 /** The archive is not a readable ZIP file; the message says where it breaks. */
 export class ZipFormatError extends Error {}
@@ -23,11 +26,8 @@ export interface ZipEntry {
   isDirectory: boolean;
 }
 
-const SIG_EOCD = 0x06054b50;
 const SIG_ZIP64_LOCATOR = 0x07064b50;
 const SIG_ZIP64_EOCD = 0x06064b50;
-const SIG_CENTRAL = 0x02014b50;
-const SIG_LOCAL = 0x04034b50;
 const MAX16 = 0xffff;
 const MAX32 = 0xffffffff;
 /** zlib's largest output (and Node's largest buffer on 64-bit machines): 4 GiB. */
@@ -216,81 +216,8 @@ function decodeName(bytes: Buffer, flags: number): string {
   return s;
 }
 
-let crcTable: Uint32Array | undefined;
-
 /** CRC-32 as ZIP uses it: zlib's where Node has it (20.15+), else crc32ByTable. */
 export function crc32(data: Buffer): number {
   const native = (zlib as { crc32?: (d: Buffer) => number }).crc32;
   return native ? native(data) >>> 0 : crc32ByTable(data);
-}
-
-/** CRC-32 computed in JavaScript, for Node releases without zlib.crc32. */
-export function crc32ByTable(data: Buffer): number {
-  const table = (crcTable ??= (() => {
-    const t = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      t[n] = c >>> 0;
-    }
-    return t;
-  })());
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/**
- * A ZIP archive of one stored (uncompressed) file, as Python's
- * `ZipFile(stream, "w").writestr(name, data)` writes it: version 2.0, no
- * data descriptor, rw------- in the external attributes, the DOS time of
- * `date` (local time, as zipfile takes time.localtime(); UTC when
- * `utc`, as distlib does for SOURCE_DATE_EPOCH). Offsets count from the
- * archive's first byte, so it can be appended to a launcher.
- */
-export function storedZip(name: string, data: Buffer, date: Date, utc: boolean, createSystem: number): Buffer {
-  const nameBytes = Buffer.from(name, "utf8");
-  const parts = utc
-    ? [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()]
-    : [date.getFullYear(), date.getMonth() + 1, date.getDate(), date.getHours(), date.getMinutes(), date.getSeconds()];
-  const [y, mo, d, h, mi, s] = parts as [number, number, number, number, number, number];
-  const dosDate = ((Math.max(y, 1980) - 1980) << 9) | (mo << 5) | d;
-  const dosTime = (h << 11) | (mi << 5) | Math.floor(s / 2);
-  const crc = crc32(data);
-  const flags = /[^\x00-\x7f]/.test(name) ? 0x800 : 0;
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(SIG_LOCAL, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(flags, 6);
-  local.writeUInt16LE(0, 8);
-  local.writeUInt16LE(dosTime, 10);
-  local.writeUInt16LE(dosDate, 12);
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(nameBytes.length, 26);
-  local.writeUInt16LE(0, 28);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(SIG_CENTRAL, 0);
-  central.writeUInt16LE((createSystem << 8) | 20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(flags, 8);
-  central.writeUInt16LE(0, 10);
-  central.writeUInt16LE(dosTime, 12);
-  central.writeUInt16LE(dosDate, 14);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(nameBytes.length, 28);
-  central.writeUInt32LE((0o600 << 16) >>> 0, 38);
-  central.writeUInt32LE(0, 42);
-  const centralOffset = local.length + nameBytes.length + data.length;
-  const centralSize = central.length + nameBytes.length;
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(SIG_EOCD, 0);
-  eocd.writeUInt16LE(1, 8);
-  eocd.writeUInt16LE(1, 10);
-  eocd.writeUInt32LE(centralSize, 12);
-  eocd.writeUInt32LE(centralOffset, 16);
-  return Buffer.concat([local, nameBytes, data, central, nameBytes, eocd]);
 }
