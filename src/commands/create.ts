@@ -5,6 +5,7 @@ import { withPath } from "../errors.js";
 import type { Source } from "../interpreters/discovery.js";
 import { findInterpreter } from "../interpreters/selection.js";
 import { parsePythonRequest } from "../interpreters/request.js";
+import { userPath } from "../platform/windows-paths.js";
 import { createVenv, type CreateVenvResult, type OnExisting } from "../venv/create.js";
 import type { LinkMode } from "../venv/seed.js";
 
@@ -34,7 +35,8 @@ export async function create(opts: CreateOptions, ctx: Context): Promise<CreateR
   const envs: CreateVenvResult[] = [];
   const seedDir = opts.seedDir ?? (ctx.env.VENVCTL_SEED_DIR || undefined);
   for (const dir of opts.dirs) {
-    const envDir = resolve(ctx.cwd, dir);
+    // A verbatim path (\\?\C:\...) is written in its plain form where that names the same directory.
+    const envDir = userPath(ctx, resolve(ctx.cwd, dir));
     // A failed system call is named by the directory the user gave, not by
     // the build beside it where it happened (that one is the `Caused by:`).
     const created = createVenv(ctx, found.interpreter, {
