@@ -43,7 +43,7 @@ export function pipConfigFiles(ctx: Pick<Context, "env" | "dirs" | "platform">, 
   const home = ctx.dirs.home;
   const envFile = env.PIP_CONFIG_FILE;
   // pip: os.devnull skips every file.
-  if (envFile === (ctx.platform === "win32" ? "nul" : "/dev/null") || (ctx.platform === "win32" && envFile?.toLowerCase() === "nul")) return [];
+  if (envFile !== undefined && (ctx.platform === "win32" ? envFile.toLowerCase() === "nul" : envFile === "/dev/null")) return [];
   const files: string[] = [];
   if (ctx.platform === "win32") {
     // Windows: pip.ini in platformdirs' places (C:\ProgramData\pip, %APPDATA%\pip), and ~\pip.

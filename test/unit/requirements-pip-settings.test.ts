@@ -19,6 +19,17 @@ test("the files pip reads, in its order; PIP_CONFIG_FILE=/dev/null reads none", 
   ]);
 });
 
+test("on Windows: pip.ini in platformdirs' places (ProgramData, %APPDATA%) and ~\\pip, as pip's get_configuration_files; nul reads none", () => {
+  const win = (env: Record<string, string>) => ({ env, dirs: { home: "C:\\Users\\u", root: "R", cache: "C" }, platform: "win32" as NodeJS.Platform });
+  assert.deepEqual(pipConfigFiles(win({ PIP_CONFIG_FILE: "NUL" }), "C:\\venv"), []);
+  assert.deepEqual(pipConfigFiles(win({ PROGRAMDATA: "D:\\ProgramData", APPDATA: "C:\\Users\\u\\AppData\\Roaming" }), "C:\\venv"), [
+    "D:\\ProgramData\\pip\\pip.ini", "C:\\Users\\u\\pip\\pip.ini", "C:\\Users\\u\\AppData\\Roaming\\pip\\pip.ini", "C:\\venv\\pip.ini",
+  ]);
+  assert.deepEqual(pipConfigFiles(win({}), "C:\\venv"), [
+    "C:\\ProgramData\\pip\\pip.ini", "C:\\Users\\u\\pip\\pip.ini", "C:\\Users\\u\\AppData\\Roaming\\pip\\pip.ini", "C:\\venv\\pip.ini",
+  ]);
+});
+
 test("a PIP_CONFIG_FILE that exists replaces the user's files and comes last", (t) => {
   const sb = makeSandbox(t);
   const file = join(sb.work, "pip.conf");
