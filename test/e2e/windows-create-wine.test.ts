@@ -12,12 +12,11 @@
 // the package commands reading Lib\site-packages.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, lstatSync, openSync, closeSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
+import { makeSandbox } from "../helpers/hermetic.js";
 import { requireOrSkip } from "../helpers/require.js";
-import { makeWinePrefix, runWindowsCli, WINE, windowsNode, winPath } from "../helpers/wine.js";
+import { makeWinePrefix, runWindowsCli, runWine, WINE, windowsNode, winPath } from "../helpers/wine.js";
 import { fakePythonExe, makeWindowsPython, MINGW_GCC } from "../helpers/windows-python.js";
 
 interface FakeRun {
@@ -25,27 +24,6 @@ interface FakeRun {
   executable: string;
   prefix: string;
   argv: string[];
-}
-
-/** Runs a Windows program under wine, its output through files (as Windows programs need here). */
-function wineRun(sb: Sandbox, prefix: string, program: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
-  const out = join(sb.dir, "run-stdout.txt");
-  const err = join(sb.dir, "run-stderr.txt");
-  const fds = [openSync(out, "w"), openSync(err, "w")] as const;
-  try {
-    const r = spawnSync(WINE, program, {
-      cwd: sb.work,
-      env: { PATH: "/usr/bin:/bin", HOME: sb.home, WINEPREFIX: prefix, WINEDEBUG: "-all", LC_ALL: "C.UTF-8", ...env },
-      stdio: ["ignore", fds[0], fds[1]],
-      timeout: 600_000,
-      killSignal: "SIGKILL",
-    });
-    if (r.error) throw r.error;
-    // What is read here is the stand-in python's output, UTF-8 (cmd passes a child's output through).
-    return { code: r.status, stdout: readFileSync(out, "utf8"), stderr: readFileSync(err, "utf8") };
-  } finally {
-    for (const fd of fds) closeSync(fd);
-  }
 }
 
 function lastJson(text: string): FakeRun {
@@ -87,6 +65,8 @@ test("under Windows Node in wine: create makes each version's Windows tree, and 
     PIP_CONFIG_FILE: "nul",
   };
   const run = (args: string[], extra: Record<string, string> = {}) => runWindowsCli(node!, args, { cwd: sb.work, env: { ...env, ...extra }, prefix, scratch: sb.dir });
+  // The stand-in python's output is UTF-8 (cmd passes a child's output through).
+  const wineRun = (program: string[], extra: Record<string, string> = {}) => runWine(program, { cwd: sb.work, env: { ...env, ...extra }, prefix, scratch: sb.dir });
 
   for (const c of CASES) {
     const [major, minor] = c.version.split(".");
@@ -135,13 +115,13 @@ test("under Windows Node in wine: create makes each version's Windows tree, and 
     }
 
     // The env's python.exe runs the base interpreter as the env's (venvlauncher's handover).
-    const py = lastJson(wineRun(sb, prefix, [`${envWin}\\Scripts\\python.exe`, "-c", "pass"]).stdout);
+    const py = lastJson(wineRun([`${envWin}\\Scripts\\python.exe`, "-c", "pass"]).stdout);
     assert.equal(py.executable, `${envWin}\\Scripts\\python.exe`);
     assert.equal(py.prefix, envWin);
     assert.deepEqual(py.argv, ["-c", "pass"]);
 
     // pip.exe: pip's own distlib launcher reads the shebang venvctl wrote (a path with spaces: quoted) and runs the env's python on itself.
-    const pip = wineRun(sb, prefix, [`${envWin}\\Scripts\\pip.exe`, "install", "a b"]);
+    const pip = wineRun([`${envWin}\\Scripts\\pip.exe`, "install", "a b"]);
     assert.equal(pip.code, 0, pip.stderr);
     const ran = lastJson(pip.stdout);
     assert.equal(ran.executable, `${envWin}\\Scripts\\python.exe`);
@@ -173,13 +153,21 @@ test("under Windows Node in wine: create makes each version's Windows tree, and 
     if (nonAscii) continue;
     const driver = join(sb.work, "driver.bat");
     writeFileSync(driver, ["@echo off", 'cd /d "%ENVDIR%\\Scripts"', "call activate.bat", "cd /d C:\\", "python from-cmd", ""].join("\r\n"));
-    const activated = wineRun(sb, prefix, ["cmd", "/c", winPath(driver)], { ENVDIR: envWin });
+    const activated = wineRun(["cmd", "/c", winPath(driver)], { ENVDIR: envWin });
     assert.equal(activated.code, 0, activated.stdout + activated.stderr);
     const fromCmd = lastJson(activated.stdout);
     assert.equal(fromCmd.executable, `${envWin}\\Scripts\\python.exe`);
     assert.deepEqual(fromCmd.argv, ["from-cmd"]);
 
   }
+
+  // A verbatim path (\\?\Z:\...) is written in its plain form: cmd and PATH do not take \\?\.
+  const verbatimUnix = join(sb.work, "verbatim env");
+  const verbatim = run(["create", "--without-pip", "-p", winPath(join(sb.dir, "Python312", "python.exe")), `\\\\?\\${winPath(verbatimUnix)}`]);
+  assert.equal(verbatim.code, 0, verbatim.stderr);
+  assert.match(verbatim.stderr, new RegExp(`^Created virtual environment at: ${escape(winPath(verbatimUnix))}$`, "m"));
+  assert.equal(pyvenvCfg(verbatimUnix).get("command"), `${winPath(join(sb.dir, "Python312", "python.exe"))} -m venv --without-pip ${winPath(verbatimUnix)}`);
+  assert.ok(readFileSync(join(verbatimUnix, "Scripts", "activate.bat"), "utf8").includes(`set "VIRTUAL_ENV=${winPath(verbatimUnix)}"`));
 
   // A `;` would split PATH when activated: refused, nothing made.
   const bad = join(sb.work, "a;b");

@@ -75,12 +75,25 @@ export interface WindowsRun {
  * whole Unix environment wine starts with (wine adds the Windows variables:
  * USERPROFILE, LOCALAPPDATA, a Windows PATH); `cwd` is a Unix directory.
  */
-export function runWindowsCli(node: string, args: string[], opts: { cwd: string; env: Record<string, string>; prefix: string; scratch: string }): WindowsRun {
+export function runWindowsCli(node: string, args: string[], opts: WineRunOptions): WindowsRun {
+  return runWine([node, winPath(join(PROJECT_ROOT, "bin", "venvctl.js")), ...args], opts);
+}
+
+export interface WineRunOptions {
+  cwd: string;
+  env: Record<string, string>;
+  prefix: string;
+  /** Where stdout and stderr are written (files: see the header), then read back as UTF-8. */
+  scratch: string;
+}
+
+/** Runs a Windows program (and its arguments) under wine in the prefix; a limit only against a hang. */
+export function runWine(program: string[], opts: WineRunOptions): WindowsRun {
   const out = join(opts.scratch, "wine-stdout.txt");
   const err = join(opts.scratch, "wine-stderr.txt");
   const fds = [openSync(out, "w"), openSync(err, "w")] as const;
   try {
-    const r = spawnSync(WINE, [node, winPath(join(PROJECT_ROOT, "bin", "venvctl.js")), ...args], {
+    const r = spawnSync(WINE, program, {
       cwd: opts.cwd,
       env: { ...opts.env, WINEPREFIX: opts.prefix, WINEDEBUG: "-all" },
       stdio: ["ignore", fds[0], fds[1]],
