@@ -4,7 +4,7 @@
 // command; else the system's. `which` and `exec` go through here.
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
-import { commandIn, installedList, buildInventory, type Inventory, type Target } from "../interpreters/inventory.js";
+import { commandIn, completeInventory, installedList, buildInventory, type Inventory, type Target } from "../interpreters/inventory.js";
 import { commandInDir, findOnPath } from "../util/path-search.js";
 import { venvBinName } from "../platform/interpreter-places.js";
 import { join } from "node:path";
@@ -51,13 +51,20 @@ export async function resolveCommand(ctx: Ctx, cmd: string, index?: Inventory, m
       return { kind: "system", path: p, chosen: false };
     }
   }
-  index ??= await buildInventory(ctx);
+  // Without the registry (Windows, PEP 514) until an entry misses: its
+  // interpreters rank last, so reading it later changes no answer.
+  index ??= await buildInventory(ctx, { deferRegistry: true });
   const origin = describeOrigin(selection.origin);
   let anyInstalled = false;
   const missing: string[] = [];
   const without: string[] = [];
   for (const entry of selection.entries) {
-    const r = resolveEntry(index, entry);
+    let r = resolveEntry(index, entry);
+    if (r.kind === "missing" && index.registryDeferred) {
+      debug(ctx, `${entry} is not among the interpreters found so far: reading the registry (PEP 514)`);
+      index = await completeInventory(ctx, index);
+      r = resolveEntry(index, entry);
+    }
     if (r.kind === "missing") {
       debug(ctx, `${entry} (${origin}) is not installed`);
       missing.push(entry);
@@ -87,6 +94,8 @@ export async function resolveCommand(ctx: Ctx, cmd: string, index?: Inventory, m
       return { kind: "system", path: p, chosen: false };
     }
   }
+  // What is said of a miss names every interpreter there is.
+  if (index.registryDeferred) index = await completeInventory(ctx, index);
   if (!anyInstalled && missing.length > 0) {
     // VENVCTL_PYTHON_DOWNLOADS=automatic: install the first pinned version, then resolve again (once).
     if (mayInstall && (await installPinned(ctx, selection.entries, origin))) return resolveCommand(ctx, cmd, undefined, false);
