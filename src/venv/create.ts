@@ -291,6 +291,8 @@ function writeExecutables(interpreter: Interpreter, layout: VenvLayout, stage: (
     const tmp = inPlace && lstatOrUndefined(dest) ? siblingTempPath(dest) : dest;
     if (link === "symlink") {
       symlinkSync(exe.source, tmp);
+      // wine's CreateSymbolicLink reports success and makes nothing: a link that is not there was refused.
+      if (windows && !lstatOrUndefined(tmp)) throw Object.assign(new Error(`no symlink at ${tmp}`), { code: "EPERM" });
     } else {
       copyFileSync(exe.relative ? join(bin, exe.source) : exe.source, tmp);
       if (!windows) chmodSync(tmp, 0o755);
@@ -304,7 +306,7 @@ function writeExecutables(interpreter: Interpreter, layout: VenvLayout, stage: (
       made.push(join(bin, exe.name));
     }
   } catch (err) {
-    if (!(windows && plan.link === "symlink" && isSystemError(err) && err.code === "EPERM")) throw err;
+    if (!(windows && plan.link === "symlink" && (err as NodeJS.ErrnoException).code === "EPERM")) throw err;
     warnings.push(`Windows refused a symlink in ${layout.binDir} (symlinks take Developer Mode or an administrator); copying instead`);
     for (const p of made) rmSync(p, { force: true });
     plan = venvExecutables(interpreter, false, DISK);

@@ -169,6 +169,17 @@ test("under Windows Node in wine: create makes each version's Windows tree, and 
   assert.equal(pyvenvCfg(verbatimUnix).get("command"), `${winPath(join(sb.dir, "Python312", "python.exe"))} -m venv --without-pip ${winPath(verbatimUnix)}`);
   assert.ok(readFileSync(join(verbatimUnix, "Scripts", "activate.bat"), "utf8").includes(`set "VIRTUAL_ENV=${winPath(verbatimUnix)}"`));
 
+  // --symlinks: wine's CreateSymbolicLink says it made the link and makes
+  // nothing (Windows without Developer Mode refuses with EPERM): venvctl sees
+  // no link and copies instead, saying so, as venv retries with copies.
+  const linkedUnix = join(sb.work, "linked");
+  const base312 = join(sb.dir, "Python312");
+  const linked = run(["create", "--without-pip", "--symlinks", "-p", winPath(join(base312, "python.exe")), winPath(linkedUnix)]);
+  assert.equal(linked.code, 0, linked.stderr);
+  assert.match(linked.stderr, /^warning: Windows refused a symlink in .* copying instead$/m);
+  assert.ok(readFileSync(join(linkedUnix, "Scripts", "python.exe")).equals(readFileSync(join(base312, "Lib", "venv", "scripts", "nt", "python.exe"))));
+  assert.match(pyvenvCfg(linkedUnix).get("command")!, / -m venv --symlinks --without-pip /, "the command as given, as venv records it");
+
   // A `;` would split PATH when activated: refused, nothing made.
   const bad = join(sb.work, "a;b");
   const refused = run(["create", "-p", winPath(join(sb.dir, "Python312", "python.exe")), winPath(bad)]);
