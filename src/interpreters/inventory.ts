@@ -11,11 +11,12 @@ import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { isWindows } from "../platform/interpreter-places.js";
 import type { Context } from "../context.js";
-import { allInterpreters, requestMatches, type Source } from "./discovery.js";
+import { allInterpreters, requestMatches, type Source, type Versioned } from "./discovery.js";
 import { commandInDir, isExecutableFile } from "../util/path-search.js";
 import type { PythonRequest } from "./request.js";
 import { compareVersions, formatVersion, type PythonVersion } from "./version.js";
 import { realpathOrSelf } from "../util/fs.js";
+import { debug } from "../util/log.js";
 import { installCommandDirs } from "../platform/shims.js";
 
 /** An interpreter the shims can run. */
@@ -61,6 +62,11 @@ function ownNames(version: PythonVersion, implementation: string): string[] {
   return [base, `${base}${version.major}`, `${base}${version.major}.${version.minor}`];
 }
 
+/** A free-threaded build, as its probe says or its name does (3.13t, cpython-3.13.0t-…, PythonCore/3.13t). */
+function isFreeThreaded(c: Versioned): boolean {
+  return Boolean(c.interpreter?.info.gil_disabled) || /\d+t$/.test(c.name ?? "");
+}
+
 export interface InventoryOptions {
   /**
    * Leave the registry unread (Windows): for a lookup that may be answered
@@ -77,7 +83,7 @@ export async function buildInventory(ctx: Ctx, opts: InventoryOptions = {}): Pro
   const managedReal = new Set<string>();
   for (const c of found) {
     if (c.source === "path" || c.source === "registry") continue;
-    const freeThreaded = Boolean(c.interpreter?.info.gil_disabled) || /\d+t$/.test(c.name ?? "");
+    const freeThreaded = isFreeThreaded(c);
     // pyenv's and venvctl's directory names are what `version` shows (3.12.1,
     // pypy3.9-7.3.11); a downloaded build's (cpython-3.12.7-linux-x86_64-gnu)
     // is shown as its version, as uv's are, and still selects it as a key.
@@ -113,7 +119,7 @@ export async function buildInventory(ctx: Ctx, opts: InventoryOptions = {}): Pro
   }
   for (const c of found) {
     if (c.source !== "registry") continue;
-    const freeThreaded = Boolean(c.interpreter?.info.gil_disabled) || /\d+t$/.test(c.name ?? "");
+    const freeThreaded = isFreeThreaded(c);
     const own = /^python\.exe$/i.test(basename(c.path));
     const company = c.registration?.company ?? "";
     const tag = c.registration?.tag ?? "";
@@ -154,6 +160,22 @@ export async function buildInventory(ctx: Ctx, opts: InventoryOptions = {}): Pro
  */
 export async function completeInventory(ctx: Ctx, inv: Inventory): Promise<Inventory> {
   return inv.registryDeferred ? buildInventory(ctx) : inv;
+}
+
+/**
+ * `find` in `inv`; when it misses there and `inv` left the registry unread,
+ * in the inventory with the registry read. The registry's interpreters rank
+ * last, so the answer is the whole inventory's either way. Answers what was
+ * found and the inventory it was looked up in last, for what follows.
+ */
+export async function lookUpInventory<T>(
+  ctx: Ctx, inv: Inventory, find: (inv: Inventory) => T | undefined, what: string,
+): Promise<{ found: T | undefined; inventory: Inventory }> {
+  const found = find(inv);
+  if (found !== undefined || !inv.registryDeferred) return { found, inventory: inv };
+  debug(ctx, `${what} is not among the interpreters found so far: reading the registry (PEP 514)`);
+  const inventory = await completeInventory(ctx, inv);
+  return { found: find(inventory), inventory };
 }
 
 /**

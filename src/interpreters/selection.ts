@@ -20,7 +20,7 @@ import { debug, tildify } from "../util/log.js";
 import { expandHome, interpreterInDir, sameFileKey, type Source } from "./discovery.js";
 import { isScriptWrapper, probeInterpreter, type Interpreter } from "./interpreter.js";
 import { hasPyvenvCfg, venvBaseInterpreter } from "./venv-base.js";
-import { buildInventory, completeInventory, installedList, matchRequest, type Inventory, type Target } from "./inventory.js";
+import { buildInventory, installedList, lookUpInventory, matchRequest, type Inventory, type Target } from "./inventory.js";
 import { commandInDir, findOnPath, searchDirs } from "../util/path-search.js";
 import { describeRequest, isDownloadableRequest, parsePythonRequest, type PythonRequest } from "./request.js";
 import { formatVersion } from "./version.js";
@@ -49,6 +49,20 @@ export function resolveEntry(inventory: Inventory, entry: string): ResolvedEntry
     if (req.kind === "range" || req.kind === "version" || req.kind === "implementation") target = matchRequest(inventory, req);
   }
   return target ? { entry, kind: "version", target } : { entry, kind: "missing" };
+}
+
+/**
+ * A version-file entry resolved as resolveEntry does, the registry read when
+ * it misses without it (lookUpInventory). Each entry is looked up everywhere
+ * before the next is tried: a later entry found early must not win over this
+ * one found in the registry.
+ */
+export async function resolveEntryIn(ctx: Ctx, inv: Inventory, entry: string): Promise<{ resolved: ResolvedEntry; inventory: Inventory }> {
+  const { found, inventory } = await lookUpInventory(ctx, inv, (i) => {
+    const r = resolveEntry(i, entry);
+    return r.kind === "missing" ? undefined : r;
+  }, entry);
+  return { resolved: found ?? { entry, kind: "missing" }, inventory };
 }
 
 /**
@@ -108,8 +122,8 @@ export async function chooseInterpreter(ctx: Ctx, inventory?: Inventory, mayInst
   if (venv) {
     const base = await venvBaseInterpreter(ctx, venv);
     const real = sameFileKey(ctx, base.path);
-    const find = (inv: Inventory) => inv.targets.find((t) => sameFileKey(ctx, t.python) === real);
-    const target = await lookUp(ctx, inventory, find, "the active virtual environment's base interpreter");
+    const { found: target } = await lookUpInventory(ctx, inventory ?? (await buildInventory(ctx, { deferRegistry: true })),
+      (inv) => inv.targets.find((t) => sameFileKey(ctx, t.python) === real), "the active virtual environment's base interpreter");
     debug(ctx, `using the active virtual environment's base interpreter ${tildify(base.path, ctx.dirs.home)}`);
     return {
       python: base.path,
@@ -134,14 +148,9 @@ export async function chooseInterpreter(ctx: Ctx, inventory?: Inventory, mayInst
   let inv = inventory ?? (await buildInventory(ctx, { deferRegistry: true }));
   const missing: string[] = [];
   for (const entry of selection.entries) {
-    let r = resolveEntry(inv, entry);
-    // Each entry is looked up everywhere before the next is tried: a later
-    // entry found early must not win over this one found in the registry.
-    if (r.kind === "missing" && inv.registryDeferred) {
-      debug(ctx, `${entry} is not among the interpreters found so far: reading the registry (PEP 514)`);
-      inv = await completeInventory(ctx, inv);
-      r = resolveEntry(inv, entry);
-    }
+    const looked = await resolveEntryIn(ctx, inv, entry);
+    inv = looked.inventory;
+    const r = looked.resolved;
     if (r.kind === "version") {
       debug(ctx, `using ${r.target.name} from ${r.target.source} (${entry}, ${origin})`);
       return { python: r.target.python, name: r.target.name, entry, target: r.target, origin: selection.origin };
@@ -253,12 +262,8 @@ export async function findInterpreter(ctx: Ctx, request: PythonRequest): Promise
       if (onPath && !isScriptWrapper(realpathOrSelf(onPath))) {
         return { interpreter: await probeInterpreter(ctx, onPath), source: "path", request };
       }
-      let inventory = await buildInventory(ctx, { deferRegistry: true });
-      let named = inventory.keys.get(request.name);
-      if (!named && inventory.registryDeferred) {
-        inventory = await completeInventory(ctx, inventory);
-        named = inventory.keys.get(request.name);
-      }
+      const { found: named, inventory } = await lookUpInventory(ctx, await buildInventory(ctx, { deferRegistry: true }),
+        (inv) => inv.keys.get(request.name), `\`${request.name}\``);
       if (named) return fromTarget(ctx, named, request);
       if (request.fallback) {
         debug(ctx, `${request.name} is not on PATH; looking for it as a version`);
@@ -275,32 +280,15 @@ export async function findInterpreter(ctx: Ctx, request: PythonRequest): Promise
   }
 }
 
-/**
- * `find` in the inventory given, else in one built without the registry;
- * when that misses, in the whole inventory (the registry read). The
- * registry's interpreters rank last, so the answer is the one the whole
- * inventory gives.
- */
-async function lookUp<T>(ctx: Ctx, given: Inventory | undefined, find: (inv: Inventory) => T | undefined, what: string): Promise<T | undefined> {
-  const inv = given ?? (await buildInventory(ctx, { deferRegistry: true }));
-  const found = find(inv);
-  if (found !== undefined || !inv.registryDeferred) return found;
-  debug(ctx, `${what} is not among the interpreters found so far: reading the registry (PEP 514)`);
-  return find(await completeInventory(ctx, inv));
-}
-
 async function fromTarget(ctx: Ctx, target: Target, request: PythonRequest): Promise<Found> {
   return { interpreter: await probeInterpreter(ctx, target.python), source: target.source, request };
 }
 
 /** The newest discovered interpreter a version-like request matches. */
-async function fromInventory(ctx: Ctx, inventory: Inventory, request: PythonRequest): Promise<Found> {
-  let target = matchRequest(inventory, request);
-  if (!target && inventory.registryDeferred) {
-    debug(ctx, `${describeRequest(request)} is not among the interpreters found so far: reading the registry (PEP 514)`);
-    inventory = await completeInventory(ctx, inventory);
-    target = matchRequest(inventory, request);
-  }
+async function fromInventory(ctx: Ctx, given: Inventory, request: PythonRequest): Promise<Found> {
+  const looked = await lookUpInventory(ctx, given, (inv) => matchRequest(inv, request), describeRequest(request));
+  const inventory = looked.inventory;
+  let target = looked.found;
   if (!target && (await installForRequest(ctx, request, describeRequest(request)))) {
     target = matchRequest(await buildInventory(ctx), request);
   }

@@ -7,14 +7,10 @@
 // evaluates what `venvctl use --shell` prints, and reloads the functions after
 // a command that may have changed the shims.
 import type { Shell } from "./shell.js";
-
-/** Quotes a string for PowerShell: inside '…' only the single quotes (and their typographic forms) are special, each doubled. */
-export function powershellQuoted(s: string): string {
-  return s.replace(/['\u2018\u2019\u201a\u201b]/g, (c) => c + c);
-}
+import { powershellSingleQuoted } from "../util/sh-quote.js";
 
 function powershellInit(name: string, shimsDir: string): string {
-  const dir = powershellQuoted(shimsDir);
+  const dir = powershellSingleQuoted(shimsDir);
   return `# venvctl: PowerShell set-up. Add to your profile (notepad $PROFILE):
 #     venvctl init ${name} | Out-String | Invoke-Expression
 $__venvctl_shims = '${dir}'
@@ -47,7 +43,7 @@ export function powershellShell(name: "powershell" | "pwsh"): Shell {
   return {
     name,
     init: (shimsDir) => powershellInit(name, shimsDir),
-    setEnv: (variable, value) => `$env:${variable} = '${powershellQuoted(value)}'\n`,
+    setEnv: (variable, value) => `$env:${variable} = '${powershellSingleQuoted(value)}'\n`,
     unsetEnv: (variable) => `Remove-Item Env:${variable} -ErrorAction SilentlyContinue\n`,
   };
 }

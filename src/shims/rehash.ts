@@ -28,7 +28,7 @@ import { debug, tildify } from "../util/log.js";
 import { BUNDLED } from "../util/vendor.js";
 import { isWindows } from "../platform/interpreter-places.js";
 import { batchQuotedPath, commandKey, commandOfFile, installCommandDirs, shimFileName } from "../platform/shims.js";
-import { powershellQuoted } from "./powershell.js";
+import { crlf, powershellSingleQuoted } from "../util/sh-quote.js";
 import { shQuote } from "./posix-shell.js";
 import { isShimName } from "./resolve.js";
 import { renderCmdIndex, renderIndexScript } from "./shim-index.js";
@@ -206,17 +206,12 @@ function planWindows(ctx: Ctx, index: Inventory, providers: Map<string, string[]
   }
   files.set(INDEX_FILE, renderCmdIndex(index, (bin) => installCommandDirs(ctx, bin)));
   files.set(POWERSHELL_FILE, crlf(fill(template("shims.ps1"), {
-    SHIMS_DIR: powershellQuoted(dir),
-    NODE: powershellQuoted(thisProcess.execPath),
-    VENVCTL: powershellQuoted(cliPath()),
+    SHIMS_DIR: powershellSingleQuoted(dir),
+    NODE: powershellSingleQuoted(thisProcess.execPath),
+    VENVCTL: powershellSingleQuoted(cliPath()),
     COMMANDS: commands.map((c) => `'${c}'`).join(", "),
   })));
   return { files, commands };
-}
-
-/** CRLF line ends, as batch files need them (and PowerShell files on Windows have them). */
-function crlf(text: string): string {
-  return text.replace(/\r?\n/g, "\r\n");
 }
 
 function digestOf(files: Map<string, string>): string {

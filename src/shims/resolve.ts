@@ -8,7 +8,7 @@ import { commandIn, completeInventory, installedList, buildInventory, type Inven
 import { commandInDir, findOnPath } from "../util/path-search.js";
 import { venvBinName } from "../platform/interpreter-places.js";
 import { join } from "node:path";
-import { installPinned, notInstalledError, resolveEntry, showEntry } from "../interpreters/selection.js";
+import { installPinned, notInstalledError, resolveEntryIn, showEntry } from "../interpreters/selection.js";
 import { describeOrigin, selectVersion } from "../interpreters/version-file.js";
 import { debug, tildify } from "../util/log.js";
 
@@ -59,12 +59,9 @@ export async function resolveCommand(ctx: Ctx, cmd: string, index?: Inventory, m
   const missing: string[] = [];
   const without: string[] = [];
   for (const entry of selection.entries) {
-    let r = resolveEntry(index, entry);
-    if (r.kind === "missing" && index.registryDeferred) {
-      debug(ctx, `${entry} is not among the interpreters found so far: reading the registry (PEP 514)`);
-      index = await completeInventory(ctx, index);
-      r = resolveEntry(index, entry);
-    }
+    const looked = await resolveEntryIn(ctx, index, entry);
+    index = looked.inventory;
+    const r = looked.resolved;
     if (r.kind === "missing") {
       debug(ctx, `${entry} (${origin}) is not installed`);
       missing.push(entry);

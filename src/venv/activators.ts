@@ -7,7 +7,9 @@ import { readFileSync } from "node:fs";
 import { posix, win32 } from "node:path";
 import { VenvctlError } from "../errors.js";
 import { assetPath } from "../util/assets.js";
-import { shSingleQuoted } from "../util/sh-quote.js";
+import { crlf, powershellSingleQuoted, shSingleQuoted } from "../util/sh-quote.js";
+
+export { powershellSingleQuoted } from "../util/sh-quote.js";
 
 export interface ActivatorInput {
   /** The env's final absolute path. */
@@ -103,12 +105,6 @@ function prefix(name: string, escape: (s: string) => string): string {
   return `(${escape(name)}) `;
 }
 
-// cmd.exe runs a batch file whose lines end in LF alone, but mis-parses labels
-// and `goto` in it; CPython's .bat files are CRLF too.
-function crlf(text: string): string {
-  return text.replace(/\r?\n/g, "\r\n");
-}
-
 const templates = new Map<string, string>();
 
 function readTemplate(file: string): string {
@@ -155,14 +151,6 @@ export function fishSingleQuoted(value: string): string {
  */
 export function cshSingleQuoted(value: string): string {
   return value.replace(/['!\n]/g, (c) => (c === "'" ? `'\\''` : `\\${c}`));
-}
-
-/**
- * PowerShell: inside '...' a quote is doubled — and PowerShell takes the
- * typographic single quotes (U+2018 to U+201B) as quotes too.
- */
-export function powershellSingleQuoted(value: string): string {
-  return value.replace(/['\u2018\u2019\u201a\u201b]/g, (c) => c + c);
 }
 
 /**
