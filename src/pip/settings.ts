@@ -24,8 +24,8 @@ const HARMLESS = new Set([
   "break-system-packages", "resume-retries", "src",
 ]);
 
-/** pip's _normalize_name: lower case, `_` → `-`, without leading dashes. */
-function normalize(name: string): string {
+/** pip's _normalize_name: lower case, `_` → `-`, without leading dashes (a PIP_* name or pip.conf key as an option name). */
+export function normalize(name: string): string {
   return name.toLowerCase().replace(/_/g, "-").replace(/^--/, "");
 }
 
@@ -80,21 +80,49 @@ function isTrue(v: string | undefined): boolean {
  * cannot be read as one (then nothing is known about it).
  */
 export function installKeys(text: string): string[] | undefined {
-  const keys: string[] = [];
+  return installValues(text)?.map((e) => e.key);
+}
+
+/** One `key = value` of a pip.conf section pip's install command reads. */
+export interface ConfigValue {
+  section: "global" | "install";
+  /** As written (normalize it as pip does before comparing). */
+  key: string;
+  /** configparser's value: stripped, continuation lines joined with "\n". */
+  value: string;
+}
+
+/**
+ * The `key = value` pairs of [global] and [install] in an INI file, in file
+ * order, as configparser reads them; undefined when the file cannot be read
+ * as one.
+ */
+export function installValues(text: string): ConfigValue[] | undefined {
+  const out: ConfigValue[] = [];
   let section: string | undefined;
+  let last: ConfigValue | undefined;
   for (const raw of text.split(/\r\n|\r|\n/)) {
     if (/^\s*([#;]|$)/.test(raw)) continue;
-    if (/^\s/.test(raw) && section !== undefined) continue; // a continuation line of the previous value
+    if (/^\s/.test(raw) && section !== undefined) {
+      // a continuation line of the previous value
+      if (last) last.value = last.value ? `${last.value}\n${raw.trim()}` : raw.trim();
+      continue;
+    }
     const header = /^\[([^\]]+)\]/.exec(raw);
     if (header) {
       section = header[1]!.trim();
+      last = undefined;
       continue;
     }
-    const m = /^([^=:]+?)\s*[=:]/.exec(raw);
+    const m = /^([^=:]+?)\s*[=:](.*)$/.exec(raw);
     if (!m || section === undefined) return undefined;
-    if (section === "global" || section === "install") keys.push(m[1]!.trim());
+    last = undefined;
+    if (section === "global" || section === "install") {
+      last = { section, key: m[1]!.trim(), value: m[2]!.trim() };
+      out.push(last);
+    }
   }
-  return keys;
+  return out;
 }
 
 /**
