@@ -292,14 +292,7 @@ export class IndexClient {
     const had = this.fetched.get(file.url);
     if (had) return had;
     if (/^file:/i.test(file.url)) {
-      const path = fileURLToPath(file.url);
-      let data: Buffer;
-      try {
-        data = readFileSync(path);
-      } catch (err) {
-        throw withPath(err, "read", path);
-      }
-      const sha256 = verify(file, data);
+      const { path, sha256 } = readLocalFile(file);
       return { path, sha256 };
     }
     const dir = join(this.tmpDir(), String(this.fetched.size));
@@ -360,14 +353,7 @@ export class IndexClient {
       return got;
     }
     if (/^file:/i.test(file.url)) {
-      const src = fileURLToPath(file.url);
-      let data: Buffer;
-      try {
-        data = readFileSync(src);
-      } catch (err) {
-        throw withPath(err, "read", src);
-      }
-      const sha256 = verify(file, data);
+      const { data, sha256 } = readLocalFile(file);
       try {
         atomicWriteFile(dest, data);
       } catch (err) {
@@ -392,6 +378,18 @@ export class IndexClient {
       this.tmp = undefined;
     }
   }
+}
+
+/** A file:// file's bytes, checked against the hashes its listing gave. */
+function readLocalFile(file: IndexFile): { path: string; data: Buffer; sha256: string } {
+  const path = fileURLToPath(file.url);
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch (err) {
+    throw withPath(err, "read", path);
+  }
+  return { path, data, sha256: verify(file, data) };
 }
 
 /** The advertised hashes checked against the bytes; answers the sha256. */
