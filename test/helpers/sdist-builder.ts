@@ -17,6 +17,8 @@ export interface SdistSpec {
   metadata?: string[];
   /** entry_points.txt sections, as WheelSpec.entryPoints. */
   entryPoints?: Record<string, Record<string, string>>;
+  /** PKG-INFO's Metadata-Version (default 2.1: dependencies known only by building). */
+  metadataVersion?: string;
 }
 
 /** PEP 625's file name: `{normalized_name}-{version}.tar.gz`, `-`, `_`, `.` runs as `_`. */
@@ -90,7 +92,7 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
 /** Builds the sdist in `outDir` and answers its path. */
 export function buildSdist(outDir: string, spec: SdistSpec): string {
   const root = `${spec.name.replace(/[-_.]+/g, "_").toLowerCase()}-${spec.version}`;
-  const pkgInfo = ["Metadata-Version: 2.1", `Name: ${spec.name}`, `Version: ${spec.version}`, ...(spec.metadata ?? [])].join("\n") + "\n";
+  const pkgInfo = [`Metadata-Version: ${spec.metadataVersion ?? "2.1"}`, `Name: ${spec.name}`, `Version: ${spec.version}`, ...(spec.metadata ?? [])].join("\n") + "\n";
   const entries = new Map<string, string>();
   entries.set("PKG-INFO", pkgInfo);
   entries.set("pyproject.toml", [
