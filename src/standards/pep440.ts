@@ -329,3 +329,19 @@ export function specifierSetContains(specs: readonly Specifier[], version: strin
   if (isPrerelease(v) && !specs.some(specAllowsPrereleases)) return false;
   return specs.every((s) => operatorMatch(s.op, v, s.version));
 }
+
+/**
+ * SpecifierSet(specs).filter(versions, prereleases=pre or None), as pip's
+ * CandidateEvaluator calls it: with specifiers, a pre-release passes only
+ * when `pre` is set or a specifier names one; with none, pre-releases pass
+ * only when no final release does. Versions that are not PEP 440 are dropped.
+ */
+export function filterVersions(specs: readonly Specifier[], versions: readonly string[], pre: boolean): string[] {
+  const parsed = versions.map((text) => ({ text, v: parsePep440(text) })).filter((x): x is { text: string; v: Pep440Version } => x.v !== undefined);
+  if (specs.length) {
+    const allow = pre || specs.some(specAllowsPrereleases);
+    return parsed.filter(({ v }) => (allow || !isPrerelease(v)) && specs.every((s) => operatorMatch(s.op, v, s.version))).map((x) => x.text);
+  }
+  const finals = parsed.filter(({ v }) => pre || !isPrerelease(v));
+  return (finals.length ? finals : parsed).map((x) => x.text);
+}
