@@ -29,7 +29,7 @@ function projectUrl(index: string, project: string): string {
 }
 
 export class IndexClient {
-  private readonly http = new Http();
+  private readonly http: Http;
   private readonly pages: PageCache;
   private readonly metadataDir: string;
   private readonly indexUrls: string[];
@@ -41,6 +41,7 @@ export class IndexClient {
   private tmp: string | undefined;
 
   constructor(private readonly ctx: ClientContext, settings: IndexSettings) {
+    this.http = new Http(settings.caFile === undefined ? undefined : readCaFile(settings.caFile));
     this.pages = new PageCache(ctx.dirs.cache);
     this.metadataDir = join(ctx.dirs.cache, "index", "metadata");
     // Credentials go to the Authorization header of their host, never into a file's URL.
@@ -418,4 +419,13 @@ function statusError(url: string, status: number): IndexHttpError {
     ? `give credentials in the URL (https://user:password@host/simple/), or let pip resolve with its keyring and netrc support (VENVCTL_RESOLVER=pip); ${NETWORK_HINT}`
     : NETWORK_HINT;
   return new IndexHttpError(url, status, `${url} answered HTTP ${why}`, hint);
+}
+
+/** The CA bundle's bytes; an unreadable one is an error naming it. */
+function readCaFile(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw withPath(err, "read the CA bundle", path);
+  }
 }

@@ -51,6 +51,9 @@ export class Http {
   /** `user:password@` of the configured URLs, by host (as pip's MultiDomainBasicAuth keeps them). */
   private readonly auth = new Map<string, string>();
 
+  /** `ca`: the certificates that replace Node's default trust store for https (pip's `cert`). */
+  constructor(private readonly ca?: Buffer) {}
+
   /** Remembers the credentials a URL holds and answers it without them. */
   credentialsOf(url: string): string {
     let u: URL;
@@ -70,7 +73,7 @@ export class Http {
 
   private agent(protocol: string): Agent {
     const m = load();
-    if (protocol === "https:") return (this.agents.https ??= new m.https.Agent({ keepAlive: true, maxSockets: 8 }));
+    if (protocol === "https:") return (this.agents.https ??= new m.https.Agent({ keepAlive: true, maxSockets: 8, ...(this.ca ? { ca: this.ca } : {}) }));
     return (this.agents.http ??= new m.http.Agent({ keepAlive: true, maxSockets: 8 }));
   }
 

@@ -7,7 +7,7 @@
 // as pip would — client certificates, proxies, keyring, TLS exceptions,
 // ignoring Requires-Python — is answered as {unsupported}, so the caller
 // hands resolution to pip rather than resolve differently.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve, dirname } from "node:path";
 import type { Context } from "../context.js";
 import type { FileOption } from "../pip/requirements-file.js";
@@ -26,6 +26,8 @@ export interface IndexSettings {
   onlyBinary: Set<string> | ":all:";
   noBinary: Set<string> | ":all:";
   preferBinary: boolean;
+  /** pip's `cert`: the CA bundle that replaces the default trust store for https, or undefined for Node's own. */
+  caFile?: string | undefined;
 }
 
 /** pip's default index. */
@@ -88,7 +90,6 @@ function strtobool(v: string): boolean | undefined {
 
 /** Index settings venvctl's client cannot honour; pip would act on them. */
 const UNSUPPORTED: Record<string, string> = {
-  cert: "a CA bundle for pip (cert)",
   "client-cert": "a client certificate (client-cert)",
   proxy: "a proxy (proxy)",
   "use-deprecated": "a deprecated pip behaviour (use-deprecated)",
@@ -143,6 +144,7 @@ export function indexSettings(
   let noIndex = false;
   let pre = false;
   let preferBinary = false;
+  let caFile: string | undefined;
   const formats = new FormatControl();
   const trusted: string[] = [];
   for (const { key, value, where } of items) {
@@ -151,6 +153,7 @@ export function indexSettings(
       case "index-url": indexUrl = value; break;
       case "extra-index-url": extra = value.split(/\s+/).filter(Boolean); break;
       case "find-links": findLinks = value.split(/\s+/).filter(Boolean); break;
+      case "cert": caFile = value; break;
       case "trusted-host": trusted.push(...value.split(/\s+/).filter(Boolean)); break;
       case "no-index": case "pre": case "prefer-binary": case "ignore-requires-python": {
         const b = bool();
@@ -181,6 +184,17 @@ export function indexSettings(
   findLinks = [...findLinks, ...cli.findLinks];
   if (cli.noIndex) noIndex = true;
   if (cli.pre) pre = true;
+  // requests' merge_environment_settings: REQUESTS_CA_BUNDLE, else CURL_CA_BUNDLE, wins over the session's verify (pip's cert).
+  caFile = ctx.env.REQUESTS_CA_BUNDLE || ctx.env.CURL_CA_BUNDLE || caFile;
+  if (caFile !== undefined) {
+    // requests' verify=PATH: a bundle file (a directory of hashed certificates is OpenSSL's, and not read here).
+    caFile = resolve(ctx.cwd, caFile);
+    try {
+      if (!statSync(caFile).isFile()) return { unsupported: `cert names ${caFile}, which is not a file of certificates` };
+    } catch {
+      return { unsupported: `cert names ${caFile}, which cannot be read` };
+    }
+  }
 
   // The finder pip builds (SearchScope.create: `~` expanded), then each requirement-file line applied to it.
   const home = ctx.dirs.home;
@@ -251,6 +265,7 @@ export function indexSettings(
       onlyBinary: FormatControl.view(formats.onlyBinary),
       noBinary: FormatControl.view(formats.noBinary),
       preferBinary,
+      caFile,
     },
   };
 }
@@ -269,8 +284,9 @@ function optionLines(options: readonly FileOption[]): FileOption[][] {
 /**
  * What pip's requests session would do differently for these URLs: a
  * trusted host over https (no TLS check), plain http to a host pip does
- * not trust (pip skips it), proxies and CA bundles from the environment,
- * credentials from ~/.netrc.
+ * not trust (pip skips it), proxies from the environment,
+ * credentials from ~/.netrc. (A CA bundle, pip's `cert` or
+ * REQUESTS_CA_BUNDLE, is honoured: IndexSettings.caFile.)
  */
 function networkWhy(ctx: Pick<Context, "env" | "dirs">, urls: readonly URL[], trusted: readonly string[]): string | undefined {
   const env = ctx.env;
@@ -283,9 +299,6 @@ function networkWhy(ctx: Pick<Context, "env" | "dirs">, urls: readonly URL[], tr
   if (remote.length === 0) return undefined;
   for (const name of ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]) {
     if (env[name]) return `the environment variable ${name} names a proxy`;
-  }
-  for (const name of ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"]) {
-    if (env[name] && remote.some((u) => u.protocol === "https:")) return `the environment variable ${name} names a CA bundle for pip`;
   }
   const netrc = env.NETRC || join(ctx.dirs.home, ".netrc");
   if (remote.some((u) => !u.username) && existsSync(netrc)) return `${netrc} may hold credentials pip would send`;

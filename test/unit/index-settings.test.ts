@@ -12,7 +12,7 @@ import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
 
 const NO_CLI: IndexOptions = { extraIndexUrls: [], findLinks: [], noIndex: false, pre: false };
 
-/** A context, and the one pip.conf it reads (this machine's /etc/pip.conf is left out: it sets cert). */
+/** A context, and the one pip.conf it reads (this machine's /etc/pip.conf is left out). */
 function ctxOf(sb: Sandbox, env: Record<string, string>, conf?: string) {
   const file = join(sb.work, "pip.conf");
   if (conf !== undefined) writeFileSync(file, conf);
@@ -98,10 +98,25 @@ test("requirement-file lines as pip's handle_option_line applies them", (t) => {
   assert.deepEqual([...(s.onlyBinary as Set<string>)], ["a-b"]);
 });
 
+test("a CA bundle is honoured: pip's cert (pip.conf, PIP_CERT), and REQUESTS_CA_BUNDLE over it, as requests merges them", (t) => {
+  const sb = makeSandbox(t);
+  const a = join(sb.work, "a.pem");
+  const b = join(sb.work, "b.pem");
+  writeFileSync(a, "");
+  writeFileSync(b, "");
+  assert.equal(settingsOf(settingsFor(sb, {}, undefined, NO_CLI)).caFile, undefined);
+  assert.equal(settingsOf(settingsFor(sb, {}, `[global]\ncert = ${a}\n`, NO_CLI)).caFile, a);
+  assert.equal(settingsOf(settingsFor(sb, { PIP_CERT: b }, `[global]\ncert = ${a}\n`, NO_CLI)).caFile, b, "PIP_* over pip.conf");
+  assert.equal(settingsOf(settingsFor(sb, { REQUESTS_CA_BUNDLE: a, PIP_CERT: b }, undefined, NO_CLI)).caFile, a, "the environment's bundle over the session's");
+  assert.equal(settingsOf(settingsFor(sb, { CURL_CA_BUNDLE: b }, undefined, NO_CLI)).caFile, b);
+  const dir = settingsFor(sb, { PIP_CERT: sb.work }, undefined, NO_CLI);
+  assert.ok("unsupported" in dir && /not a file of certificates/.test(dir.unsupported), "a directory of certificates is OpenSSL's: pip resolves");
+});
+
 test("settings venvctl cannot honour answer unsupported, naming them", (t) => {
   const sb = makeSandbox(t);
   const cases: Array<[Record<string, string>, string | undefined, IndexOptions, RegExp]> = [
-    [{ PIP_CERT: "/etc/ca.pem" }, undefined, NO_CLI, /PIP_CERT.*cert/],
+    [{ PIP_CERT: "/no/such/ca.pem" }, undefined, NO_CLI, /cert names \/no\/such\/ca\.pem, which cannot be read/],
     [{}, "[global]\nclient-cert = /k.pem\n", NO_CLI, /pip\.conf sets a client certificate/],
     [{ PIP_PROXY: "http://p:3128" }, undefined, NO_CLI, /proxy/],
     [{ PIP_KEYRING_PROVIDER: "subprocess" }, undefined, NO_CLI, /keyring/],
