@@ -144,6 +144,8 @@ async function installNatively(
     resolveArgs: [...pipInstallArgs(opts), ...consentPipArgs(target, opts)],
     cacheOnly: !opts.upgrade && !opts.forceReinstall,
     noDeps: opts.noDeps,
+    upgrade: opts.upgrade,
+    force: opts.forceReinstall,
     index: opts.index,
     placement: opts.placement,
     why,

@@ -5,7 +5,7 @@
 // from a lock file. What venvctl cannot do natively is pip's whole, and
 // `nativeBlocker` says why.
 import { digest, type DigestAlgorithm } from "../util/digest.js";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Context } from "../context.js";
 import { HashMismatchError, VenvctlError } from "../errors.js";
@@ -17,6 +17,7 @@ import { ensurePip } from "./pip-steps.js";
 import type { ParsedRequirements } from "../pip/requirements-file.js";
 import { STRONG_HASHES } from "../pip/requirements-file.js";
 import { fetchWithPip, type FetchedWheel } from "../pip/fetch.js";
+import { builtMetadata, fetchDir, fetchFromIndex, openStore, type IndexFetch } from "./store-fetch.js";
 import type { ResolvedDist } from "../pip/report.js";
 import type { IndexOptions } from "../pip/runner.js";
 import { pipSettingsPlacingElsewhere } from "../pip/settings.js";
@@ -28,7 +29,6 @@ import { directUrlJson } from "../wheel/install.js";
 import { changeEnvironment, type ChangeResult, type WheelToInstall } from "../wheel/transaction.js";
 import type { LinkMode } from "../wheel/materialize.js";
 import { WheelStore, type BuildSource, type StoredWheel } from "../wheel/store.js";
-import { ensureDir } from "../util/fs.js";
 import { debug, tildify } from "../util/log.js";
 
 /** How the native installer places and finishes files (--link-mode, --compile). */
@@ -68,18 +68,6 @@ export function nativeBlocker(
 
 /** Options in a requirements file that change how pip installs (not only what it resolves). */
 const PIP_ONLY_FILE_OPTIONS = new Set(["--user", "--target", "--prefix", "--root", "--editable", "-e"]);
-
-/** The wheel store of this venvctl (`$VENVCTL_CACHE_DIR`). */
-export function openStore(ctx: Pick<Context, "dirs" | "env" | "stderr">): WheelStore {
-  return new WheelStore(ctx.dirs.cache, (m) => debug(ctx, m));
-}
-
-/** A new temporary directory in the cache (pip's downloads land there: the store moves them in, same file system). */
-export function fetchDir(ctx: Pick<Context, "dirs">, tag: string): string {
-  const parent = join(ctx.dirs.cache, "tmp");
-  ensureDir(parent);
-  return mkdtempSync(join(parent, `${tag}-`));
-}
 
 /**
  * Finds a pinned distribution's wheel in the store (best tags for the
@@ -135,15 +123,22 @@ export async function wheelsFor(
   dists: readonly ResolvedDist[],
   index: IndexOptions,
   hashes: Map<string, Record<string, string[]>> | undefined,
+  native?: IndexFetch,
 ): Promise<NativeItem[]> {
   const store = openStore(ctx);
   const found = new Map<ResolvedDist, StoredWheel>();
-  const missing: ResolvedDist[] = [];
+  let missing: ResolvedDist[] = [];
   for (const d of dists) {
     const source = buildSource(d);
     const hit = d.kind === "wheel" ? (d.sha256 ? store.get(d.sha256) : undefined) : source ? store.builtFrom(source) : undefined;
     if (hit) found.set(d, hit);
     else missing.push(d);
+  }
+  if (native) {
+    // What venvctl's resolver chose from an index, venvctl fetches itself.
+    const fromIndex = missing.filter((d) => native.files.has(d));
+    missing = missing.filter((d) => !native.files.has(d));
+    for (const [d, wheel] of await fetchFromIndex(ctx, target, fromIndex, native, index)) found.set(d, wheel);
   }
   if (missing.length) {
     debug(ctx, `fetching with pip: ${missing.map((d) => `${d.name} ${d.version}`).join(", ")}`);
@@ -253,6 +248,8 @@ export async function installInputs(
     noDeps: boolean;
     /** --force-reinstall: what is installed at the pinned version is installed again. */
     force?: boolean;
+    /** --upgrade: the projects named may move past what is installed. */
+    upgrade?: boolean;
     index: IndexOptions;
     placement: PlacementOptions;
     why: string;
@@ -267,7 +264,27 @@ export async function installInputs(
     }
     debug(ctx, `not from the cache alone: ${pinned.reason}`);
   }
-  debug(ctx, `pip is needed: ${opts.why}`);
+  debug(ctx, `resolving: ${opts.why}`);
+  const { nativeResolution, resolveNatively } = await import("../resolve/native.js");
+  const native = nativeResolution(ctx, target, inputs, opts.index);
+  if ("settings" in native) {
+    const resolution = await resolveNatively(ctx, target, inputs, {
+      settings: native.settings,
+      upgrade: opts.upgrade ?? false,
+      forceReinstall: opts.force ?? false,
+      noDeps: opts.noDeps,
+      checked,
+      build: (file, client) => builtMetadata(ctx, target, file, client, opts.index),
+    });
+    try {
+      if (!resolution.install.length) return { kind: "nothing" };
+      const items = await wheelsFor(ctx, target, resolution.install, opts.index, undefined, { client: resolution.client, files: resolution.files });
+      return { kind: "installed", change: await applyChange(ctx, target, { install: items }, opts.placement), pipResolved: false };
+    } finally {
+      resolution.client.close();
+    }
+  }
+  debug(ctx, `pip resolves: ${native.why}`);
   await ensurePip(ctx, target);
   let report;
   try {

@@ -128,7 +128,7 @@ export async function reinstall(opts: ReinstallOptions, ctx: Context): Promise<R
     const blocker = requested.includes("-e") ? "editable installs are pip's" : nativeBlocker(ctx, target, checked, inputs, { pipArgs: opts.pipArgs, editables: [] });
     if (blocker === undefined) {
       const outcome = await installInputs(ctx, target, checked, inputs, {
-        resolveArgs: args, cacheOnly: true, noDeps: true, force: true, index: opts.index, placement: opts.placement, why: "reinstall",
+        resolveArgs: args, cacheOnly: true, noDeps: true, force: true, upgrade: true, index: opts.index, placement: opts.placement, why: "reinstall",
       });
       if (outcome.kind === "pip-failed") return { target, exitCode: outcome.exitCode, requested: [...requested, ...pins] };
       return { target, exitCode: 0, requested: [...requested, ...pins], change: outcome.kind === "installed" ? outcome.change : undefined };

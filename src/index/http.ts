@@ -33,14 +33,15 @@ export interface HttpAnswer {
   url: string;
 }
 
-type Modules = { http: typeof import("node:http"); https: typeof import("node:https") };
-let modules: Modules | undefined;
-function load(): Modules {
-  if (!modules) {
-    const require = createRequire(import.meta.url);
-    modules = { http: require("node:http") as Modules["http"], https: require("node:https") as Modules["https"] };
-  }
-  return modules;
+type HttpModule = typeof import("node:http");
+type HttpsModule = typeof import("node:https");
+let httpModule: HttpModule | undefined;
+let httpsModule: HttpsModule | undefined;
+/** node:http, or node:https (and TLS with it) only when an https URL is asked: a loopback index never parses TLS. */
+function load(protocol: string): HttpModule | HttpsModule {
+  const require = createRequire(import.meta.url);
+  if (protocol === "https:") return (httpsModule ??= require("node:https") as HttpsModule);
+  return (httpModule ??= require("node:http") as HttpModule);
 }
 
 const zlib = () => createRequire(import.meta.url)("node:zlib") as typeof import("node:zlib");
@@ -72,9 +73,8 @@ export class Http {
   }
 
   private agent(protocol: string): Agent {
-    const m = load();
-    if (protocol === "https:") return (this.agents.https ??= new m.https.Agent({ keepAlive: true, maxSockets: 8, ...(this.ca ? { ca: this.ca } : {}) }));
-    return (this.agents.http ??= new m.http.Agent({ keepAlive: true, maxSockets: 8 }));
+    if (protocol === "https:") return (this.agents.https ??= new (load(protocol) as HttpsModule).Agent({ keepAlive: true, maxSockets: 8, ...(this.ca ? { ca: this.ca } : {}) }));
+    return (this.agents.http ??= new (load(protocol) as HttpModule).Agent({ keepAlive: true, maxSockets: 8 }));
   }
 
   /**
@@ -97,8 +97,7 @@ export class Http {
 
   private once(url: string, headers: Record<string, string>, toFile?: { path: string; hash: readonly DigestAlgorithm[] }): Promise<HttpAnswer & { digests: Record<string, string> }> {
     const u = new URL(url);
-    const m = load();
-    const mod = u.protocol === "https:" ? m.https : m.http;
+    const mod = load(u.protocol);
     const all: Record<string, string> = { "user-agent": USER_AGENT, "accept-encoding": "gzip", ...headers };
     const auth = this.auth.get(u.host);
     if (auth) all.authorization = auth;

@@ -151,6 +151,25 @@ export function pipSettingsPlacingElsewhere(ctx: Pick<Context, "env" | "dirs" | 
   return firstSetting(ctx, pipConfigFiles(ctx, sysPrefix), (key, where) => (PLACING.has(normalize(key)) ? `${where} sets ${normalize(key)}` : undefined));
 }
 
+/**
+ * What venvctl's resolver reads of pip's settings (index/settings.ts), or
+ * knows does not change a resolution: the harmless settings, less those that
+ * steer the resolver (upgrade-strategy, no-deps), plus where pip installs
+ * (judged by pipSettingsPlacingElsewhere).
+ */
+const NATIVE_RESOLUTION_READS = new Set([...HARMLESS, ...PLACING, "require-virtualenv"].filter((k) => k !== "upgrade-strategy" && k !== "no-deps"));
+
+/**
+ * Which of pip's settings would make pip's resolver decide otherwise than
+ * venvctl's resolves (PIP_UPGRADE, `constraint =`, `no-deps = true`…), or
+ * undefined when none would: with one set, pip resolves.
+ */
+export function pipSettingsSteeringResolution(ctx: Pick<Context, "env" | "dirs" | "platform">, sysPrefix: string): string | undefined {
+  return firstSetting(ctx, pipConfigFiles(ctx, sysPrefix), (key, where) =>
+    NATIVE_RESOLUTION_READS.has(normalize(key)) ? undefined : `${where} sets ${normalize(key)}, which venvctl's resolver does not read`,
+  );
+}
+
 /** The first PIP_* variable or pip.conf key `judgeKey` objects to, in pip's order. */
 function firstSetting(
   ctx: Pick<Context, "env">,

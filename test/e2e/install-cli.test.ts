@@ -37,6 +37,11 @@ const write = (files: Record<string, string | Buffer>) => {
   }
 };
 const pipRan = (starts: string[]) => starts.some((s) => /-m pip install/.test(s));
+/** venvctl resolved (its debug line says so) and no Python started in the env: pip had no part. */
+const resolvedNatively = (r: { stderr: string }, starts: string[]) => {
+  assert.match(r.stderr, /debug: resolved by venvctl: /, show(r as Parameters<typeof show>[0]));
+  assert.deepEqual(starts, [], "no Python started in the environment");
+};
 
 describe("install: files, constraints, the no-op", () => {
   test("nested requirement files with constraints, from --find-links; then the no-op without pip", async () => {
@@ -46,12 +51,12 @@ describe("install: files, constraints, the no-op", () => {
       "reqs/sub/more.txt": "top\n",
       "constraints.txt": "alpha<2\nbeta<2\n",
     });
-    const r = await venvctl(["install", "-p", env.dir, "--no-index", "-f", wheels, "-r", "reqs/main.txt"], sb);
+    const r = await venvctl(["install", "-p", env.dir, "--no-index", "-f", wheels, "-r", "reqs/main.txt"], sb, { env: { VENVCTL_DEBUG: "1" } });
     assert.equal(r.code, 0, show(r));
-    assert.equal(r.stdout, "", "pip's output is talk: on stderr");
+    assert.equal(r.stdout, "", "talk goes to stderr");
     assert.match(r.stderr, /^Installing into the virtual environment at .*nested\n/);
     assert.match(r.stderr, /Installed 8 distributions into the virtual environment at /);
-    assert.ok(pipRan(pythonStarts(env)), "pip resolved");
+    resolvedNatively(r, pythonStarts(env));
     const got = installed(env.site);
     assert.equal(got.alpha, "1.0", "the constraint alpha<2 holds");
     assert.equal(got.beta, "1.0", "the constraint beta<2 holds");
@@ -86,14 +91,14 @@ describe("install: files, constraints, the no-op", () => {
       assert.deepEqual(index.requests, []);
       assert.deepEqual(pythonStarts(env), []);
     }
-    // --upgrade asks for a change: pip runs, and with --pre finds the release candidate.
-    const up = await venvctl(["install", "-p", env.dir, "--index-url", index.url, "--pre", "-U", "beta"], sb);
+    // --upgrade asks for a change: the index is asked, and with --pre the release candidate is found.
+    const up = await venvctl(["install", "-p", env.dir, "--index-url", index.url, "--pre", "-U", "beta"], sb, { env: { VENVCTL_DEBUG: "1" } });
     assert.equal(up.code, 0, show(up));
-    assert.ok(pipRan(pythonStarts(env)));
+    resolvedNatively(up, pythonStarts(env));
     assert.equal(installed(env.site).beta, "3.0rc1");
   });
 
-  test("what must go to pip goes to pip: a missing dependency deep down, an extra, a marker, a pre-release", async () => {
+  test("what is not satisfied is resolved: a missing dependency deep down, an extra, a marker, a pre-release", async () => {
     const env = makeEnv(sb, "fallbacks");
     const run = (...args: string[]) => venvctl(["install", "-p", env.dir, "--index-url", index.url, ...args], sb, { env: { VENVCTL_DEBUG: "1" } });
 
@@ -102,32 +107,32 @@ describe("install: files, constraints, the no-op", () => {
     pythonStarts(env);
     let r = await run("top");
     assert.equal(r.code, 0, show(r));
-    assert.match(r.stderr, /debug: pip is needed: mid is not installed \(required by top 1\.0\)/);
-    assert.ok(pipRan(pythonStarts(env)));
+    assert.match(r.stderr, /debug: resolving: mid is not installed \(required by top 1\.0\)/);
+    resolvedNatively(r, pythonStarts(env));
     assert.equal(installed(env.site).leaf, "1.0");
 
     // gamma: zeta comes by a marker that holds on Python 3.
     assert.equal((await run("--no-deps", "gamma")).code, 0);
     pythonStarts(env);
     r = await run("gamma");
-    assert.match(r.stderr, /pip is needed: zeta is not installed \(required by gamma 1\.0\)/);
-    assert.ok(pipRan(pythonStarts(env)));
+    assert.match(r.stderr, /resolving: zeta is not installed \(required by gamma 1\.0\)/);
+    resolvedNatively(r, pythonStarts(env));
     assert.equal(installed(env.site).zeta, "1.0");
     assert.match((await run("gamma")).stderr, /The requirement is already satisfied in /);
     assert.deepEqual(pythonStarts(env), []);
 
     // gamma[fast]: the extra pulls delta.
     r = await run("gamma[fast]");
-    assert.match(r.stderr, /pip is needed: delta is not installed \(required by gamma 1\.0\)/);
-    assert.ok(pipRan(pythonStarts(env)));
+    assert.match(r.stderr, /resolving: delta is not installed \(required by gamma 1\.0\)/);
+    resolvedNatively(r, pythonStarts(env));
     assert.equal(installed(env.site).delta, "1.0");
 
     // A pre-release installed does not satisfy `<3` (its base release is 3.0): pip downgrades.
     assert.equal((await run("--pre", "beta==3.0rc1")).code, 0);
     pythonStarts(env);
     r = await run("beta<3");
-    assert.match(r.stderr, /pip is needed: beta 3\.0rc1 is installed/);
-    assert.ok(pipRan(pythonStarts(env)));
+    assert.match(r.stderr, /resolving: beta 3\.0rc1 is installed/);
+    resolvedNatively(r, pythonStarts(env));
     assert.equal(installed(env.site).beta, "2.0");
   });
 });
@@ -168,8 +173,8 @@ describe("install: errors", () => {
     assert.ok(pipRan(pythonStarts(env)), "pip ran");
   });
 
-  test("pip failing: its output and its exit code", async () => {
-    const r = await venvctl(["install", "-p", env.dir, "--no-index", "-f", wheels, "no-such-project"], sb);
+  test("pip failing (VENVCTL_RESOLVER=pip): its output and its exit code", async () => {
+    const r = await venvctl(["install", "-p", env.dir, "--no-index", "-f", wheels, "no-such-project"], sb, { env: { VENVCTL_RESOLVER: "pip" } });
     assert.equal(r.code, 1, show(r));
     assert.equal(r.stdout, "");
     assert.match(r.stderr, /ERROR: No matching distribution found for no-such-project/);
@@ -180,7 +185,7 @@ describe("install: errors", () => {
     assert.ok(pythonStarts(env).some((s) => s.includes("--frobnicate")), "the option went to pip");
   });
 
-  test("Ctrl-C reaches pip; venvctl waits for it and exits with its code", async () => {
+  test("Ctrl-C reaches pip (VENVCTL_RESOLVER=pip); venvctl waits for it and exits with its code", async () => {
     // An index that never answers: pip waits on it until interrupted.
     const requests: string[] = [];
     const hanging = createServer((req) => requests.push(req.url ?? ""));
@@ -188,7 +193,7 @@ describe("install: errors", () => {
     const port = (hanging.address() as { port: number }).port;
     try {
       const child = spawn(process.execPath, [CLI, "install", "-p", env.dir, "--index-url", `http://127.0.0.1:${port}/simple/`, "slow-project"], {
-        cwd: sb.work, env: sb.env, detached: true, stdio: ["ignore", "pipe", "pipe"],
+        cwd: sb.work, env: { ...sb.env, VENVCTL_RESOLVER: "pip" }, detached: true, stdio: ["ignore", "pipe", "pipe"],
       });
       let stderr = "";
       child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
@@ -222,7 +227,7 @@ describe("install: errors", () => {
 });
 
 describe("install: environments", () => {
-  test("a venv made --without-pip gets pip seeded first, saying so", async () => {
+  test("a venv made --without-pip gets pip seeded first when pip is needed, saying so", async () => {
     const env = makeEnv(sb, "nopip", { withoutPip: true });
     assert.ok(!readdirSync(env.site).some((n) => n.startsWith("pip-")));
     // Satisfied without pip: nothing is seeded.
@@ -232,7 +237,13 @@ describe("install: environments", () => {
     assert.match(noop.stderr, /already satisfied/);
     assert.ok(!readdirSync(env.site).some((n) => n.startsWith("pip-")), "no pip seeded for a no-op");
 
-    const r = await venvctl(["install", "-p", env.dir, "--no-index", "-f", wheels, "alpha"], sb);
+    // venvctl resolves and installs alone: still no pip.
+    const native = await venvctl(["install", "-p", env.dir, "--no-index", "-f", wheels, "leaf"], sb);
+    assert.equal(native.code, 0, show(native));
+    assert.ok(!readdirSync(env.site).some((n) => n.startsWith("pip-")), "no pip seeded when venvctl needs none");
+    assert.equal(installed(env.site).leaf, "1.0");
+
+    const r = await venvctl(["install", "-p", env.dir, "--no-index", "-f", wheels, "alpha"], sb, { env: { VENVCTL_RESOLVER: "pip" } });
     assert.equal(r.code, 0, show(r));
     assert.match(r.stderr, /The virtual environment at .*nopip has no pip: seeding it from the bundled wheel\nSeeded pip \S+/);
     assert.ok(readdirSync(env.site).some((n) => n.startsWith("pip-")));

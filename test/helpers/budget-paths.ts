@@ -1,8 +1,9 @@
 // The hot paths the budgets guard, each set up in a sandbox as a user meets
 // it: a warm cache for a seeded create, a venv of 100 generated
 // distributions for freeze/list/show and a no-op install, the benchmark's
-// 30 pinned wheels (6,901 files) served on 127.0.0.1 and installed into a
-// fresh env with the cache warm, a pin two directories up for the shim.
+// 30 wheels (6,901 files) served on 127.0.0.1 and installed into a fresh env
+// with the cache warm (pinned: from the cache alone; unpinned: resolved by
+// venvctl) or locked, a pin two directories up for the shim.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Sandbox } from "./hermetic.js";
@@ -14,7 +15,7 @@ import { serveIndexInProcess } from "./index-server.js";
 import type { Measured } from "./budgets.js";
 
 /** The budgeted paths, by their names in test/budgets.toml. */
-export const PATHS = ["version", "create-seeded", "create-without-pip", "freeze", "list", "show", "install-noop", "install-pinned-warm", "shim"] as const;
+export const PATHS = ["version", "create-seeded", "create-without-pip", "freeze", "list", "show", "install-noop", "install-pinned-warm", "install-unpinned-warm", "lock-warm", "shim"] as const;
 export type BudgetPath = (typeof PATHS)[number];
 
 /** Sets up `path` in the sandbox and answers what to measure (undefined: pyenv 3.12 is missing). */
@@ -52,13 +53,18 @@ export function setUp(path: BudgetPath, sb: Sandbox): Measured | undefined {
       writeFileSync(join(work, "reqs.txt"), `${syntheticName(10)}>=1.0\n${syntheticName(20)}\n`);
       return { args: ["install", "-p", python, "-r", join(work, "reqs.txt")], cwd: work, env };
     }
-    case "install-pinned-warm": {
+    case "install-pinned-warm":
+    case "install-unpinned-warm":
+    case "lock-warm": {
+      // The same 30 wheels, pinned (the cache alone answers), or by name only (venvctl resolves: pages revalidated, wheels from the store).
       const set = buildSizedSet(join(sb.dir, "wheels"));
-      const reqs = join(work, "pinned.txt");
-      writeFileSync(reqs, set.pinned.join("\n") + "\n");
+      const reqs = join(work, "reqs.txt");
+      writeFileSync(reqs, (path === "install-pinned-warm" ? set.pinned : set.unpinned).join("\n") + "\n");
       const server = serveIndexInProcess(set.dir, join(sb.dir, "index.url"));
       const env1 = join(work, "env");
-      const args = ["install", "-p", env1, "--index-url", server.url, "-r", reqs];
+      const args = path === "lock-warm"
+        ? ["lock", "-p", env1, "--index-url", server.url, "-r", reqs, "-o", join(work, "pylock.toml")]
+        : ["install", "-p", env1, "--index-url", server.url, "-r", reqs];
       const freshEnv = () => {
         rmSync(env1, { recursive: true, force: true });
         cli(["create", "-p", py, env1]);
