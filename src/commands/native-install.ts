@@ -298,12 +298,20 @@ export async function installInputs(
   return { kind: "installed", change: await applyChange(ctx, target, { install: items }, opts.placement), pipResolved: true };
 }
 
+const compareNames = (a: string, b: string): number => {
+  const x = canonicalizeName(a);
+  const y = canonicalizeName(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
 /** "Installed 3 distributions (alpha 2.0, beta 2.0 replacing 1.0, …) into …", for stderr. */
 export function describeChange(result: ChangeResult, where: string): string[] {
   const lines: string[] = [];
   const removedByName = new Map(result.removed.map((r) => [canonicalizeName(r.name), r]));
   if (result.installed.length) {
-    const parts = result.installed.map((i) => {
+    // By name, as pip's "Successfully installed" lists them: the resolver's order is not the user's business.
+    const byName = [...result.installed].sort((a, b) => compareNames(a.name, b.name));
+    const parts = byName.map((i) => {
       const old = removedByName.get(canonicalizeName(i.name));
       removedByName.delete(canonicalizeName(i.name));
       return old ? (old.version === i.version ? `${i.name} ${i.version} (reinstalled)` : `${i.name} ${i.version} (was ${old.version})`) : `${i.name} ${i.version}`;
@@ -312,7 +320,7 @@ export function describeChange(result: ChangeResult, where: string): string[] {
     lines.push(`Installed ${n} distribution${n === 1 ? "" : "s"} into ${where}: ${parts.join(", ")}`);
   }
   if (removedByName.size) {
-    const gone = [...removedByName.values()];
+    const gone = [...removedByName.values()].sort((a, b) => compareNames(a.name, b.name));
     lines.push(`Uninstalled ${gone.length} distribution${gone.length === 1 ? "" : "s"} from ${where}: ${gone.map((r) => `${r.name} ${r.version}`).join(", ")}`);
   }
   return lines;

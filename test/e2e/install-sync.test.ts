@@ -142,7 +142,7 @@ describe("sync", () => {
     const r = await venvctl(["sync", "-p", env.dir, ...local(), "lock.txt"], sb);
     assert.equal(r.code, 0, show(r));
     assert.equal(r.stdout, "");
-    assert.match(r.stderr, /Installed 5 distributions into .*: alpha 2\.0 \(was 1\.0\), beta 2\.0 \(was 1\.0\), top 1\.0, mid 1\.0, leaf 1\.0\n/);
+    assert.match(r.stderr, /Installed 5 distributions into .*: alpha 2\.0 \(was 1\.0\), beta 2\.0 \(was 1\.0\), leaf 1\.0, mid 1\.0, top 1\.0\n/);
     assert.match(r.stderr, /Uninstalled 4 distributions from .*: delta 1\.0, epsilon 1\.0, gamma 1\.0, zeta 1\.0\n/);
     assert.match(r.stderr, /is in sync with lock\.txt\n$/);
     // venvctl resolves, fetches what its cache lacks, installs and uninstalls: no Python starts.
