@@ -1,7 +1,8 @@
 // Putting a cached file into an env: clone (copy-on-write), hardlink or copy.
 // `auto` takes the first that works, in that order, as uv does; an explicit
 // mode the file system cannot do falls back to copying, with one warning.
-import { constants, copyFileSync, linkSync, unlinkSync } from "node:fs";
+import { constants, copyFileSync, linkSync, lstatSync, statSync, unlinkSync } from "node:fs";
+import { dirname } from "node:path";
 import { UsageError } from "../errors.js";
 import { isNodeError } from "../util/fs.js";
 
@@ -35,9 +36,17 @@ function placeOnce(mode: EffectiveLinkMode, src: string, dst: string): void {
   else copyFileSync(src, dst, mode === "clone" ? constants.COPYFILE_FICLONE_FORCE | constants.COPYFILE_EXCL : constants.COPYFILE_EXCL);
 }
 
+// What `auto` settled on, by the pair of file systems (device ids) a file
+// went from and to: a process installing many wheels from one cache into
+// one env probes once. A failed clone costs a file created and removed
+// again (copy_file_range and FICLONE open the target first), per wheel.
+const settledAuto = new Map<string, EffectiveLinkMode>();
+
 /** Places files with one link mode, settled on the first file. */
 export class FilePlacer {
   private mode: EffectiveLinkMode | undefined;
+  /** The mode was not asked for but learnt from an earlier placer (auto): one that fails is probed again, without a warning. */
+  private learnt = false;
   readonly warnings: string[] = [];
 
   constructor(requested: LinkMode) {
@@ -67,23 +76,27 @@ export class FilePlacer {
   private placeSettled(src: string, dst: string): void {
     if (this.mode === "copy") return placeOnce("copy", src, dst);
     if (this.mode === undefined) {
-      // auto: clone, else hardlink, else copy.
-      for (const mode of ["clone", "hardlink"] as const) {
-        try {
-          placeOnce(mode, src, dst);
-          this.mode = mode;
-          return;
-        } catch (err) {
-          if (!cannot(err)) throw err;
-        }
+      const key = devicePair(src, dst);
+      const known = key === undefined ? undefined : settledAuto.get(key);
+      if (known) {
+        this.mode = known;
+        this.learnt = true;
+      } else {
+        this.mode = probe(src, dst);
+        if (key !== undefined) settledAuto.set(key, this.mode);
+        return;
       }
-      this.mode = "copy";
-      return placeOnce("copy", src, dst);
     }
     try {
       placeOnce(this.mode, src, dst);
     } catch (err) {
       if (!cannot(err)) throw err;
+      if (this.learnt) {
+        // Another pair of directories on the same devices behaves otherwise (a bind mount, a quota): probe here.
+        this.learnt = false;
+        this.mode = probe(src, dst);
+        return;
+      }
       const code = (err as NodeJS.ErrnoException).code;
       this.warnings.push(
         this.mode === "clone"
@@ -93,5 +106,28 @@ export class FilePlacer {
       this.mode = "copy";
       placeOnce("copy", src, dst);
     }
+  }
+}
+
+/** auto: clone, else hardlink, else copy; answers the mode that placed the file. */
+function probe(src: string, dst: string): EffectiveLinkMode {
+  for (const mode of ["clone", "hardlink"] as const) {
+    try {
+      placeOnce(mode, src, dst);
+      return mode;
+    } catch (err) {
+      if (!cannot(err)) throw err;
+    }
+  }
+  placeOnce("copy", src, dst);
+  return "copy";
+}
+
+/** "srcdev:dstdev" for a file and the directory a copy of it goes into; undefined when either cannot be read (the probe then says why). */
+function devicePair(src: string, dst: string): string | undefined {
+  try {
+    return `${lstatSync(src).dev}:${statSync(dirname(dst)).dev}`;
+  } catch {
+    return undefined;
   }
 }
