@@ -25,7 +25,9 @@
 //   size and mtime restored. A hardlink made or removed (an env created or
 //   deleted) bumps ctime too, with the link count: ctime and link count
 //   moving together is not hashed, and after linking the install records
-//   the stats it saw (refresh), so an edit after that shows.
+//   the stats it saw (refresh, into `stats.json` beside the manifest: a
+//   hint, written in place, that a torn write only turns into hashing), so
+//   an edit after that shows.
 // - a hardlink must land on the inode that was checked (install.ts).
 // A damaged entry is rebuilt, never linked. Hashing every file at every use
 // would be sound without the ownership rules, but costs more than the whole
@@ -160,6 +162,9 @@ export class WheelCache {
     if (named && (canonicalizeName(manifest.name) !== canonicalizeName(named.name) || !sameVersion(manifest.version, named.version))) {
       return damaged(`its manifest is for ${manifest.name} ${manifest.version}, not ${named.name} ${named.version}`);
     }
+    // The stats last recorded (refresh), else those the entry was filled with.
+    const recorded = readStats(join(dir, STATS_FILE), manifest.files.length);
+    if (recorded) manifest.stats = recorded;
     const checkedDirs = new Set<string>();
     let refreshed = false;
     for (let i = 0; i < manifest.files.length; i++) {
@@ -191,7 +196,7 @@ export class WheelCache {
     }
     const entry: CacheEntry = { info: manifest, filesDir, stats: manifest.stats };
     // Intact, but touched or linked: remember the new stats so the next use is cheap again.
-    if (refreshed) this.refresh(wheel.sha256, entry, manifest.stats);
+    if (refreshed) this.refresh(wheel.sha256, manifest.stats);
     return { status: "hit", entry };
   }
 
@@ -200,14 +205,24 @@ export class WheelCache {
    * their ctimes); best effort — a read-only cache is still usable, and stats
    * recorded wrongly by a race only cost a hash at the next use.
    */
-  refresh(sha256: string, entry: CacheEntry, stats: FileStats[]): void {
-    const file = join(this.entryDir(sha256), "manifest.json");
-    const tmp = siblingTempPath(file);
+  refresh(sha256: string, stats: FileStats[]): void {
+    // Written in place, not beside and renamed: a new file and a rename per
+    // wheel cost an install more than linking its files. Stats are only a
+    // hint: one torn by a crash or a concurrent refresh does not parse (or
+    // does not match), and the files are then hashed, as on a first use.
+    const file = join(this.entryDir(sha256), STATS_FILE);
+    let fd: number | undefined;
     try {
-      writeOwned(tmp, Buffer.from(JSON.stringify({ ...entry.info, format: FORMAT, sha256, stats })), 0o666);
-      renameSync(tmp, file);
+      if (!lstatOrUndefined(this.root)?.isDirectory()) return;
+      fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644 & ~UMASK & ~0o022);
+      if (untrustedFile(fstatSync(fd))) return;
+      const data = Buffer.from(JSON.stringify(stats));
+      let off = 0;
+      while (off < data.length) off += writeSync(fd, data, off, data.length - off);
     } catch {
-      rmSync(tmp, { force: true });
+      // A read-only cache is still usable; the next use hashes what moved.
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
   }
 
@@ -383,6 +398,21 @@ export function readEnvLinks(root: string, sha256: string): Array<EnvLink & { re
     }
   }
   return out;
+}
+
+/** The entry's last recorded stats (refresh), beside its manifest. */
+const STATS_FILE = "stats.json";
+
+/** The stats recorded in `path` for `count` files, or undefined (absent, untrusted, torn, another length). */
+function readStats(path: string, count: number): FileStats[] | undefined {
+  try {
+    const stats = JSON.parse(readOwnedFile(path)) as unknown;
+    if (!Array.isArray(stats) || stats.length !== count) return undefined;
+    for (const s of stats) if (!Array.isArray(s) || s.length !== 4 || !s.every((n) => typeof n === "number")) return undefined;
+    return stats as FileStats[];
+  } catch {
+    return undefined;
+  }
 }
 
 /** A manifest that is a link, or not the user's own, or writable by others. */

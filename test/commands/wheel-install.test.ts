@@ -330,6 +330,49 @@ test("attack: a same-size edit in place with its mtime put back is caught (its c
   }
 });
 
+test("the stats recorded after linking (stats.json) are a hint: an edit through an env's link is caught; a torn or linked stats file costs a hash", async (t) => {
+  const sb = makeSandbox(t);
+  const wheel = simpleWheel(join(sb.work, "dist"));
+  const entryDir = join(sb.cache, "wheels", readWheel(wheel).sha256);
+  const statsFile = join(entryDir, "stats.json");
+  const lib = (name: string) => prefixScheme(join(sb.work, name), "").purelib;
+  assert.equal((await installWheel(wheel, options(sb, join(sb.work, "a")))).cache, "filled");
+  assert.equal((await installWheel(wheel, options(sb, join(sb.work, "b")))).cache, "hit");
+  // Linking into b moved the files' ctimes and link counts: what it saw is recorded.
+  const recorded = JSON.parse(readFileSync(statsFile, "utf8")) as number[][];
+  const files = (JSON.parse(readFileSync(join(entryDir, "manifest.json"), "utf8")) as { files: { path: string }[] }).files.map((f) => f.path);
+  const i = files.indexOf("simple/data.txt");
+  assert.equal(recorded[i]![3], statSync(join(entryDir, "files", "simple", "data.txt")).nlink, "the link count after linking b");
+
+  // A torn stats file (a crash mid-write): the files are hashed, found intact, and the stats written again whole.
+  writeFileSync(statsFile, '[[1,2');
+  assert.equal((await installWheel(wheel, options(sb, join(sb.work, "c")))).cache, "hit");
+  assert.equal((JSON.parse(readFileSync(statsFile, "utf8")) as unknown[]).length, files.length);
+
+  // A stats file replaced by a link: neither followed to read nor written through.
+  const outside = join(sb.dir, "outside.json");
+  writeFileSync(outside, "[]");
+  rmSync(statsFile);
+  symlinkSync(outside, statsFile);
+  assert.equal((await installWheel(wheel, options(sb, join(sb.work, "d")))).cache, "hit");
+  assert.equal(readFileSync(outside, "utf8"), "[]", "the link's target is untouched");
+  rmSync(statsFile);
+
+  // An edit in place through env e's hardlink, same size, mtime put back: after the recorded link, ctime moved alone.
+  assert.equal((await installWheel(wheel, options(sb, join(sb.work, "e")))).cache, "hit");
+  const linked = join(lib("e"), "simple", "data.txt");
+  const reference = join(sb.dir, "reference");
+  writeFileSync(reference, "");
+  spawnSync("touch", ["-r", linked, reference]);
+  chmodSync(linked, 0o644);
+  writeFileSync(linked, "z".repeat(1000));
+  chmodSync(linked, 0o444);
+  spawnSync("touch", ["-r", reference, linked]);
+  const r = await installWheel(wheel, options(sb, join(sb.work, "f")));
+  assert.equal(r.cache, "rebuilt");
+  assert.equal(readFileSync(join(lib("f"), "simple", "data.txt"), "utf8"), "x".repeat(1000));
+});
+
 test("attack: cached files another user owns, or others may write, are not linked", (t) => {
   if (!requireOrSkip(t, process.geteuid?.() === 0, "chown needs root (CI runs as root)")) return;
   return (async () => {
