@@ -36,8 +36,25 @@ function cmpNum(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+// Parsed versions by text. A resolution compares the same few hundred
+// version strings many thousand times (ordering candidates, matching each
+// specifier); the regular expression is the cost, so each text is parsed
+// once. Results are frozen: they are shared, and nothing may change one.
+const parsedVersions = new Map<string, Pep440Version | undefined>();
+const PARSED_MAX = 50_000;
+
 /** Parses a version as `packaging.version.Version`; undefined when it is not PEP 440. */
 export function parsePep440(text: string): Pep440Version | undefined {
+  let v = parsedVersions.get(text);
+  if (v === undefined && !parsedVersions.has(text)) {
+    if (parsedVersions.size >= PARSED_MAX) parsedVersions.clear();
+    v = parseUncached(text);
+    parsedVersions.set(text, v);
+  }
+  return v;
+}
+
+function parseUncached(text: string): Pep440Version | undefined {
   const m = VERSION_RE.exec(text);
   if (!m) return undefined;
   const g = m.groups!;
@@ -53,9 +70,11 @@ export function parsePep440(text: string): Pep440Version | undefined {
   if (g.post !== undefined) v.post = num(g.post_n1 ?? g.post_n2 ?? "0");
   if (g.dev !== undefined) v.dev = num(g.dev_n ?? "0");
   if (g.local !== undefined) {
-    v.local = g.local.toLowerCase().split(/[-_.]/).map((s) => (/^[0-9]+$/.test(s) ? num(s) : s));
+    v.local = Object.freeze(g.local.toLowerCase().split(/[-_.]/).map((s) => (/^[0-9]+$/.test(s) ? num(s) : s))) as string[];
   }
-  return v;
+  Object.freeze(v.release);
+  if (v.pre) Object.freeze(v.pre);
+  return Object.freeze(v);
 }
 
 /** `str(Version(text))`: the normalized form. */
