@@ -17,7 +17,7 @@ import { VenvctlError } from "../errors.js";
 import { evaluateMarker } from "../standards/markers.js";
 import { parseHeaders } from "../standards/metadata.js";
 import { canonicalizeName } from "../standards/names.js";
-import { comparePep440, filterVersions, normalizeVersion, parsePep440, parseSpecifierSet, specifierContains, type Specifier } from "../standards/pep440.js";
+import { comparePep440, filterVersions, normalizeVersion, parsePep440, parseSpecifierSet, specifierContains, type Pep440Version, type Specifier } from "../standards/pep440.js";
 import { parseRequirement, type Grammar } from "../standards/requirement.js";
 import type { TagPriorities } from "../standards/wheel-tags.js";
 import type { Candidate, Provider, Requirement } from "./provider.js";
@@ -93,11 +93,30 @@ function isPinned(specs: readonly Specifier[]): boolean {
   return specs.some((s) => s.op === "===" || (s.op === "==" && !s.version.endsWith(".*")));
 }
 
+/** A file the target can use, with what pip sorts files by. */
+interface RankedFile {
+  file: IndexFile;
+  version: string;
+  parsed: Pep440Version;
+  rank: number;
+  notYanked: number;
+  binary: number;
+  build: number;
+}
+
+interface RankedFiles {
+  files: readonly RankedFile[];
+  versions: readonly string[];
+}
+
 /** The resolver's provider over a package index, for one target interpreter. */
 export class IndexProvider implements Provider<IndexCandidate> {
   private readonly candidates = new Map<string, IndexCandidate>();
   private readonly metadataOf = new Map<IndexCandidate, Promise<CandidateMetadata>>();
-  private readonly versionsSeen = new Map<string, string[]>();
+  private readonly ranked = new Map<string, Promise<RankedFiles>>();
+  private readonly prefetched = new Set<string>();
+  /** The versions each project's index offers this target, newest first, once its page was read. */
+  private readonly versionsSeen = new Map<string, readonly string[]>();
 
   constructor(private readonly opts: IndexProviderOptions) {}
 
@@ -175,7 +194,35 @@ export class IndexProvider implements Provider<IndexCandidate> {
       const reqExtras = [...new Set(req.extras.map(canonicalizeName))];
       out.push({ id: identify(key, reqExtras), name: req.name, specifiers: req.specifiers, text: raw.split(";")[0]!.trim() });
     }
+    this.prefetch(out);
     return out;
+  }
+
+  /**
+   * Starts reading what the resolver will most likely ask next for each
+   * requirement, without waiting: the project's page, then the metadata of
+   * its best admitted file. The resolver asks one question at a time; with
+   * a cold cache each would be a round trip, so this keeps several in flight
+   * (as the pages of a candidate's dependencies and their newest versions'
+   * metadata are what it asks next). Failures are left for the resolver's
+   * own asking to report; nothing is built (an sdist's dynamic metadata
+   * waits until the resolver wants it).
+   */
+  prefetch(requirements: readonly Requirement[]): void {
+    for (const r of requirements) {
+      if (r.id === PYTHON_ID) continue;
+      const { key } = split(r.id);
+      if (this.prefetched.has(r.id)) continue;
+      this.prefetched.add(r.id);
+      const specs = [...r.specifiers, ...(this.opts.constraints.get(key) ?? [])];
+      this.bestFiles(key, specs).then(
+        (best) => {
+          const first = best[0];
+          if (first) this.opts.client.metadata(first[1]).catch(() => undefined);
+        },
+        () => undefined,
+      );
+    }
   }
 
   /** The candidate's metadata (read once): the installed distribution's, the index's, or a build's. */
@@ -210,10 +257,42 @@ export class IndexProvider implements Provider<IndexCandidate> {
 
   /** Each admitted version's best file, newest first (pip's find_best_candidate, then iter_index_candidate_infos). */
   private async bestFiles(key: string, specs: readonly Specifier[]): Promise<Array<[string, IndexFile]>> {
-    const files = await this.opts.client.projectFiles(key);
+    const { files, versions } = await this.rankedFiles(key);
+    const admitted = new Set(filterVersions(specs, versions, this.opts.settings.pre));
+    const applicable = files.filter((u) => admitted.has(u.version));
+    const keepYanked = applicable.every((u) => u.file.yanked !== undefined) && isPinned(specs);
+    const out: Array<[string, IndexFile]> = [];
+    const seen = new Set<string>();
+    for (const u of applicable) {
+      if (u.file.yanked !== undefined && !keepYanked) continue;
+      if (seen.has(u.version)) continue;
+      seen.add(u.version);
+      out.push([u.version, u.file]);
+    }
+    return out;
+  }
+
+  /**
+   * A project's usable files (allowed format, a wheel this interpreter
+   * takes, a Requires-Python it meets), best first by pip's
+   * CandidateEvaluator._sort_key, and its versions newest first: what does
+   * not depend on the requirements, worked out once per project.
+   */
+  private rankedFiles(key: string): Promise<RankedFiles> {
+    let p = this.ranked.get(key);
+    if (!p) {
+      p = this.opts.client.projectFiles(key).then((files) => this.rank(key, files));
+      this.ranked.set(key, p);
+      p.catch(() => this.ranked.delete(key));
+    }
+    return p;
+  }
+
+  private rank(key: string, files: readonly IndexFile[]): RankedFiles {
     const formats = allowedFormats(this.opts.settings, key);
     const python = this.pythonVersion();
-    const usable: Array<{ file: IndexFile; version: string; rank: number }> = [];
+    const preferBinary = this.opts.settings.preferBinary;
+    const usable: RankedFile[] = [];
     for (const file of files) {
       if (file.kind === "wheel" ? !formats.wheel : !formats.sdist) continue;
       const version = normalizeVersion(file.version);
@@ -228,34 +307,13 @@ export class IndexProvider implements Provider<IndexCandidate> {
         const rp = parseSpecifierSet(file.requiresPython);
         if (rp && !rp.every((s) => specifierContains(s, python, true))) continue;
       }
-      usable.push({ file, version, rank });
+      usable.push({ file, version, parsed: parsePep440(version)!, rank, notYanked: file.yanked === undefined ? 1 : 0, binary: preferBinary && file.kind === "wheel" ? 1 : 0, build: buildTag(file.filename) });
     }
-    this.versionsSeen.set(key, [...new Set(usable.map((u) => u.version))].sort((a, b) => comparePep440(parsePep440(b)!, parsePep440(a)!)));
-    const admitted = new Set(filterVersions(specs, [...new Set(usable.map((u) => u.version))], this.opts.settings.pre));
-    const applicable = usable.filter((u) => admitted.has(u.version));
-    const allYanked = applicable.every((u) => u.file.yanked !== undefined);
-    const keepYanked = allYanked && isPinned(specs);
-    const preferBinary = this.opts.settings.preferBinary;
     // CandidateEvaluator._sort_key, best first: not yanked, binary (with --prefer-binary), version, tag rank, build tag.
-    const key_ = (u: (typeof applicable)[number]) => [u.file.yanked === undefined ? 1 : 0, preferBinary && u.file.kind === "wheel" ? 1 : 0];
-    applicable.sort((a, b) => {
-      const ka = key_(a), kb = key_(b);
-      if (ka[0] !== kb[0]) return kb[0]! - ka[0]!;
-      if (ka[1] !== kb[1]) return kb[1]! - ka[1]!;
-      const v = comparePep440(parsePep440(b.version)!, parsePep440(a.version)!);
-      if (v) return v;
-      if (a.rank !== b.rank) return b.rank - a.rank;
-      return buildTag(b.file.filename) - buildTag(a.file.filename);
-    });
-    const out: Array<[string, IndexFile]> = [];
-    const seen = new Set<string>();
-    for (const u of applicable) {
-      if (u.file.yanked !== undefined && !keepYanked) continue;
-      if (seen.has(u.version)) continue;
-      seen.add(u.version);
-      out.push([u.version, u.file]);
-    }
-    return out;
+    usable.sort((a, b) => b.notYanked - a.notYanked || b.binary - a.binary || comparePep440(b.parsed, a.parsed) || b.rank - a.rank || b.build - a.build);
+    const versions = [...new Set(usable.map((u) => u.version))].sort((a, b) => comparePep440(parsePep440(b)!, parsePep440(a)!));
+    this.versionsSeen.set(key, versions);
+    return { files: usable, versions };
   }
 
   /** One object per identifier, version and source: the resolver tells incompatibilities by identity. */

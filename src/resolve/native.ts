@@ -142,6 +142,7 @@ export async function resolveNatively(ctx: Context, target: PackageTarget, input
     userOrder,
     build: (file) => opts.build(file, client),
   });
+  provider.prefetch(roots.filter((r) => !r.constraint));
   let resolution;
   try {
     resolution = await resolve(roots, provider, { deadline: Date.now() + RESOLUTION_DEADLINE_MS, debug: (m) => debug(ctx, `resolver: ${m}`) });

@@ -182,7 +182,7 @@ class Search<C extends Candidate> {
       if (failureCauses.length) {
         const causes = failureCauses.flatMap((c) => c.information);
         this.backtracks++;
-        this.opts.debug?.(`cannot pin ${name}: ${causes.map(describeInformation).join("; ")}; backtracking`);
+        this.opts.debug?.(`cannot pin ${name}: ${[...new Set(causes.map(describeInformation))].join("; ")}; backtracking`);
         const success = await this.backjump(causes);
         const after = this.state;
         after.backtrackCauses.length = 0;
