@@ -252,23 +252,30 @@ export class IndexClient {
   private cachedMetadata(sha256: string): { text: string | undefined } | undefined {
     const path = join(this.metadataDir, sha256);
     try {
-      return { text: readFileSync(path, "utf8") };
+      const kept = JSON.parse(readFileSync(`${path}.json`, "utf8")) as { text?: unknown };
+      if (typeof kept.text === "string") return { text: kept.text };
     } catch {
-      try {
-        statSync(`${path}.dynamic`);
-        return { text: undefined };
-      } catch {
-        return undefined;
-      }
+      // Absent, or torn by a crash (it is not flushed): read again.
+    }
+    try {
+      statSync(`${path}.dynamic`);
+      return { text: undefined };
+    } catch {
+      return undefined;
     }
   }
 
-  /** Metadata by the file's sha256 (immutable); `.dynamic` marks an sdist whose PKG-INFO does not count. */
+  /**
+   * Metadata by the file's sha256 (immutable), as JSON so that an entry cut
+   * short by a crash does not parse (a METADATA cut short would read as one
+   * with fewer dependencies); `.dynamic` marks an sdist whose PKG-INFO does
+   * not count. Not flushed.
+   */
   private keepMetadata(sha256: string, text: string | undefined): void {
-    const path = join(this.metadataDir, text === undefined ? `${sha256}.dynamic` : sha256);
+    const path = join(this.metadataDir, text === undefined ? `${sha256}.dynamic` : `${sha256}.json`);
     try {
       ensureDir(this.metadataDir);
-      atomicWriteFile(path, text ?? "");
+      atomicWriteFile(path, text === undefined ? "" : JSON.stringify({ text }), 0o644, { flush: false });
     } catch (err) {
       throw withPath(err, "write the index metadata cache entry", path);
     }

@@ -73,7 +73,8 @@ export class PageCache {
     const path = this.pathOf(page.url);
     try {
       ensureDir(this.dir);
-      atomicWriteFile(path, JSON.stringify(page));
+      // Not flushed: an entry torn by a crash does not parse, and is fetched again.
+      atomicWriteFile(path, JSON.stringify(page), 0o644, { flush: false });
     } catch (err) {
       throw withPath(err, "write the index page cache entry", path);
     }

@@ -31,13 +31,17 @@ export function parseSiblingTempName(name: string): SiblingTempName | undefined 
 /**
  * Writes a file atomically: the data goes to a temporary sibling, is flushed,
  * and is renamed over `path`. Readers see the old file or the new one, never half.
+ * `flush: false` is for caches whose readers check what they read (a file
+ * that does not parse is absent): after a crash such a file may be empty
+ * or short, which costs a fetch, and skipping the fsync saves a disk
+ * flush per file (a cold install writes a hundred).
  */
-export function atomicWriteFile(path: string, data: string | Uint8Array, mode = 0o644): void {
+export function atomicWriteFile(path: string, data: string | Uint8Array, mode = 0o644, opts: { flush?: boolean } = {}): void {
   const tmp = siblingTempPath(path);
   const fd = openSync(tmp, "wx", mode);
   try {
     writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
-    fsyncSync(fd);
+    if (opts.flush !== false) fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
     rmSync(tmp, { force: true });

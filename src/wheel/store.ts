@@ -156,7 +156,8 @@ export class WheelStore {
         format: FORMAT, sha256, fileName: basename(file), size: bytes.length, name: wheel.name, version: wheel.version,
         facts: wheel.facts, stats: fileStats(st), added: new Date().toISOString(),
       };
-      atomicWriteFile(join(tmp, "entry.json"), JSON.stringify(entry), 0o644);
+      // Not flushed: a torn entry.json drops the entry (its wheel is fetched again).
+      atomicWriteFile(join(tmp, "entry.json"), JSON.stringify(entry), 0o644, { flush: false });
       closeSync(openSync(join(tmp, "used"), "w", 0o644));
       try {
         renameSync(tmp, final);
@@ -218,7 +219,7 @@ export class WheelStore {
       if (actual !== sha256) return drop("was changed");
       entry.stats = fileStats(st);
       try {
-        atomicWriteFile(join(dir, "entry.json"), JSON.stringify(entry), 0o644);
+        atomicWriteFile(join(dir, "entry.json"), JSON.stringify(entry), 0o644, { flush: false });
       } catch {
         // Read-only cache: the next use hashes again.
       }
@@ -262,7 +263,8 @@ export class WheelStore {
   recordBuild(source: BuildSource, wheelSha256: string): void {
     const file = join(this.root, "built", `${buildKey(source)}.json`);
     ensureDir(join(this.root, "built"));
-    atomicWriteFile(file, JSON.stringify({ source, wheel: wheelSha256 }), 0o644);
+    // Not flushed: a record that does not parse means "not built yet".
+    atomicWriteFile(file, JSON.stringify({ source, wheel: wheelSha256 }), 0o644, { flush: false });
   }
 
   /** The wheel `source` was built into before, if it is still stored and sound. */
