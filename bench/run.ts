@@ -17,11 +17,12 @@ import { installCases } from "./cases/install.js";
 import { installNativeCases } from "./cases/install-native.js";
 import { packageCases } from "./cases/packages.js";
 import { pythonCases } from "./cases/python.js";
+import { resolveCases } from "./cases/resolve.js";
 import { seedCases } from "./cases/seed.js";
 import { shimCases } from "./cases/shims.js";
 
 /** Every issue's cases, in the order they are run. */
-const FACTORIES: CaseFactory[] = [createCases, shimCases, seedCases, packageCases, installCases, installNativeCases, pythonCases];
+const FACTORIES: CaseFactory[] = [createCases, shimCases, seedCases, packageCases, installCases, installNativeCases, resolveCases, pythonCases];
 
 const args = process.argv.slice(2);
 const option = (name: string) => {

@@ -8,6 +8,13 @@ import type { Case } from "../harness.js";
 export const ROOT = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..");
 export const CLI = join(ROOT, "bin", "venvctl.js");
 export const NODE = process.execPath;
+/**
+ * What a "cold" case keeps of venvctl's cache: the interpreter probes and
+ * V8's code cache for venvctl's own JavaScript. Cold means the packages'
+ * pages, metadata and wheels come from the index; neither of these is about
+ * packages (pip's side keeps its .pyc files, the same kind of thing).
+ */
+export const KEPT_WHEN_COLD: ReadonlySet<string> = new Set(["interpreters", "v8"]);
 export const PYENV_ROOT = process.env.PYENV_ROOT || join(process.env.HOME || "/root", ".pyenv");
 
 /** A pyenv interpreter by exact version, e.g. pyenvPython("3.12.1", "3.12"). */

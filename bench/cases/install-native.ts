@@ -18,7 +18,7 @@ import { dirname, join } from "node:path";
 import type { Case, Command } from "../harness.js";
 import { buildSizedSet, type SizedSet } from "../../test/helpers/sized-set.js";
 import { serveIndexInProcess, type IndexProcess } from "../../test/helpers/index-server.js";
-import { CLI, NODE, pyenvPython, type BenchContext } from "./env.js";
+import { CLI, KEPT_WHEN_COLD, NODE, pyenvPython, type BenchContext } from "./env.js";
 
 /** Built once per process, shared by both variants of the run (the bytes never change). */
 const sets = new Map<number, SizedSet>();
@@ -42,10 +42,10 @@ export function installNativeCases(b: BenchContext): Case[] {
   const coldCache = join(work, "install-native-cold-cache");
   let server: IndexProcess | undefined;
 
-  /** An empty cache dir but for the interpreter probes. */
+  /** An empty cache dir but for what KEPT_WHEN_COLD keeps. */
   const emptyCache = (dir: string) => () => {
     mkdirSync(dir, { recursive: true });
-    for (const n of readdirSync(dir)) if (n !== "interpreters") rmSync(join(dir, n), { recursive: true, force: true });
+    for (const n of readdirSync(dir)) if (!KEPT_WHEN_COLD.has(n)) rmSync(join(dir, n), { recursive: true, force: true });
   };
   /** A fresh env at `dir`, made the same way for both sides (untimed). */
   const freshEnv = (dir: string, also?: () => void) => () => {
