@@ -112,20 +112,22 @@ export function baseVersion(v: Pep440Version): Pep440Version {
   return { epoch: v.epoch, release: v.release };
 }
 
-function cmpRelease(a: string[], b: string[]): number {
-  // Trailing zeros do not count: 1.0 == 1.0.0.
-  const trim = (r: string[]) => {
-    let n = r.length;
-    while (n > 0 && r[n - 1] === "0") n--;
-    return r.slice(0, n);
-  };
-  const x = trim(a);
-  const y = trim(b);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const c = cmpNum(x[i]!, y[i]!);
+/** The length of a release without its trailing zeros (1.0 == 1.0.0). */
+function significant(r: readonly string[]): number {
+  let n = r.length;
+  while (n > 0 && r[n - 1] === "0") n--;
+  return n;
+}
+
+function cmpRelease(a: readonly string[], b: readonly string[]): number {
+  // Trailing zeros do not count: 1.0 == 1.0.0. (No copies: resolving compares releases many thousand times.)
+  const xn = significant(a);
+  const yn = significant(b);
+  for (let i = 0; i < Math.min(xn, yn); i++) {
+    const c = cmpNum(a[i]!, b[i]!);
     if (c) return c;
   }
-  return x.length - y.length === 0 ? 0 : x.length < y.length ? -1 : 1;
+  return xn === yn ? 0 : xn < yn ? -1 : 1;
 }
 
 const PRE_ORDER = { a: 0, b: 1, rc: 2 } as const;
