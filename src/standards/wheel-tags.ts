@@ -193,6 +193,8 @@ export function supportedTags(t: TagTarget): string[] {
   return out;
 }
 
+const TAGS_MEMO = Symbol.for("venvctl.TagPriorities.of");
+
 /** Tag priorities for fast lookups: tag → index (lower is better). */
 export class TagPriorities {
   private readonly rank = new Map<string, number>();
@@ -203,8 +205,18 @@ export class TagPriorities {
     });
   }
 
+  /**
+   * The priorities for an interpreter's facts, worked out once per facts
+   * object in the process: an install asks for them three times (the store,
+   * the wheel target, the resolver), and building the list is ~1 ms. The
+   * memo is in the global symbol registry because this module is bundled
+   * into several dist files (scripts/build.mjs), which must share it.
+   */
   static of(target: TagTarget): TagPriorities {
-    return new TagPriorities(supportedTags(target));
+    const memo = ((globalThis as Record<symbol, unknown>)[TAGS_MEMO] ??= new WeakMap<TagTarget, TagPriorities>()) as WeakMap<TagTarget, TagPriorities>;
+    let p = memo.get(target);
+    if (!p) memo.set(target, (p = new TagPriorities(supportedTags(target))));
+    return p;
   }
 
   /**
