@@ -17,7 +17,7 @@ import { atomicWriteFile, ensureDir, isNodeError, removeOwnedTree, siblingTempPa
 import { debug } from "../util/log.js";
 import { indexFileOf, type IndexFile } from "./files.js";
 import { digestsToCheck, Http, IndexHttpError, NETWORK_HINT } from "./http.js";
-import { cacheControl, PageCache, type CachedPage } from "./page-cache.js";
+import { cacheControl, PageCache, PARSED_FORMAT, type CachedPage } from "./page-cache.js";
 import { ACCEPT, parseHtmlPage, parseProjectPage } from "./pages.js";
 import type { IndexSettings } from "./settings.js";
 
@@ -140,7 +140,7 @@ export class IndexClient {
     const cached = this.pages.get(url);
     if (cached && PageCache.isFresh(cached)) {
       debug(this.ctx, `index: ${url} from the cache (fresh)`);
-      return parseProjectPage(cached.body, cached.contentType, cached.finalUrl, project);
+      return this.filesOf(cached, project);
     }
     const headers: Record<string, string> = { accept: ACCEPT };
     if (cached?.etag) headers["if-none-match"] = cached.etag;
@@ -150,8 +150,9 @@ export class IndexClient {
     if (answer.status === 304 && cached) {
       debug(this.ctx, `index: ${url} not modified (304)`);
       const page: CachedPage = { ...cached, fetched: Date.now(), maxAge: cc.maxAge ?? cached.maxAge, noCache: cc.noCache || undefined };
+      const files = this.filesOf(page, project);
       if (!cc.noStore) this.pages.put(page);
-      return parseProjectPage(page.body, page.contentType, page.finalUrl, project);
+      return files;
     }
     if (answer.status === 404 && isIndex) {
       debug(this.ctx, `index: ${url} answers 404: no files there`);
@@ -170,8 +171,17 @@ export class IndexClient {
       body: answer.body.toString("utf8"),
     };
     // Parsed before it is kept: a page that cannot be read is not cached.
-    const files = parseProjectPage(page.body, page.contentType, page.finalUrl, project);
+    const files = this.filesOf(page, project);
     if (!cc.noStore) this.pages.put(page);
+    return files;
+  }
+
+  /** The page's files for `project`: kept with it when read before, else read from its body (and kept with it). */
+  private filesOf(page: CachedPage, project: string): IndexFile[] {
+    const kept = page.parsed;
+    if (kept && kept.format === PARSED_FORMAT && kept.project === project && Array.isArray(kept.files)) return kept.files;
+    const files = parseProjectPage(page.body, page.contentType, page.finalUrl, project);
+    page.parsed = { format: PARSED_FORMAT, project, files };
     return files;
   }
 

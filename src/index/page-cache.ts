@@ -3,13 +3,15 @@
 // body and what HTTP caching needs: content type, ETag, Last-Modified,
 // Cache-Control's max-age / no-cache, and when it was fetched. A page still
 // fresh is used without a request; a stale one is revalidated (304 keeps
-// the body). Written atomically; an entry that does not read back whole is
-// treated as absent (the page is fetched again), never as an error.
+// the body), with the files read from it. Written atomically; an entry that
+// does not read back whole is treated as absent (the page is fetched
+// again), never as an error.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { withPath } from "../errors.js";
 import { digest } from "../util/digest.js";
 import { atomicWriteFile, ensureDir } from "../util/fs.js";
+import type { IndexFile } from "./files.js";
 
 export interface CachedPage {
   /** The URL asked for (the key). */
@@ -26,7 +28,17 @@ export interface CachedPage {
   /** Cache-Control no-cache: always revalidate. */
   noCache?: boolean | undefined;
   body: string;
+  /**
+   * The body's files for the project it was read for, as pages.ts read
+   * them then (PARSED_FORMAT): a fresh or revalidated page is used without
+   * parsing it again. A find-links page lists many projects; it is kept for
+   * the last one asked.
+   */
+  parsed?: { format: number; project: string; files: IndexFile[] } | undefined;
 }
+
+/** Bumped when pages.ts reads a page otherwise: older parsed files are then read again from the body. */
+export const PARSED_FORMAT = 1;
 
 /** What Cache-Control says about keeping and reusing an answer. */
 export function cacheControl(header: string | undefined): { maxAge?: number; noCache: boolean; noStore: boolean } {

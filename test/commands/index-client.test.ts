@@ -146,6 +146,27 @@ test("a fresh cached page answers with no request; a stale one is revalidated an
   }
 });
 
+test("a cached page keeps the files read from it: a fresh hit does not parse the body again, unless another format or project wrote them", async (t) => {
+  const sb = makeSandbox(t);
+  const dir = files(sb);
+  buildWheel(dir, { name: "pkg", version: "1.0" });
+  const server = await serveIndex(dir, { cacheHeaders: true });
+  t.after(() => server.close());
+  const first = await client(t, sb, settings([server.url])).projectFiles("pkg");
+  const pagesDir = join(sb.cache, "index", "pages");
+  const [entryName] = readdirSync(pagesDir).filter((n) => !n.startsWith("."));
+  const entryPath = join(pagesDir, entryName!);
+  const entry = JSON.parse(readFileSync(entryPath, "utf8")) as { body: string; parsed?: { format: number; project: string; files: unknown[] } };
+  assert.deepEqual(entry.parsed?.files, first, "kept with the page");
+  // A body that no longer parses is not read while the kept files are there.
+  writeFileSync(entryPath, JSON.stringify({ ...entry, body: "<html><a href='broken" }));
+  assert.deepEqual(await client(t, sb, settings([server.url])).projectFiles("pkg"), first);
+  // Kept by another format of the parser: the body is read again.
+  writeFileSync(entryPath, JSON.stringify({ ...entry, parsed: { ...entry.parsed, format: -1, files: [] } }));
+  assert.deepEqual(await client(t, sb, settings([server.url])).projectFiles("pkg"), first);
+  assert.deepEqual(server.requests, ["/simple/pkg/"], "every answer after the first came from the cache");
+});
+
 /** Takes a wheel away again: a test leaves its directory as it found it, for the next server. */
 function rmWheel(dir: string, name: string) {
   rmSync(join(dir, name), { force: true });
