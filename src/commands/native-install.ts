@@ -17,7 +17,7 @@ import { ensurePip } from "./pip-steps.js";
 import type { ParsedRequirements } from "../pip/requirements-file.js";
 import { STRONG_HASHES } from "../pip/requirements-file.js";
 import { fetchWithPip, type FetchedWheel } from "../pip/fetch.js";
-import { builtMetadata, fetchDir, fetchFromIndex, openStore, type IndexFetch } from "./store-fetch.js";
+import { builtMetadata, EarlyFetches, fetchDir, fetchFromIndex, openStore, type IndexFetch } from "./store-fetch.js";
 import type { ResolvedDist } from "../pip/report.js";
 import type { IndexOptions } from "../pip/runner.js";
 import { pipSettingsPlacingElsewhere } from "../pip/settings.js";
@@ -268,20 +268,26 @@ export async function installInputs(
   const { nativeResolution, resolveNatively } = await import("../resolve/native.js");
   const native = nativeResolution(ctx, target, inputs, opts.index);
   if ("settings" in native) {
-    const resolution = await resolveNatively(ctx, target, inputs, {
-      settings: native.settings,
-      upgrade: opts.upgrade ?? false,
-      forceReinstall: opts.force ?? false,
-      noDeps: opts.noDeps,
-      checked,
-      build: (file, client) => builtMetadata(ctx, target, file, client, opts.index),
-    });
+    const early = new EarlyFetches(ctx, openStore(ctx));
     try {
-      if (!resolution.install.length) return { kind: "nothing" };
-      const items = await wheelsFor(ctx, target, resolution.install, opts.index, undefined, { client: resolution.client, files: resolution.files });
-      return { kind: "installed", change: await applyChange(ctx, target, { install: items }, opts.placement), pipResolved: false };
+      const resolution = await resolveNatively(ctx, target, inputs, {
+        settings: native.settings,
+        upgrade: opts.upgrade ?? false,
+        forceReinstall: opts.force ?? false,
+        noDeps: opts.noDeps,
+        checked,
+        build: (file, client) => builtMetadata(ctx, target, file, client, opts.index),
+        onPin: (file, client) => early.start(file, client),
+      });
+      try {
+        if (!resolution.install.length) return { kind: "nothing" };
+        const items = await wheelsFor(ctx, target, resolution.install, opts.index, undefined, { client: resolution.client, files: resolution.files, early });
+        return { kind: "installed", change: await applyChange(ctx, target, { install: items }, opts.placement), pipResolved: false };
+      } finally {
+        resolution.client.close();
+      }
     } finally {
-      resolution.client.close();
+      await early.settle();
     }
   }
   debug(ctx, `pip resolves: ${native.why}`);

@@ -36,6 +36,54 @@ export function fetchDir(ctx: Pick<Context, "dirs">, tag: string): string {
 export interface IndexFetch {
   client: IndexClient;
   files: ReadonlyMap<ResolvedDist, IndexFile>;
+  /** Wheels the install began fetching while the resolver worked. */
+  early?: EarlyFetches | undefined;
+}
+
+/**
+ * Wheels fetched into the store while the resolver is still at work: each
+ * is started when the resolver pins a candidate whose wheel (by the index's
+ * sha256) the store lacks. With a cold cache the resolver mostly waits on
+ * the network; the downloads, their checks and unpacking fill that time.
+ * A pin undone by backtracking leaves its wheel in the store, as a
+ * download pip makes for a candidate it drops stays in its cache. A failure
+ * is reported when (and only if) the wheel is wanted.
+ */
+export class EarlyFetches {
+  private readonly started = new Map<string, Promise<StoredWheel>>();
+  private tmp: string | undefined;
+
+  constructor(private readonly ctx: Context, private readonly store: WheelStore) {}
+
+  /** Starts fetching `file` into the store, unless it is not a wheel, has no sha256 to look it up by, or is there already. */
+  start(file: IndexFile, client: IndexClient): void {
+    const sha256 = file.hashes.sha256;
+    if (file.kind !== "wheel" || !sha256 || this.started.has(file.url) || this.store.get(sha256)) return;
+    const dir = join(this.tmpDir(), String(this.started.size));
+    debug(this.ctx, `fetching ${file.filename} while resolving (pinned)`);
+    const p = (async () => {
+      ensureDir(dir);
+      const got = await client.download(file, dir);
+      return this.store.addByMove(got.path, got.sha256);
+    })();
+    p.catch(() => undefined);
+    this.started.set(file.url, p);
+  }
+
+  /** The fetch started for `file`, if one was. */
+  take(file: IndexFile): Promise<StoredWheel> | undefined {
+    return this.started.get(file.url);
+  }
+
+  /** Waits for every fetch to end (the client closed first cuts short what nobody wants), and removes the downloads' directory. */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.started.values());
+    if (this.tmp) rmSync(this.tmp, { recursive: true, force: true });
+  }
+
+  private tmpDir(): string {
+    return (this.tmp ??= fetchDir(this.ctx, "early"));
+  }
 }
 
 /**
@@ -101,6 +149,11 @@ export async function fetchFromIndex(
       const file = native.files.get(d)!;
       if (file.kind === "sdist") {
         out.set(d, (await buildFromIndex(ctx, target, file, native.client, index)).wheel);
+        return;
+      }
+      const early = native.early?.take(file);
+      if (early) {
+        out.set(d, await early);
         return;
       }
       const got = await native.client.download(file, tmp);

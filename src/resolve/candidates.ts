@@ -75,6 +75,8 @@ export interface IndexProviderOptions {
   userOrder: ReadonlyMap<string, number>;
   /** The METADATA of an sdist whose PKG-INFO is not static: built (pip wheel), read from the built wheel. */
   build(file: IndexFile): Promise<string>;
+  /** Told of each index file the resolver pins. */
+  onPin?: ((file: IndexFile) => void) | undefined;
 }
 
 /** The identifier pip's resolver gives a requirement: `name`, or `name[extra,…]`. */
@@ -119,6 +121,10 @@ export class IndexProvider implements Provider<IndexCandidate> {
   private readonly versionsSeen = new Map<string, readonly string[]>();
 
   constructor(private readonly opts: IndexProviderOptions) {}
+
+  pinned(candidate: IndexCandidate): void {
+    if (candidate.file) this.opts.onPin?.(candidate.file);
+  }
 
   userOrder(id: string): number | undefined {
     return this.opts.userOrder.get(split(id).key);

@@ -72,6 +72,8 @@ export interface NativeResolveOptions {
   checked: CheckedEnvironment | undefined;
   /** An sdist whose metadata is not static, built (pip wheel): its METADATA. */
   build(file: IndexFile, client: IndexClient): Promise<string>;
+  /** Told of each file the resolver pins (an install starts fetching it: EarlyFetches). */
+  onPin?: ((file: IndexFile, client: IndexClient) => void) | undefined;
 }
 
 export interface NativeResolution {
@@ -141,6 +143,7 @@ export async function resolveNatively(ctx: Context, target: PackageTarget, input
     noDeps: opts.noDeps,
     userOrder,
     build: (file) => opts.build(file, client),
+    onPin: opts.onPin && ((file) => opts.onPin!(file, client)),
   });
   provider.prefetch(roots.filter((r) => !r.constraint));
   let resolution;

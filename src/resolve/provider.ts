@@ -54,6 +54,8 @@ export interface Provider<C extends Candidate = Candidate> {
    * VenvctlError when its metadata cannot be had.
    */
   dependencies(candidate: C): Promise<Requirement[]>;
+  /** Told when the resolver pins a candidate (it may still be undone by backtracking). Optional. */
+  pinned?(candidate: C): void;
   /** The order the user named projects in (pip's tie-break), by identifier; absent = not named. */
   userOrder(id: string): number | undefined;
   /**

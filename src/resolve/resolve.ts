@@ -344,6 +344,7 @@ class Search<C extends Candidate> {
       if (unmet) throw new Error(`provider returned ${label(candidate)} for ${name}, which does not satisfy ${unmet.requirement.text}`);
 
       this.opts.debug?.(`pinning ${label(candidate)}`);
+      this.p.pinned?.(candidate);
       const state = this.state;
       state.criteria = updated.criteria;
       // The newest pin goes last: backjump pops the last-inserted one.

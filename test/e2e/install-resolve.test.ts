@@ -93,6 +93,12 @@ describe("install resolves natively", () => {
     assert.deepEqual(pipVerbs(env), [], "pip did not run");
     const want = await pipChooses(["-r", join(sb.work, req)]);
     assert.deepEqual(withoutSeed(installed(env.site)), want);
+    // The store was cold: each chosen wheel was fetched as soon as it was pinned, before the resolution ended.
+    const resolvedAt = r.stderr.indexOf("debug: resolved by venvctl:");
+    for (const [name, version] of Object.entries(want)) {
+      const at = r.stderr.indexOf(`debug: fetching ${name.replace(/-/g, "_")}-${version}-py3-none-any.whl while resolving`);
+      assert.ok(at >= 0 && at < resolvedAt, `${name} ${version} fetched while resolving:\n${r.stderr}`);
+    }
     assert.equal(want.app, "1.0", "the oracle backtracked too");
     assert.equal(want.speedup, "1.0", "the extra's dependency");
     assert.equal(want.oldpy, undefined, "a marker that does not hold");
