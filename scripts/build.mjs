@@ -101,7 +101,8 @@ async function lazyModules(entries) {
       b.onResolve({ filter: /^\./ }, (args) => {
         const file = sourceOf(args);
         if (!file) return undefined;
-        if (args.kind === "dynamic-import") found.add(file);
+        // main.ts require()s what it loads before the program (the compile cache) as built files, as run.cjs.
+        if (args.kind === "dynamic-import" || args.kind === "require-call") found.add(file);
         // main.ts require()s the built "./run.cjs": follow its source.
         return args.path.endsWith(".cjs") ? { path: file } : undefined;
       });
