@@ -1,6 +1,7 @@
 // What every benchmark case gets: a hermetic environment (with or without
 // NODE_EXTRA_CA_CERTS), the work directory, and the interpreters to compare on.
-import { mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Case } from "../harness.js";
@@ -15,6 +16,18 @@ export const NODE = process.execPath;
  * packages (pip's side keeps its .pyc files, the same kind of thing).
  */
 export const KEPT_WHEN_COLD: ReadonlySet<string> = new Set(["interpreters", "v8"]);
+
+/** Empties venvctl's cache directory `dir` but for what KEPT_WHEN_COLD keeps. */
+export function emptyCache(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const n of readdirSync(dir)) if (!KEPT_WHEN_COLD.has(n)) rmSync(join(dir, n), { recursive: true, force: true });
+}
+
+/** A fresh env at `dir` with `python`, made the same way for both sides of a case (untimed): `venvctl create -p`. */
+export function freshEnv(dir: string, python: string, env: Record<string, string>): void {
+  rmSync(dir, { recursive: true, force: true });
+  execFileSync(NODE, [CLI, "create", "-p", python, dir], { env, stdio: "ignore" });
+}
 export const PYENV_ROOT = process.env.PYENV_ROOT || join(process.env.HOME || "/root", ".pyenv");
 
 /** A pyenv interpreter by exact version, e.g. pyenvPython("3.12.1", "3.12"). */

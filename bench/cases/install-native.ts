@@ -12,13 +12,13 @@
 // cache before every timed run: venvctl's (all of VENVCTL_CACHE_DIR but the
 // interpreter probes, which every command has in any real use), and in the
 // both-cold case pip's too.
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Case, Command } from "../harness.js";
 import { buildSizedSet, type SizedSet } from "../../test/helpers/sized-set.js";
 import { serveIndexInProcess, type IndexProcess } from "../../test/helpers/index-server.js";
-import { CLI, KEPT_WHEN_COLD, NODE, pyenvPython, type BenchContext } from "./env.js";
+import { CLI, emptyCache, freshEnv, NODE, pyenvPython, type BenchContext } from "./env.js";
 
 /** Built once per process, shared by both variants of the run (the bytes never change). */
 const sets = new Map<number, SizedSet>();
@@ -42,15 +42,9 @@ export function installNativeCases(b: BenchContext): Case[] {
   const coldCache = join(work, "install-native-cold-cache");
   let server: IndexProcess | undefined;
 
-  /** An empty cache dir but for what KEPT_WHEN_COLD keeps. */
-  const emptyCache = (dir: string) => () => {
-    mkdirSync(dir, { recursive: true });
-    for (const n of readdirSync(dir)) if (!KEPT_WHEN_COLD.has(n)) rmSync(join(dir, n), { recursive: true, force: true });
-  };
-  /** A fresh env at `dir`, made the same way for both sides (untimed). */
-  const freshEnv = (dir: string, also?: () => void) => () => {
-    rmSync(dir, { recursive: true, force: true });
-    execFileSync(NODE, [CLI, "create", "-p", python312, dir], { env: b.env, stdio: "ignore" });
+  const emptied = (dir: string) => () => emptyCache(dir);
+  const fresh = (dir: string, also?: () => void) => () => {
+    freshEnv(dir, python312, b.env);
     also?.();
   };
   const url = () => {
@@ -74,7 +68,7 @@ export function installNativeCases(b: BenchContext): Case[] {
 
   // The argv is built when the case runs (the index's port is known only then).
   const venvctlInstall = (label: string, dir: string, files: () => string, cmdEnv = env, also?: () => void): Command => {
-    const cmd: Command = { label, argv: [], env: cmdEnv, cwd: work, before: freshEnv(dir, also) };
+    const cmd: Command = { label, argv: [], env: cmdEnv, cwd: work, before: fresh(dir, also) };
     const before = cmd.before!;
     cmd.before = () => {
       before();
@@ -83,7 +77,7 @@ export function installNativeCases(b: BenchContext): Case[] {
     return cmd;
   };
   const pipInstall = (label: string, dir: string, files: () => string, extra: string[] = [], cmdEnv = env, also?: () => void): Command => {
-    const cmd: Command = { label, argv: [], env: cmdEnv, cwd: work, before: freshEnv(dir, also) };
+    const cmd: Command = { label, argv: [], env: cmdEnv, cwd: work, before: fresh(dir, also) };
     const before = cmd.before!;
     cmd.before = () => {
       before();
@@ -129,7 +123,7 @@ export function installNativeCases(b: BenchContext): Case[] {
           argv: [NODE, CLI, "sync", "-p", env1, pylock],
           env,
           cwd: work,
-          before: freshEnv(env1),
+          before: fresh(env1),
         },
         pipInstall("pip install --no-deps -r pinned.txt (cache warm)", env2, () => files.pinned, ["--no-deps"]),
       ],
@@ -157,7 +151,7 @@ export function installNativeCases(b: BenchContext): Case[] {
     {
       name: `install-native: venvctl's cache cold vs pip's cache warm, pinned, ${shape(1)}, CPython 3.12`,
       commands: [
-        venvctlInstall("venvctl install -r pinned.txt (cache cold)", env1, () => files.pinned, { ...env, VENVCTL_CACHE_DIR: coldCache }, emptyCache(coldCache)),
+        venvctlInstall("venvctl install -r pinned.txt (cache cold)", env1, () => files.pinned, { ...env, VENVCTL_CACHE_DIR: coldCache }, emptied(coldCache)),
         pipInstall("pip install -r pinned.txt (cache warm)", env2, () => files.pinned),
       ],
       target: judged(1, "never slower than pip (≤ 1×)"),
@@ -168,7 +162,7 @@ export function installNativeCases(b: BenchContext): Case[] {
     {
       name: `install-native: both caches cold, pinned, ${shape(1)}, CPython 3.12`,
       commands: [
-        venvctlInstall("venvctl install -r pinned.txt (cache cold)", env1, () => files.pinned, { ...env, VENVCTL_CACHE_DIR: coldCache }, emptyCache(coldCache)),
+        venvctlInstall("venvctl install -r pinned.txt (cache cold)", env1, () => files.pinned, { ...env, VENVCTL_CACHE_DIR: coldCache }, emptied(coldCache)),
         pipInstall("pip install -r pinned.txt (cache cold)", env2, () => files.pinned, [], env, () => rmSync(pipCache, { recursive: true, force: true })),
       ],
       target: judged(1, "never slower than pip (≤ 1×)"),
