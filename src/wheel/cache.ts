@@ -35,7 +35,7 @@
 // Cached files are read-only (0444, 0555): hardlinked into envs, an edit
 // through one would change every env, and editors warn before writing them.
 import {
-  closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync, renameSync, rmSync, lutimesSync, writeSync, type Stats,
+  closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync, renameSync, lutimesSync, writeSync, type Stats,
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { thisProcess } from "../context.js";
@@ -281,13 +281,13 @@ export class WheelCache {
     if (lstatOrUndefined(file)) return;
     try {
       ensureDir(dirname(file));
-      // Whole or absent (beside, then renamed), but not flushed: a record
-      // lost to a crash costs only a name in `cache verify`, and an fsync per
-      // wheel would cost every install.
-      const tmp = siblingTempPath(file);
-      writeNewFile(tmp, JSON.stringify(link));
-      renameSync(tmp, file);
+      // Written in place, not beside and renamed, and not flushed: a record
+      // torn by a crash does not parse and is skipped (readEnvLinks), which
+      // costs only a name in `cache verify`; a rename or an fsync per wheel
+      // would cost every install. Another process writing it first is as good.
+      writeNewFile(file, JSON.stringify(link));
     } catch (err) {
+      if (isNodeError(err, "EEXIST")) return;
       this.debug(`could not record ${link.env} as linked to the cache entry ${sha256}: ${(err as Error).message}`);
     }
   }
