@@ -6,6 +6,7 @@ import { runPip } from "../pip/runner.js";
 import { showPackages, type PackageInfo } from "../pip/show.js";
 import { resolveTarget, targetSysPath, type PackageTarget } from "../environments/target.js";
 import { VenvctlError } from "../errors.js";
+import { canonicalizeName } from "../standards/names.js";
 
 export interface ShowOptions {
   python?: string | undefined;
@@ -44,6 +45,14 @@ export async function show(opts: ShowOptions, ctx: Context): Promise<ShowResult>
   // pip warns about missing names after reading the environment, before the rest.
   const read = env.installed.warnings.length;
   const out = showPackages(env, { names: opts.names, files: opts.files, verbose: opts.verbose });
+  // Asked for by name, a distribution whose metadata cannot be read is an error, not "not found".
+  const broken = out.missing.flatMap((name) => env.installed.broken.filter((b) => b.key === canonicalizeName(name)));
+  if (broken.length) {
+    const b = broken[0]!;
+    throw new VenvctlError(`cannot show ${b.key}: ${b.file} ${b.reason.replace(/^it /, "")}`, {
+      hint: `remove ${b.infoPath}, then install ${b.key} again`,
+    });
+  }
   const warnings = env.installed.warnings.slice(0, read);
   if (out.missing.length) warnings.push(`WARNING: Package(s) not found: ${out.missing.join(", ")}`);
   warnings.push(...env.installed.warnings.slice(read));

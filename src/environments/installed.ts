@@ -7,8 +7,9 @@
 // One file, though long: the scan and the lazily read distributions share
 // the listing cache and the order rules, as pip's _envs.py keeps them together.
 import { parseDirectUrlJson, type DirectUrl } from "../standards/direct-url.js";
+import { isUtf8 } from "node:buffer";
 import { existsSync, opendirSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { Headers, MetadataDecodeError, readMetadataHeaders } from "../standards/metadata.js";
+import { Headers, MetadataDecodeError, MetadataReadError, readMetadataHeaders } from "../standards/metadata.js";
 import { canonicalizeName, isValidProjectName, safeName, safeExtra } from "../standards/names.js";
 import { formatPep440, parsePep440 } from "../standards/pep440.js";
 import type { PipProfile } from "./pip-profile.js";
@@ -220,6 +221,30 @@ export class InstalledDist {
   }
 
   /**
+   * A file in the metadata directory that must be UTF-8 text (RECORD):
+   * undefined when there is none, and, when it cannot be read, is not UTF-8
+   * or holds a NUL (where pip stops with a traceback), one warning naming it,
+   * and undefined.
+   */
+  readCheckedText(name: string): string | undefined {
+    const p = this.infoPath + "/" + name;
+    let data: Buffer;
+    try {
+      data = readFileSync(p);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? "EIO";
+      if (code !== "ENOENT" && code !== "ENOTDIR" && code !== "EISDIR") this.env.warn(`warning: ${p} cannot be read (${code}); its files are not listed`);
+      return undefined;
+    }
+    const problem = !isUtf8(data) ? "is not UTF-8" : data.includes(0) ? "holds a NUL byte" : undefined;
+    if (problem) {
+      this.env.warn(`warning: ${p} ${problem}; its files are not listed`);
+      return undefined;
+    }
+    return data.toString("utf8").replace(/\r\n?/g, "\n");
+  }
+
+  /**
    * PEP 610 data, or undefined. An invalid file is warned about at every
    * access, as pip re-reads it each time it asks (freeze and list ask more
    * than once, and their warnings show it).
@@ -320,10 +345,23 @@ export interface ScanOptions {
   need: MetadataNeed;
 }
 
+/** A distribution skipped because its metadata cannot be read: which, and why (for `show`). */
+export interface BrokenDist {
+  /** The canonical name its directory gives. */
+  key: string;
+  infoPath: string;
+  /** The file that could not be read. */
+  file: string;
+  /** "it is not UTF-8 (byte 0xff in position 1)", "EACCES"… */
+  reason: string;
+}
+
 /** The distributions of an environment, in the order pip finds them. */
 export class InstalledEnvironment {
   readonly dists: InstalledDist[] = [];
   readonly warnings: string[] = [];
+  /** Distributions skipped because their metadata cannot be read (each warned about once). */
+  readonly broken: BrokenDist[] = [];
   /**
    * Set when the environment holds what venvctl does not read the way pip
    * does (eggs, which pip loads through pkg_resources): the command should be
@@ -447,7 +485,7 @@ export class InstalledEnvironment {
         key = dist.rawKey;
       }
     } catch (err) {
-      if (err instanceof MetadataDecodeError) return this.undecodable(dist);
+      if (err instanceof MetadataDecodeError || err instanceof MetadataReadError) return this.unreadable(dist, err, warnings);
       throw err;
     }
     if (found.has(key)) return keys.includes(key) ? "collision" : undefined;
@@ -461,8 +499,8 @@ export class InstalledEnvironment {
       }
       dist.headers(); // read now, so that a broken file is reported here, in order
     } catch (err) {
-      if (err instanceof MetadataDecodeError) {
-        this.undecodable(dist);
+      if (err instanceof MetadataDecodeError || err instanceof MetadataReadError) {
+        this.unreadable(dist, err, warnings);
         return key;
       }
       throw err;
@@ -472,13 +510,20 @@ export class InstalledEnvironment {
   }
 
   /**
-   * Metadata that is not UTF-8: pip's importlib.metadata reads the whole file
-   * as UTF-8 for every command, and stops with UnicodeDecodeError (exit 2,
-   * a traceback) in list, freeze and show alike. Every command then hands
-   * itself to pip, so that the answer is pip's whichever command it is.
+   * Metadata that cannot be read: not UTF-8 (pip's importlib.metadata reads
+   * the whole file as UTF-8 for every command, and pip stops with a
+   * UnicodeDecodeError traceback in list, freeze and show alike), or
+   * unreadable (EACCES, EIO: read_text answers None, and pip skips the
+   * distribution as one with no name, without saying why). venvctl skips the
+   * distribution, as pip's newer releases skip invalid ones, with one
+   * warning that names the file and what is wrong; `show` of it is an error
+   * (BrokenDist).
    */
-  private undecodable(dist: InstalledDist): undefined {
-    this.unsupported ??= `the metadata of ${dist.infoPath} is not UTF-8, which pip stops on (UnicodeDecodeError)`;
+  private unreadable(dist: InstalledDist, err: MetadataDecodeError | MetadataReadError, warnings: string[]): undefined {
+    const reason = err instanceof MetadataReadError ? `it cannot be read (${err.code})` : err.message;
+    const file = err.path;
+    warnings.push(`warning: skipping ${dist.infoPath}: ${file.startsWith(`${dist.infoPath}/`) ? file.slice(dist.infoPath.length + 1) : file} ${reason.replace(/^it /, "")}`);
+    if (!this.broken.some((b) => b.infoPath === dist.infoPath)) this.broken.push({ key: canonicalizeName(dist.dirNameParts.name ?? dist.infoName.replace(/\.(dist|egg)-info$/i, "")), infoPath: dist.infoPath, file, reason });
     return undefined;
   }
 }

@@ -74,7 +74,8 @@ function csvFirstField(line: string): string | undefined {
 
 /** pip's iter_declared_entries: RECORD, else installed-files.txt made relative to the location. */
 function declaredFiles(dist: InstalledDist): string[] | undefined {
-  const record = dist.readText("RECORD");
+  // Checked: pip's csv reader stops on a NUL, and its read_text on bytes that are not UTF-8.
+  const record = dist.readCheckedText("RECORD");
   if (record !== undefined) {
     const out: string[] = [];
     for (const line of splitlinesPy(record)) {

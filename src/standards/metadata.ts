@@ -70,7 +70,21 @@ export function dedentPy(text: string): string {
 }
 
 /** The file is not UTF-8 (Python's read_text would raise UnicodeDecodeError). */
-export class MetadataDecodeError extends Error {}
+export class MetadataDecodeError extends Error {
+  constructor(readonly path: string, message: string) {
+    super(message);
+  }
+}
+
+/** The file is there but cannot be read (EACCES, EIO…): importlib.metadata's read_text would answer None, as for no file. */
+export class MetadataReadError extends Error {
+  constructor(readonly path: string, readonly code: string) {
+    super(`cannot read ${path} (${code})`);
+  }
+}
+
+/** What means "no such file" to importlib.metadata's read_text (FileNotFoundError, NotADirectoryError, IsADirectoryError). */
+const ABSENT = new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
 
 const NON_ASCII = /[\x80-\xff]/;
 
@@ -95,7 +109,7 @@ class HeaderScanner {
   private field: { name: string; valueStart: number; end: number } | undefined;
   private missing: string[] | undefined;
 
-  constructor(wanted: readonly string[] | undefined) {
+  constructor(wanted: readonly string[] | undefined, private readonly path = "the metadata") {
     this.missing = wanted ? [...wanted] : undefined;
   }
 
@@ -180,7 +194,7 @@ class HeaderScanner {
     let value = this.text.slice(f.valueStart, end);
     if (NON_ASCII.test(value)) {
       const bytes = buf.subarray(f.valueStart, end);
-      if (!isUtf8(bytes)) throw new MetadataDecodeError(`the ${f.name} field is not valid UTF-8`);
+      if (!isUtf8(bytes)) throw new MetadataDecodeError(this.path, `the ${f.name} field is not valid UTF-8`);
       value = buf.toString("utf8", f.valueStart, end);
     } else if (value.length >= 13) {
       // A longer slice would keep the whole decoded chunk alive (a V8 sliced
@@ -206,6 +220,19 @@ let shared = Buffer.allocUnsafe(16384);
 /** How much of a metadata file is decoded at a time while its headers are scanned. */
 const SCAN_CHUNK = 4096;
 
+/** Where UTF-8 decoding first fails, in Python's words: "byte 0xff in position 1". */
+function firstBadByte(bytes: Buffer): string {
+  // The longest valid prefix ends where the decoder stops (binary search on isUtf8 would split characters; scan instead).
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (len === 0 || i + len > bytes.length || !isUtf8(bytes.subarray(i, i + len))) break;
+    i += len;
+  }
+  return `byte 0x${(bytes[i] ?? 0).toString(16).padStart(2, "0")} in position ${i}`;
+}
+
 /**
  * Reads a metadata file and its header section, stopping the scan at the
  * section's end or as soon as the `wanted` fields (lower-case names) are
@@ -220,8 +247,10 @@ export function readMetadataHeaders(path: string, wanted?: readonly string[]): H
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY); // a number: no flag string to parse per file
-  } catch {
-    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "EIO";
+    if (ABSENT.has(code)) return undefined;
+    throw new MetadataReadError(path, code);
   }
   try {
     let have = 0;
@@ -235,10 +264,11 @@ export function readMetadataHeaders(path: string, wanted?: readonly string[]): H
       let n: number;
       try {
         n = readSync(fd, shared, have, room, have);
-      } catch {
-        // EISDIR and the like: not a readable file.
-        if (have === 0) return undefined;
-        n = 0;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? "EIO";
+        // EISDIR: a directory is no metadata file.
+        if (ABSENT.has(code) && have === 0) return undefined;
+        throw new MetadataReadError(path, code);
       }
       have += n;
       // A short read of a regular file is its end: no second call to hear 0
@@ -246,11 +276,11 @@ export function readMetadataHeaders(path: string, wanted?: readonly string[]): H
       if (n < room) break;
     }
     if (have === 0) return undefined; // empty: no metadata
-    if (!isUtf8(shared.subarray(0, have))) throw new MetadataDecodeError(`${path} is not valid UTF-8`);
+    if (!isUtf8(shared.subarray(0, have))) throw new MetadataDecodeError(path, `it is not UTF-8 (${firstBadByte(shared.subarray(0, have))})`);
     // Decoded as text a chunk at a time, as far as the scan goes: the body
     // (most of the file: the long description) is checked as UTF-8 above,
     // never made a string.
-    const scanner = new HeaderScanner(wanted);
+    const scanner = new HeaderScanner(wanted, path);
     for (let at = 0; !scanner.done && at < have;) {
       const upTo = Math.min(have, at + SCAN_CHUNK);
       scanner.scan(shared, at, upTo, upTo === have);

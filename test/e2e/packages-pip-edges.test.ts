@@ -1,23 +1,29 @@
 // Where pip's answer is an error, venvctl's is the same, byte for byte
 // (stdout, stderr, exit code), checked against the env's own pip on pyenv
 // 3.12.1 (pip 23.2.1) and 3.13.0 (pip 24.2):
-// - a distribution whose metadata is not UTF-8 (a Summary, or only its
-//   description): pip stops in every command, so every command of venvctl
-//   reads it the same way and answers as pip does;
+// - a distribution whose metadata is not UTF-8 (a Summary, only its
+//   description, or binary): pip stops with a traceback in every command;
+//   venvctl skips it with one warning naming the file, answers the rest as
+//   pip does without it, and `show` of it is an error (so pip, without it,
+//   is the oracle); one without METADATA is skipped with pip's own warning;
+//   a RECORD that is not UTF-8 leaves `show -f` without files, with a warning;
 // - `freeze -r FILE` whose FILE has a line pip refuses (a path that does not
 //   exist, a `\` continuation at the end of the file): pip prints the lines
 //   before it and its warnings, then its error.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
 import { pyenvPython } from "../helpers/interpreters.js";
-import { requireOrSkip } from "../helpers/require.js";
-import { runCli } from "../helpers/run-cli.js";
+import { requireOrSkip, which } from "../helpers/require.js";
+import { CLI, PROJECT_ROOT, runCli } from "../helpers/run-cli.js";
 import { makeVenv, runPip, sitePackages, type Output } from "../helpers/package-env.js";
 
 const PYTHONS = [["3.12", "pip 23.2.1"], ["3.13", "pip 24.2"]] as const;
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function same(ours: Output, pip: Output, what: string): void {
   assert.equal(ours.stdout, pip.stdout, `${what}: stdout`);
@@ -65,21 +71,114 @@ for (const [minor, pipLabel] of PYTHONS) {
       same(...both(["freeze", "-r", "r3.txt"]), "freeze -r r3.txt (no final newline)");
     });
 
-    test("metadata that is not UTF-8 (a Summary; only the description): every command answers as pip does", (t) => {
+    test("metadata that is not UTF-8 (a Summary, only the description, binary): skipped with one warning naming it; the rest is pip's answer without it; show of it is an error", (t) => {
       if (!requireOrSkip(t, python !== undefined, `pyenv ${minor} is needed`)) return;
       const site = sitePackages(venv);
-      for (const [name, body] of [
-        ["latin", "Summary: caf\xe9 au lait\nRequires-Dist: pip\n\nbody\n"],
-        ["latinbody", "Summary: plain\n\ncaf\xe9 in the description only\n"],
+      const commands = [["freeze"], ["list"], ["list", "--not-required"], ["show", "pip"]];
+      // pip's answers without the broken distribution: with it, pip stops with a traceback.
+      const without = new Map(commands.map((args) => [args.join(" "), runPip(vpy(), args, sb!)]));
+      for (const [name, metadata] of [
+        ["latin", Buffer.from("Metadata-Version: 2.1\nName: latin\nVersion: 1.0\nSummary: caf\xe9 au lait\nRequires-Dist: pip\n\nbody\n", "latin1")],
+        ["latinbody", Buffer.from("Metadata-Version: 2.1\nName: latinbody\nVersion: 1.0\nSummary: plain\n\ncaf\xe9 in the description only\n", "latin1")],
+        ["binary", Buffer.from([0x00, 0xff])],
       ] as const) {
-        writeDist(site, name, Buffer.from(`Metadata-Version: 2.1\nName: ${name}\nVersion: 1.0\n${body}`, "latin1"));
-        for (const args of [["freeze"], ["list"], ["list", "--not-required"], ["show", name], ["show", "pip"]]) {
-          const [ours, pip] = both(args);
-          assert.notEqual(pip.code, 0, `pip ${args.join(" ")} stops on ${name}'s metadata`);
-          same(ours, pip, `${args.join(" ")} with ${name}`);
+        writeDist(site, name, metadata);
+        const info = join(site, `${name}-1.0.dist-info`);
+        // The case is one pip cannot answer; its traceback says where the bytes go wrong, in Python's words.
+        const crash = runPip(vpy(), ["list"], sb!);
+        assert.notEqual(crash.code, 0, `pip list stops on ${name}'s metadata`);
+        const where = /can't decode (byte 0x[0-9a-f]{2} in position \d+)/.exec(crash.stderr)?.[1];
+        assert.ok(where, crash.stderr);
+        const warning = `warning: skipping ${info}: METADATA is not UTF-8 (${where})`;
+        for (const args of commands) {
+          const ours = runCli([...args, "-p", venv], { cwd: sb!.work, env: sb!.env, timeoutMs: 180_000 });
+          const pip = without.get(args.join(" "))!;
+          assert.equal(ours.code, 0, `${args.join(" ")} with ${name}: ${ours.stderr}`);
+          assert.equal(ours.stdout, pip.stdout, `${args.join(" ")} with ${name}: everything else, as pip lists it`);
+          assert.deepEqual(ours.stderr.split("\n").filter((l) => l), [warning, ...pip.stderr.split("\n").filter((l) => l)], `${args.join(" ")}: one warning`);
         }
-        writeDist(site, name, Buffer.from(`Metadata-Version: 2.1\nName: ${name}\nVersion: 1.0\n`));
+        const shown = runCli(["show", name, "-p", venv], { cwd: sb!.work, env: sb!.env, timeoutMs: 180_000 });
+        assert.equal(shown.code, 1);
+        assert.equal(shown.stdout, "");
+        assert.match(shown.stderr, new RegExp(`^error: cannot show ${name}: ${escapeRe(join(info, "METADATA"))} is not UTF-8 \\(${escapeRe(where)}\\)$`, "m"));
+        assert.match(shown.stderr, /^hint: remove .*, then install .* again$/m);
+        assert.doesNotMatch(shown.stderr, /Traceback/);
+        rmSync(info, { recursive: true });
       }
+    });
+
+    test("a distribution without METADATA: skipped with pip's own warning, as pip does", (t) => {
+      if (!requireOrSkip(t, python !== undefined, `pyenv ${minor} is needed`)) return;
+      const info = join(sitePackages(venv), "gone-1.0.dist-info");
+      mkdirSync(info, { recursive: true });
+      writeFileSync(join(info, "RECORD"), "gone-1.0.dist-info/RECORD,,\n");
+      for (const args of [["freeze"], ["list"], ["show", "gone"]]) same(...both(args), `${args.join(" ")} with no METADATA`);
+      rmSync(info, { recursive: true });
+    });
+
+    test("show -f of a distribution whose RECORD is not UTF-8: its files are not listed, with a warning; pip stops", (t) => {
+      if (!requireOrSkip(t, python !== undefined, `pyenv ${minor} is needed`)) return;
+      const site = sitePackages(venv);
+      writeDist(site, "badrecord", Buffer.from("Metadata-Version: 2.1\nName: badrecord\nVersion: 1.0\n"));
+      const record = join(site, "badrecord-1.0.dist-info", "RECORD");
+      writeFileSync(record, Buffer.from("badrecord/caf\xe9.py,,\n", "latin1"));
+      assert.notEqual(runPip(vpy(), ["show", "-f", "badrecord"], sb!).code, 0, "pip stops on the RECORD");
+      const ours = runCli(["show", "-f", "badrecord", "-p", venv], { cwd: sb!.work, env: sb!.env, timeoutMs: 180_000 });
+      rmSync(record);
+      const pip = runPip(vpy(), ["show", "-f", "badrecord"], sb!);
+      assert.equal(ours.code, 0, ours.stderr);
+      assert.equal(ours.stdout, pip.stdout, "as pip shows it without a RECORD");
+      assert.match(ours.stderr, new RegExp(`^warning: ${escapeRe(record)} is not UTF-8; its files are not listed$`, "m"));
+      rmSync(join(site, "badrecord-1.0.dist-info"), { recursive: true });
     });
   });
 }
+
+test("an unreadable METADATA (EACCES): skipped with a warning naming the file and the error; the rest is pip's answer (pip skips it as nameless)", (t) => {
+  const sb = makeSandbox(t, "venvctl-metadata-eacces");
+  const python = "/usr/bin/python3.11"; // readable by an unprivileged user, as pyenv's under /root are not
+  if (!requireOrSkip(t, existsSync(python), "Debian's /usr/bin/python3.11 is needed")) return;
+  const venv = join(sb.work, "venv");
+  makeVenv(python, venv, sb);
+  const site = sitePackages(venv);
+  writeDist(site, "locked", Buffer.from("Metadata-Version: 2.1\nName: locked\nVersion: 1.0\n"));
+  const metadata = join(site, "locked-1.0.dist-info", "METADATA");
+  chmodSync(metadata, 0o000);
+  // root reads anything: as root, both run as nobody (with a copy of the built CLI nobody can read).
+  let cmd = (file: string, args: string[]): [string, string[]] => [file, args];
+  let cli = CLI;
+  if (process.getuid?.() === 0) {
+    const setpriv = which("setpriv");
+    if (!requireOrSkip(t, setpriv !== undefined, "setpriv is needed to drop root's privileges")) return;
+    const uid = Number(spawnSync("id", ["-u", "nobody"], { encoding: "utf8" }).stdout.trim());
+    const gid = Number(spawnSync("id", ["-g", "nobody"], { encoding: "utf8" }).stdout.trim());
+    if (!requireOrSkip(t, uid > 0 && gid > 0, "a user `nobody` is needed")) return;
+    const app = join(sb.dir, "app");
+    cpSync(join(PROJECT_ROOT, "bin"), join(app, "bin"), { recursive: true });
+    cpSync(join(PROJECT_ROOT, "dist"), join(app, "dist"), { recursive: true });
+    for (const d of [sb.dir, sb.work]) chmodSync(d, 0o755);
+    for (const d of [sb.home, sb.cache]) {
+      mkdirSync(d, { recursive: true });
+      chownSync(d, uid, gid);
+    }
+    cli = join(app, "bin", "venvctl.js");
+    cmd = (file, args) => [setpriv!, [`--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", file, ...args]];
+  }
+  const run = (file: string, args: string[]) => {
+    const [f, a] = cmd(file, args);
+    const r = spawnSync(f, a, { cwd: sb.work, env: sb.env, encoding: "utf8", timeout: 180_000 });
+    return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
+  };
+  for (const args of [["freeze", "--all"], ["list"]]) {
+    const pip = run(join(venv, "bin", "python"), ["-m", "pip", ...args]);
+    assert.equal(pip.code, 0, pip.stderr);
+    assert.match(pip.stderr, /invalid metadata entry 'name'/, "pip cannot read it either, and skips it");
+    const ours = run(process.execPath, [cli, ...args, "-p", venv]);
+    assert.equal(ours.code, 0, ours.stderr);
+    assert.equal(ours.stdout, pip.stdout, args.join(" "));
+    assert.equal(ours.stderr, `warning: skipping ${join(site, "locked-1.0.dist-info")}: METADATA cannot be read (EACCES)\n`);
+  }
+  const shown = run(process.execPath, [cli, "show", "locked", "-p", venv]);
+  assert.equal(shown.code, 1);
+  assert.match(shown.stderr, new RegExp(`^error: cannot show locked: ${escapeRe(metadata)} cannot be read \\(EACCES\\)$`, "m"));
+});
