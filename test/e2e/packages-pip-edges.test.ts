@@ -97,6 +97,14 @@ for (const [minor, pipLabel] of PYTHONS) {
           assert.equal(ours.stdout, pip.stdout, `${args.join(" ")} with ${name}: everything else, as pip lists it`);
           assert.deepEqual(ours.stderr.split("\n").filter((l) => l), [warning, ...pip.stderr.split("\n").filter((l) => l)], `${args.join(" ")}: one warning`);
         }
+        // --json: the document on stdout holds the others (pip's shape for list), the warning goes with it on stderr.
+        for (const args of [["list", "--json"], ["freeze", "--json", "--all"], ["show", "--json", "pip"]]) {
+          const ours = runCli([...args, "-p", venv], { cwd: sb!.work, env: sb!.env, timeoutMs: 180_000 });
+          assert.equal(ours.code, 0, ours.stderr);
+          const doc = JSON.parse(ours.stdout) as Array<{ name: string }>;
+          assert.ok(doc.length > 0 && doc.every((d) => d.name !== name), `${args.join(" ")}: ${ours.stdout}`);
+          assert.equal(ours.stderr, `${warning}\n`, args.join(" "));
+        }
         const shown = runCli(["show", name, "-p", venv], { cwd: sb!.work, env: sb!.env, timeoutMs: 180_000 });
         assert.equal(shown.code, 1);
         assert.equal(shown.stdout, "");
