@@ -105,7 +105,8 @@ export async function installLock(
   const todo = opts.force ? selection.dists : selection.dists.filter((d) => !installedAsLocked(d, checked));
   if (!todo.length) return undefined;
   const items: NativeItem[] = await wheelsFor(ctx, target, todo, opts.index, selection.hashes);
-  return applyChange(ctx, target, { install: items }, opts.placement);
+  // --force-reinstall writes every file anew (WheelToInstall.fresh).
+  return applyChange(ctx, target, { install: items }, opts.force ? { ...opts.placement, fresh: true } : opts.placement);
 }
 
 /** Whether the installed distribution of `d`'s name is the locked one (same version, from the same kind of place). */

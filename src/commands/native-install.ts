@@ -35,6 +35,8 @@ import { debug, tildify } from "../util/log.js";
 export interface PlacementOptions {
   linkMode: LinkMode;
   compile: boolean;
+  /** --force-reinstall (and reinstall): every wheel installed gets new files, not links (WheelToInstall.fresh). */
+  fresh?: boolean | undefined;
 }
 
 /**
@@ -212,6 +214,7 @@ export async function applyChange(
     wheel: { path: i.wheel.path, sha256: i.wheel.sha256 },
     requested: i.requested,
     directUrl: i.directUrl,
+    fresh: placement.fresh,
   }));
   debug(ctx, `installing natively into ${tildify(target.envDir!, ctx.dirs.home)}: ${change.install.map((i) => `${i.name} ${i.version}`).join(", ") || "nothing"}${change.remove?.length ? `; removing ${change.remove.join(", ")}` : ""}`);
   const envTarget = venvEnvTarget(target.interpreter, venvLayout(target.interpreter, target.envDir!), ctx.platform, ctx.env);
@@ -255,12 +258,14 @@ export async function installInputs(
     why: string;
   },
 ): Promise<InstallOutcome> {
+  // pip's --force-reinstall writes every file anew: so do we (new files, not links to the cache).
+  const placement: PlacementOptions = opts.force ? { ...opts.placement, fresh: true } : opts.placement;
   if (opts.cacheOnly) {
     const pinned = planPinned(inputs, checked, { noDeps: opts.noDeps, force: opts.force }, candidateLookup(ctx, target));
     if (pinned.ok) {
       debug(ctx, `a pinned set with every wheel in venvctl's cache: no pip (${pinned.distributions} distributions checked)`);
       const items = pinned.install.map((c) => ({ name: c.dist.rawName, version: c.version, wheel: c.wheel, requested: true }));
-      return { kind: "installed", change: await applyChange(ctx, target, { install: items }, opts.placement), pipResolved: false };
+      return { kind: "installed", change: await applyChange(ctx, target, { install: items }, placement), pipResolved: false };
     }
     debug(ctx, `not from the cache alone: ${pinned.reason}`);
   }
@@ -282,7 +287,7 @@ export async function installInputs(
       try {
         if (!resolution.install.length) return { kind: "nothing" };
         const items = await wheelsFor(ctx, target, resolution.install, opts.index, undefined, { client: resolution.client, files: resolution.files, early });
-        return { kind: "installed", change: await applyChange(ctx, target, { install: items }, opts.placement), pipResolved: false };
+        return { kind: "installed", change: await applyChange(ctx, target, { install: items }, placement), pipResolved: false };
       } finally {
         resolution.client.close();
       }
@@ -301,7 +306,7 @@ export async function installInputs(
   }
   if (!report.install.length) return { kind: "nothing" };
   const items = await wheelsFor(ctx, target, report.install, opts.index, hashMode(inputs));
-  return { kind: "installed", change: await applyChange(ctx, target, { install: items }, opts.placement), pipResolved: true };
+  return { kind: "installed", change: await applyChange(ctx, target, { install: items }, placement), pipResolved: true };
 }
 
 const compareNames = (a: string, b: string): number => {

@@ -73,6 +73,14 @@ export interface WheelToInstall {
    * name's with `_` as `-`). Default: METADATA's Name.
    */
   schemeName?: string;
+  /**
+   * Give the env new files for it, never links to the cache's: what pip's
+   * --force-reinstall promises (every file written anew). Copies (or clones,
+   * with --link-mode clone) are new inodes, so nothing edited or touched in
+   * the env survives, and another env sharing the cache's files is not
+   * affected by anything done to these.
+   */
+  fresh?: boolean;
 }
 
 export interface TransactionOptions {
@@ -321,7 +329,7 @@ function installOptions(target: EnvTarget, envDir: string, opts: TransactionOpti
     python: target.python,
     pythonVersion: target.pythonVersion,
     cacheDir: opts.cacheDir,
-    linkMode: opts.linkMode,
+    linkMode: w.fresh && opts.linkMode !== "clone" ? "copy" : opts.linkMode,
     requested: w.requested ?? false,
     directUrl: w.directUrl,
     platform: target.platform,

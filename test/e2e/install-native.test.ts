@@ -5,7 +5,7 @@
 // Which work pip did is proved by what ran in the environment (every Python
 // start is recorded); what venvctl installed by INSTALLER and by the files.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
@@ -112,6 +112,39 @@ describe("install with venvctl's installer", () => {
     const un = await spawnAsync(env.python, ["-m", "pip", "uninstall", "-y", "alpha"], { cwd: sb.work, env: sb.env });
     assert.equal(un.code, 0, show(un));
     assert.ok(!existsSync(join(env.site, "alpha.py")));
+  });
+
+  test("reinstall and --force-reinstall write the files anew: new inodes, a touched file fresh, an edited one restored, another env sharing the cache untouched", async () => {
+    const a = makeEnv(sb, "fresh-a");
+    const b = makeEnv(sb, "fresh-b");
+    for (const env of [a, b]) assert.equal((await venvctl(["install", "-p", env.dir, "--index-url", index.url, "alpha==1.0"], sb)).code, 0);
+    const fa = join(a.site, "alpha.py");
+    const fb = join(b.site, "alpha.py");
+    const shared = statSync(fb);
+    assert.equal(statSync(fa).ino, shared.ino, "both linked from the cache");
+
+    // Touched only: pip would write it anew, and so does reinstall (not the cache's inode, with its old mtime, again).
+    const past = new Date(Date.UTC(2001, 0, 1));
+    utimesSync(fa, past, past);
+    const touched = await venvctl(["reinstall", "-p", a.dir, "alpha"], sb);
+    assert.equal(touched.code, 0, show(touched));
+    const afterTouch = statSync(fa);
+    assert.notEqual(afterTouch.ino, shared.ino, "a new file");
+    assert.ok(afterTouch.mtimeMs > past.getTime() + 1000, "written now, not the touched mtime");
+    assert.equal(afterTouch.nlink, 1, "the env's own");
+    assert.equal(readFileSync(fa, "utf8"), "VERSION = '1.0'\n");
+    assert.equal(statSync(fb).ino, shared.ino, "the other env keeps its file");
+
+    // Edited: restored, in a new file again; the other env's file is not the edited one.
+    writeFileSync(fa, "edited\n");
+    const edited = await venvctl(["install", "-p", a.dir, "--index-url", index.url, "--force-reinstall", "alpha==1.0"], sb);
+    assert.equal(edited.code, 0, show(edited));
+    assert.equal(readFileSync(fa, "utf8"), "VERSION = '1.0'\n");
+    assert.notEqual(statSync(fa).ino, afterTouch.ino, "--force-reinstall writes it anew too");
+    assert.equal(readFileSync(fb, "utf8"), "VERSION = '1.0'\n", "the other env was never touched by the edit");
+    // And pip sees a sound install.
+    const check = await spawnAsync(a.python, ["-m", "pip", "check"], { cwd: sb.work, env: sb.env });
+    assert.equal(check.code, 0, show(check));
   });
 
   test("what venvctl cannot install as pip would is pip's whole, and VENVCTL_DEBUG says why", async () => {
