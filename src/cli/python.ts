@@ -30,8 +30,10 @@ export function register(program: Command, cli: Cli): void {
     .action(async (o: { available?: boolean; json?: boolean }) => {
       const { pythonList, formatPythonList } = await import("../commands/python-list.js");
       const result = await pythonList({ available: Boolean(o.available) }, ctx);
-      if (o.json) await printJson(ctx, result, []);
-      else for (const line of formatPythonList(result, ctx.dirs.home)) ctx.stdout.write(line + "\n");
+      if (o.json) {
+        const { versionsEntryJson } = await import("../commands/versions.js");
+        await printJson(ctx, { ...result, installed: result.installed.map((i) => ({ ...versionsEntryJson(i), managed: i.managed })) }, []);
+      } else for (const line of formatPythonList(result, ctx.dirs.home)) ctx.stdout.write(line + "\n");
     });
 
   python

@@ -24,6 +24,16 @@ export interface VersionsEntry {
   selectedBy?: string;
 }
 
+/**
+ * An entry as `--json` writes it: snake_case keys like every other JSON
+ * document venvctl writes (`selected_by`). `selectedBy`, the key of
+ * venvctl 0.1, is written too for one more release (README, --json).
+ */
+export function versionsEntryJson(e: VersionsEntry): Record<string, unknown> {
+  const { selectedBy, ...rest } = e;
+  return selectedBy === undefined ? rest : { ...rest, selected_by: selectedBy, selectedBy };
+}
+
 export interface VersionsResult {
   interpreters: VersionsEntry[];
 }

@@ -55,12 +55,19 @@ test("version, which, versions --json: the selection as data", (t) => {
   assert.equal(realpathSync(String(w.path)), realpathSync(join(dirname(PY312!), "pip")));
   assert.equal(w.venv, null);
 
-  const vs = json(run(["versions", "--json"])) as Array<{ name: string; selected: boolean; source: string; selectedBy?: string }>;
+  const versionsOut = run(["versions", "--json"]);
+  const vs = json(versionsOut) as Array<{ name: string; selected: boolean; source: string; selected_by?: string; selectedBy?: string }>;
   const selected = vs.filter((x) => x.selected);
   assert.equal(selected.length, 1);
   assert.equal(selected[0]!.name, v.versions[0]!.name);
   assert.equal(selected[0]!.source, "pyenv");
-  assert.match(selected[0]!.selectedBy!, /set by .*\.python-version/);
+  assert.match(selected[0]!.selected_by!, /set by .*\.python-version/);
+  assert.equal(selected[0]!.selectedBy, selected[0]!.selected_by, "the old key, kept for one release");
+  assert.ok(vs.filter((x) => !x.selected).every((x) => !("selected_by" in x)), "only a selected one says why");
+  // Compact, as every --json document (one line).
+  assert.equal(versionsOut.stdout.trimEnd().split("\n").length, 1);
+  const pl = json(run(["python", "list", "--json"])) as { installed: Array<{ selected_by?: string; managed: boolean }> };
+  assert.ok(pl.installed.some((x) => x.selected_by !== undefined && typeof x.managed === "boolean"), "python list --json's entries are versions --json's");
 });
 
 test("list, freeze, show --json of a venv, and sync --dry-run --json's plan", (t) => {
