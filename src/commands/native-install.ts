@@ -315,24 +315,35 @@ const compareNames = (a: string, b: string): number => {
   return x < y ? -1 : x > y ? 1 : 0;
 };
 
-/** "Installed 3 distributions (alpha 2.0, beta 2.0 replacing 1.0, …) into …", for stderr. */
+/** What a change did, by name (as pip's "Successfully installed" lists them; the resolver's order is not the user's business). */
+export interface ChangeSummary {
+  /** Installed, with the version it replaced (`was`: the same version for a reinstall). */
+  installed: Array<{ name: string; version: string; was: string | undefined }>;
+  /** Removed and not replaced. */
+  uninstalled: Array<{ name: string; version: string }>;
+}
+
+export function summarizeChange(result: ChangeResult): ChangeSummary {
+  const removedByName = new Map(result.removed.map((r) => [canonicalizeName(r.name), r]));
+  const installed = [...result.installed].sort((a, b) => compareNames(a.name, b.name)).map((i) => {
+    const old = removedByName.get(canonicalizeName(i.name));
+    removedByName.delete(canonicalizeName(i.name));
+    return { name: i.name, version: i.version, was: old?.version };
+  });
+  const uninstalled = [...removedByName.values()].sort((a, b) => compareNames(a.name, b.name)).map((r) => ({ name: r.name, version: r.version }));
+  return { installed, uninstalled };
+}
+
+/** "Installed 3 distributions into …: alpha 2.0, beta 2.0 (was 1.0), …", for stderr. */
 export function describeChange(result: ChangeResult, where: string): string[] {
   const lines: string[] = [];
-  const removedByName = new Map(result.removed.map((r) => [canonicalizeName(r.name), r]));
-  if (result.installed.length) {
-    // By name, as pip's "Successfully installed" lists them: the resolver's order is not the user's business.
-    const byName = [...result.installed].sort((a, b) => compareNames(a.name, b.name));
-    const parts = byName.map((i) => {
-      const old = removedByName.get(canonicalizeName(i.name));
-      removedByName.delete(canonicalizeName(i.name));
-      return old ? (old.version === i.version ? `${i.name} ${i.version} (reinstalled)` : `${i.name} ${i.version} (was ${old.version})`) : `${i.name} ${i.version}`;
-    });
-    const n = result.installed.length;
-    lines.push(`Installed ${n} distribution${n === 1 ? "" : "s"} into ${where}: ${parts.join(", ")}`);
+  const { installed, uninstalled } = summarizeChange(result);
+  if (installed.length) {
+    const parts = installed.map((i) => (i.was === undefined ? `${i.name} ${i.version}` : i.was === i.version ? `${i.name} ${i.version} (reinstalled)` : `${i.name} ${i.version} (was ${i.was})`));
+    lines.push(`Installed ${installed.length} distribution${installed.length === 1 ? "" : "s"} into ${where}: ${parts.join(", ")}`);
   }
-  if (removedByName.size) {
-    const gone = [...removedByName.values()].sort((a, b) => compareNames(a.name, b.name));
-    lines.push(`Uninstalled ${gone.length} distribution${gone.length === 1 ? "" : "s"} from ${where}: ${gone.map((r) => `${r.name} ${r.version}`).join(", ")}`);
+  if (uninstalled.length) {
+    lines.push(`Uninstalled ${uninstalled.length} distribution${uninstalled.length === 1 ? "" : "s"} from ${where}: ${uninstalled.map((r) => `${r.name} ${r.version}`).join(", ")}`);
   }
   return lines;
 }
