@@ -6,6 +6,7 @@ import {
   type ChangeFlags, changeOptions, type IndexFlags, indexOptions, passThrough, type PlacementFlags, placementOptions, printJson, pythonHelp,
   withChangeOptions, withIndexOptions, withPlacementOptions,
 } from "./options.js";
+import { installPlanJson, installPlanLines } from "./plan.js";
 
 export function register(program: Command, cli: Cli): void {
   const { ctx } = cli;
@@ -32,21 +33,14 @@ export function register(program: Command, cli: Cli): void {
         await printJson(ctx, {
           where: r.where,
           in_sync: !r.install.needed && !r.uninstall.remove.length,
-          install: r.install.steps.map((s) => ({ requirement: s.requirement, reason: s.reason, installed: s.installed ?? null, where: s.where })),
-          pip_install: r.install.needed ? (r.install.why ?? null) : null,
+          ...installPlanJson(r.install),
           uninstall: r.uninstall.remove.map((u) => ({ name: u.name, version: u.version })),
           uninstall_blocked: r.uninstall.blocked ?? null,
         }, []);
         return;
       }
       if (r.dryRun) {
-        const lines: string[] = [];
-        const reasons = { missing: "not installed", version: "", extra: "an extra is not provided", pip: "pip resolves it" };
-        for (const s of r.install.steps) {
-          const why = s.reason === "version" ? `${s.installed} installed` : reasons[s.reason];
-          lines.push(`install ${s.requirement}  # ${why} (${s.where})`);
-        }
-        if (r.install.needed && !r.install.steps.length) lines.push(`install -r ${operands.join(" -r ")}  # ${r.install.why}`);
+        const lines = installPlanLines(r.install, `-r ${operands.join(" -r ")}`);
         for (const u of r.uninstall.remove) lines.push(`uninstall ${u.name}==${u.version}`);
         if (lines.length) ctx.stdout.write(lines.join("\n") + "\n");
         const parts: string[] = [];
