@@ -8,7 +8,7 @@
 // install as pip would (editables, options after --, a base interpreter…)
 // is pip's whole, with its output streaming.
 import type { Context } from "../context.js";
-import { UsageError } from "../errors.js";
+import { UsageError, VenvctlError } from "../errors.js";
 import { decideNoOp, openForCheck, type CheckedEnvironment } from "../plans/install-check.js";
 import type { ParsedRequirements } from "../pip/requirements-file.js";
 import type { ChangeResult } from "../wheel/transaction.js";
@@ -20,6 +20,7 @@ import { isPylockFileName } from "../standards/pylock-model.js";
 import { ensurePip, rehashAfterChange } from "./pip-steps.js";
 import { indexArgs, pipWritesData, runPip, type IndexOptions } from "../pip/runner.js";
 import { readInputs } from "../pip/requirements-file.js";
+import { planInstall, type InstallPlan } from "../plans/sync-plan.js";
 import { debug } from "../util/log.js";
 import { consentPipArgs, resolveTargetToChange } from "../environments/consent.js";
 import { describeTarget, type PackageTarget } from "../environments/target.js";
@@ -46,9 +47,14 @@ export interface InstallOptions {
   breakSystemPackages: boolean;
   /** --link-mode / VENVCTL_LINK_MODE, and --compile. */
   placement: PlacementOptions;
+  /** --dry-run: the plan (as `sync --dry-run` prints it), nothing changed. */
+  dryRun?: boolean | undefined;
+  /** --json: the outcome as JSON, which only venvctl's own install can give (pip's streams its own). */
+  json?: boolean | undefined;
 }
 
 export type InstallResult =
+  | { kind: "plan"; target: PackageTarget; where: string; plan: InstallPlan; warnings: string[] }
   | {
       kind: "satisfied";
       target: PackageTarget;
@@ -100,6 +106,9 @@ export async function install(opts: InstallOptions, ctx: Context): Promise<Insta
     throw new UsageError("nothing to install", { hint: "give requirements (`venvctl install requests`), -r FILE or -e PATH" });
   }
   const lockFile = opts.requirementFiles.find(isPylockFileName);
+  if (lockFile && opts.dryRun) {
+    throw new UsageError("install --dry-run plans requirements, not a lock file", { hint: `venvctl sync --dry-run ${lockFile} shows what the lock would change` });
+  }
   if (lockFile) return installLockFile(opts, lockFile, ctx);
   // The files first: a mistake in them stops everything before anything runs.
   const inputs = readInputs(opts, { cwd: ctx.cwd, env: ctx.env });
@@ -107,6 +116,11 @@ export async function install(opts: InstallOptions, ctx: Context): Promise<Insta
 
   const checked = openForCheck(ctx, target);
   let why = optionsAskingForChange(opts);
+  if (opts.dryRun) {
+    const plan = planInstall(inputs, checked, decideNoOp(ctx, checked, inputs, opts.noDeps));
+    if (why !== undefined && !plan.needed) Object.assign(plan, { needed: true, why });
+    return { kind: "plan", target, where: describeTarget(target, ctx.dirs.home), plan, warnings: inputs.warnings };
+  }
   if (why === undefined) {
     const decision = decideNoOp(ctx, checked, inputs, opts.noDeps);
     if (decision.satisfied) {
@@ -119,6 +133,11 @@ export async function install(opts: InstallOptions, ctx: Context): Promise<Insta
   const { nativeBlocker } = await import("./native-install.js");
   const blocker = nativeBlocker(ctx, target, checked, inputs, opts);
   if (blocker === undefined) return installNatively(ctx, opts, inputs, target, checked, why);
+  if (opts.json) {
+    throw new VenvctlError(`--json is not available here: pip installs (${blocker}), and says what it did in its own words`, {
+      hint: "leave out --json, or --dry-run --json for the plan",
+    });
+  }
   debug(ctx, `pip installs (not venvctl): ${blocker}`);
   // Said before pip's own output streams (hence here, not in the printing).
   ctx.stderr.write(`Installing into ${where}\n`);

@@ -147,6 +147,48 @@ describe("install with venvctl's installer", () => {
     assert.equal(check.code, 0, show(check));
   });
 
+  test("install --dry-run prints sync's plan and changes nothing; --json gives the plan, or what changed", async () => {
+    const env = makeEnv(sb, "native-dry");
+    assert.equal((await venvctl(["install", "-p", env.dir, "--index-url", index.url, "alpha==1.0"], sb)).code, 0);
+    write("dry-reqs.txt", "alpha==2.0\ngamma\n");
+    const before = installed(env.site);
+    const dry = await venvctl(["install", "-p", env.dir, "--index-url", index.url, "--dry-run", "-r", "dry-reqs.txt", "alpha>=1"], sb);
+    assert.equal(dry.code, 0, show(dry));
+    assert.equal(dry.stdout, "install alpha==2.0  # 1.0 installed (dry-reqs.txt line 1)\ninstall gamma  # not installed (dry-reqs.txt line 2)\n");
+    assert.match(dry.stderr, /^Would install 2 requirements into the virtual environment at .*native-dry \(--dry-run: nothing changed\)\n$/);
+    assert.deepEqual(installed(env.site), before, "nothing changed");
+    // The same plan sync --dry-run prints for the file.
+    const syncDry = await venvctl(["sync", "-p", env.dir, "--index-url", index.url, "--dry-run", "dry-reqs.txt"], sb);
+    assert.equal(syncDry.stdout.split("\n").filter((l) => l.startsWith("install ")).join("\n") + "\n", dry.stdout);
+
+    const plan = JSON.parse((await venvctl(["install", "-p", env.dir, "--index-url", index.url, "--dry-run", "--json", "-r", "dry-reqs.txt"], sb)).stdout) as Record<string, unknown>;
+    assert.deepEqual(plan, {
+      where: plan.where, satisfied: false, pip_install: "2 listed requirements are not satisfied",
+      install: [
+        { requirement: "alpha==2.0", reason: "version", installed: "1.0", where: "dry-reqs.txt line 1" },
+        { requirement: "gamma", reason: "missing", installed: null, where: "dry-reqs.txt line 2" },
+      ],
+    });
+    const nothing = await venvctl(["install", "-p", env.dir, "--dry-run", "alpha"], sb);
+    assert.equal(nothing.stdout, "");
+    assert.match(nothing.stderr, /^The requirement is already satisfied in .*: nothing to do\n$/);
+
+    const done = await venvctl(["install", "-p", env.dir, "--index-url", index.url, "--json", "alpha==2.0"], sb);
+    assert.equal(done.code, 0, show(done));
+    assert.deepEqual(JSON.parse(done.stdout), { where: JSON.parse(done.stdout).where, installed: [{ name: "alpha", version: "2.0", was: "1.0" }], uninstalled: [] });
+    const again = await venvctl(["install", "-p", env.dir, "--json", "alpha==2.0"], sb);
+    assert.deepEqual(JSON.parse(again.stdout).installed, [], "already satisfied: nothing installed");
+    // pip's own install cannot answer in JSON: an error before anything runs.
+    const viaPip = await venvctl(["install", "-p", env.dir, "--index-url", index.url, "--json", "leaf", "--", "--no-compile"], sb);
+    assert.equal(viaPip.code, 1, show(viaPip));
+    assert.match(viaPip.stderr, /^error: --json is not available here: pip installs/m);
+    assert.equal(installed(env.site).leaf, undefined);
+    // A lock file's plan is sync's.
+    const lock = await venvctl(["install", "-p", env.dir, "--dry-run", "-r", "pylock.toml"], sb);
+    assert.equal(lock.code, 2, show(lock));
+    assert.match(lock.stderr, /^hint: venvctl sync --dry-run pylock\.toml/m);
+  });
+
   test("what venvctl cannot install as pip would is pip's whole, and VENVCTL_DEBUG says why", async () => {
     const env = makeEnv(sb, "native-pip");
     const r = await venvctl(["install", "-p", env.dir, "--index-url", index.url, "leaf", "--", "--no-compile"], sb, { env: { VENVCTL_DEBUG: "1" } });
