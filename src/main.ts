@@ -21,7 +21,11 @@ export async function runMain(argv: string[]): Promise<void> {
   // From the bundle, require() the program: an import() would start Node's
   // ES-module loader (~5 ms). From the sources (tests), import it. The
   // bundles are compiled from V8's code cache where there is one.
-  if (typeof __VENVCTL_VERSION__ === "string") (require("./util/compile-cache.cjs") as typeof import("./util/compile-cache.js")).enableCompileCache(__dirname, process.env);
+  if (typeof __VENVCTL_VERSION__ === "string") {
+    (require("./util/compile-cache.cjs") as typeof import("./util/compile-cache.js")).enableCompileCache(__dirname, {
+      env: process.env, v8: process.versions.v8, arch: process.arch, pid: process.pid, atExit: (f) => process.once("exit", f),
+    });
+  }
   const { run } = (typeof __VENVCTL_VERSION__ === "string"
     ? require("./run.cjs")
     : await import("./run.js")) as typeof import("./run.js");

@@ -26,8 +26,20 @@ interface CompilingModule {
   _compile(content: string, filename: string): unknown;
 }
 
+/** What the process tells the cache (main.ts reads it: only it and context.ts touch `process`). */
+export interface CompileCacheHost {
+  env: Record<string, string | undefined>;
+  /** The V8 version and the CPU architecture: an entry is for one V8 on one machine. */
+  v8: string;
+  arch: string;
+  pid: number;
+  /** Runs `f` when the process exits. */
+  atExit(f: () => void): void;
+}
+
 /** Turns the code cache on for the files in `distDir` (the directory main.cjs is in). */
-export function enableCompileCache(distDir: string, env: Record<string, string | undefined>): void {
+export function enableCompileCache(distDir: string, host: CompileCacheHost): void {
+  const env = host.env;
   if (env.NODE_DISABLE_COMPILE_CACHE) return;
   let dir: string;
   try {
@@ -47,7 +59,7 @@ export function enableCompileCache(distDir: string, env: Record<string, string |
     }
     return;
   }
-  hookCompile(distDir, join(dir, `v8-${process.versions.v8}-${process.arch}`));
+  hookCompile(distDir, join(dir, `v8-${host.v8}-${host.arch}`), host);
 }
 
 function mkdirOnce(dir: string): void {
@@ -58,7 +70,7 @@ function mkdirOnce(dir: string): void {
   }
 }
 
-function hookCompile(distDir: string, dir: string): void {
+function hookCompile(distDir: string, dir: string, host: CompileCacheHost): void {
   const proto = (Module as unknown as { prototype: CompilingModule }).prototype;
   const original = proto._compile;
   const prefix = distDir.endsWith("/") || distDir.endsWith("\\") ? distDir : `${distDir}${distDir.includes("\\") ? "\\" : "/"}`;
@@ -85,7 +97,7 @@ function hookCompile(distDir: string, dir: string): void {
     const fn = script.runInThisContext() as (...args: unknown[]) => unknown;
     return fn.call(this.exports, this.exports, createRequire(filename), this, filename, dirname(filename));
   };
-  process.once("exit", () => {
+  host.atExit(() => {
     if (!toWrite.length) return;
     try {
       mkdirOnce(dir);
@@ -100,7 +112,7 @@ function hookCompile(distDir: string, dir: string): void {
       // Nothing to replace.
     }
     for (const { name, file, script } of toWrite) {
-      const tmp = `${file}.${process.pid}.tmp`;
+      const tmp = `${file}.${host.pid}.tmp`;
       try {
         const data = script.createCachedData();
         const fd = openSync(tmp, "wx", 0o600);
