@@ -17,10 +17,11 @@ import { VenvctlError } from "../errors.js";
 import { evaluateMarker } from "../standards/markers.js";
 import { parseHeaders } from "../standards/metadata.js";
 import { canonicalizeName } from "../standards/names.js";
-import { comparePep440, filterVersions, normalizeVersion, parsePep440, parseSpecifierSet, specifierContains, type Pep440Version, type Specifier } from "../standards/pep440.js";
+import { comparePep440, normalizeVersion, parsePep440, parseSpecifierSet, specifierContains, type Specifier } from "../standards/pep440.js";
 import { parseRequirement, type Grammar } from "../standards/requirement.js";
 import type { TagPriorities } from "../standards/wheel-tags.js";
 import type { Candidate, Provider, Requirement } from "./provider.js";
+import { bestOfRanked, rankFiles, type RankedFiles } from "./ranking.js";
 
 /** The identifier of the requirement every candidate's Requires-Python becomes. */
 export const PYTHON_ID = "<python>";
@@ -88,27 +89,6 @@ export function identify(key: string, extras: readonly string[]): string {
 function split(id: string): { key: string; extras: string[] } {
   const open = id.indexOf("[");
   return open < 0 ? { key: id, extras: [] } : { key: id.slice(0, open), extras: id.slice(open + 1, -1).split(",") };
-}
-
-/** pip's is_pinned: an `===`, or an `==` without a wildcard. */
-function isPinned(specs: readonly Specifier[]): boolean {
-  return specs.some((s) => s.op === "===" || (s.op === "==" && !s.version.endsWith(".*")));
-}
-
-/** A file the target can use, with what pip sorts files by. */
-interface RankedFile {
-  file: IndexFile;
-  version: string;
-  parsed: Pep440Version;
-  rank: number;
-  notYanked: number;
-  binary: number;
-  build: number;
-}
-
-interface RankedFiles {
-  files: readonly RankedFile[];
-  versions: readonly string[];
 }
 
 /** The resolver's provider over a package index, for one target interpreter. */
@@ -263,19 +243,7 @@ export class IndexProvider implements Provider<IndexCandidate> {
 
   /** Each admitted version's best file, newest first (pip's find_best_candidate, then iter_index_candidate_infos). */
   private async bestFiles(key: string, specs: readonly Specifier[]): Promise<Array<[string, IndexFile]>> {
-    const { files, versions } = await this.rankedFiles(key);
-    const admitted = new Set(filterVersions(specs, versions, this.opts.settings.pre));
-    const applicable = files.filter((u) => admitted.has(u.version));
-    const keepYanked = applicable.every((u) => u.file.yanked !== undefined) && isPinned(specs);
-    const out: Array<[string, IndexFile]> = [];
-    const seen = new Set<string>();
-    for (const u of applicable) {
-      if (u.file.yanked !== undefined && !keepYanked) continue;
-      if (seen.has(u.version)) continue;
-      seen.add(u.version);
-      out.push([u.version, u.file]);
-    }
-    return out;
+    return bestOfRanked(await this.rankedFiles(key), specs, this.opts.settings.pre);
   }
 
   /**
@@ -295,31 +263,14 @@ export class IndexProvider implements Provider<IndexCandidate> {
   }
 
   private rank(key: string, files: readonly IndexFile[]): RankedFiles {
-    const formats = allowedFormats(this.opts.settings, key);
-    const python = this.pythonVersion();
-    const preferBinary = this.opts.settings.preferBinary;
-    const usable: RankedFile[] = [];
-    for (const file of files) {
-      if (file.kind === "wheel" ? !formats.wheel : !formats.sdist) continue;
-      const version = normalizeVersion(file.version);
-      if (version === undefined) continue;
-      let rank: number;
-      if (file.kind === "wheel") {
-        const r = this.opts.tags.ofWheel(file.filename);
-        if (r === undefined) continue;
-        rank = -r;
-      } else rank = -this.opts.tags.tags.length;
-      if (file.requiresPython !== undefined) {
-        const rp = parseSpecifierSet(file.requiresPython);
-        if (rp && !rp.every((s) => specifierContains(s, python, true))) continue;
-      }
-      usable.push({ file, version, parsed: parsePep440(version)!, rank, notYanked: file.yanked === undefined ? 1 : 0, binary: preferBinary && file.kind === "wheel" ? 1 : 0, build: buildTag(file.filename) });
-    }
-    // CandidateEvaluator._sort_key, best first: not yanked, binary (with --prefer-binary), version, tag rank, build tag.
-    usable.sort((a, b) => b.notYanked - a.notYanked || b.binary - a.binary || comparePep440(b.parsed, a.parsed) || b.rank - a.rank || b.build - a.build);
-    const versions = [...new Set(usable.map((u) => u.version))].sort((a, b) => comparePep440(parsePep440(b)!, parsePep440(a)!));
-    this.versionsSeen.set(key, versions);
-    return { files: usable, versions };
+    const ranked = rankFiles(files, {
+      formats: allowedFormats(this.opts.settings, key),
+      tags: this.opts.tags,
+      python: this.pythonVersion(),
+      preferBinary: this.opts.settings.preferBinary,
+    });
+    this.versionsSeen.set(key, ranked.versions);
+    return ranked;
   }
 
   /** One object per identifier, version and source: the resolver tells incompatibilities by identity. */
@@ -347,10 +298,4 @@ export class IndexProvider implements Provider<IndexCandidate> {
     if (!this.opts.legacyMarkers && env.python_full_version?.endsWith("+")) env.python_full_version += "local";
     return evaluateMarker(marker, env, { legacy: this.opts.legacyMarkers });
   }
-}
-
-/** A wheel's build tag as pip sorts it (its leading number; 0 for none or an sdist). */
-function buildTag(filename: string): number {
-  const m = /^[^-]+-[^-]+-(\d+)[^-]*-[^-]+-[^-]+-[^-]+\.whl$/.exec(filename);
-  return m ? Number(m[1]) : 0;
 }
