@@ -59,7 +59,7 @@ export function register(program: Command, cli: Cli): void {
       if (o.json) {
         const none = { installed: [], uninstalled: [] };
         if (result.kind === "native") {
-          const { describeChange, summarizeChange } = await import("../commands/native-install.js");
+          const { describeChange, summarizeChange } = await import("../installer/native-install.js");
           for (const line of describeChange(result.change, result.where)) ctx.stderr.write(line + "\n");
           const summary = summarizeChange(result.change);
           await printJson(ctx, { where: result.where, installed: summary.installed.map((i) => ({ ...i, was: i.was ?? null })), uninstalled: summary.uninstalled }, result.change.warnings.map((w) => `warning: ${w}`));
@@ -76,7 +76,7 @@ export function register(program: Command, cli: Cli): void {
         return;
       }
       if (result.kind === "native") {
-        const { describeChange } = await import("../commands/native-install.js");
+        const { describeChange } = await import("../installer/native-install.js");
         for (const line of describeChange(result.change, result.where)) ctx.stderr.write(line + "\n");
         for (const w of result.change.warnings) ctx.stderr.write(`warning: ${w}\n`);
         return;

@@ -21,7 +21,7 @@ export function register(program: Command, cli: Cli): void {
       const result = await reinstall({ python: o.python, names: operands, requirementFiles: o.requirement ?? [], index: indexOptions(o), pipArgs, ...changeOptions(o), placement: placementOptions(o, ctx.env) }, ctx);
       cli.exitCode = result.exitCode;
       if (result.change) {
-        const { describeChange } = await import("../commands/native-install.js");
+        const { describeChange } = await import("../installer/native-install.js");
         const { describeTarget } = await import("../environments/target.js");
         for (const line of describeChange(result.change, describeTarget(result.target, ctx.dirs.home))) ctx.stderr.write(line + "\n");
         for (const w of result.change.warnings) ctx.stderr.write(`warning: ${w}\n`);

@@ -55,7 +55,7 @@ export function register(program: Command, cli: Cli): void {
         return;
       }
       if (r.changes.length) {
-        const { describeChange } = await import("../commands/native-install.js");
+        const { describeChange } = await import("../installer/native-install.js");
         for (const change of r.changes) {
           for (const line of describeChange(change, where)) ctx.stderr.write(line + "\n");
           for (const w of change.warnings) ctx.stderr.write(`warning: ${w}\n`);

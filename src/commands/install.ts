@@ -4,7 +4,7 @@
 // installed. Otherwise a fully pinned set whose wheels are all in venvctl's
 // cache is installed without pip; anything else is resolved by the
 // environment's pip (a dry run with a report), fetched by pip where the cache
-// lacks it, and installed by venvctl (native-install.ts). What venvctl cannot
+// lacks it, and installed by venvctl (installer/native-install.ts). What venvctl cannot
 // install as pip would (editables, options after --, a base interpreter…)
 // is pip's whole, with its output streaming.
 import type { Context } from "../context.js";
@@ -14,10 +14,10 @@ import type { ParsedRequirements } from "../pip/requirements-file.js";
 import type { ChangeResult } from "../wheel/transaction.js";
 // native-install.js (the installer, the store, pip's report) is loaded once
 // the answer is not "nothing to do": that answer stays as quick as it was.
-import type { PlacementOptions } from "./native-install.js";
+import type { PlacementOptions } from "../installer/native-install.js";
 // lock-install.js (and the TOML parser with it) is loaded only for a lock file.
 import { isPylockFileName } from "../standards/pylock-model.js";
-import { ensurePip, rehashAfterChange } from "./pip-steps.js";
+import { ensurePip, rehashAfterChange } from "../installer/pip-steps.js";
 import { indexArgs, pipWritesData, runPip, type IndexOptions } from "../pip/runner.js";
 import { readInputs } from "../pip/requirements-file.js";
 import { planInstall, type InstallPlan } from "../plans/sync-plan.js";
@@ -130,7 +130,7 @@ export async function install(opts: InstallOptions, ctx: Context): Promise<Insta
     why = decision.reason;
   }
   const where = describeTarget(target, ctx.dirs.home);
-  const { nativeBlocker } = await import("./native-install.js");
+  const { nativeBlocker } = await import("../installer/native-install.js");
   const blocker = nativeBlocker(ctx, target, checked, inputs, opts);
   if (blocker === undefined) return installNatively(ctx, opts, inputs, target, checked, why);
   if (opts.json) {
@@ -147,7 +147,7 @@ export async function install(opts: InstallOptions, ctx: Context): Promise<Insta
   return { kind: "pip", target, exitCode };
 }
 
-/** The native path (native-install.ts), said before pip's resolution streams. */
+/** The native path (installer/native-install.ts), said before pip's resolution streams. */
 async function installNatively(
   ctx: Context,
   opts: InstallOptions,
@@ -158,7 +158,7 @@ async function installNatively(
 ): Promise<InstallResult> {
   const where = describeTarget(target, ctx.dirs.home);
   ctx.stderr.write(`Installing into ${where}\n`);
-  const { installInputs } = await import("./native-install.js");
+  const { installInputs } = await import("../installer/native-install.js");
   const outcome = await installInputs(ctx, target, checked, inputs, {
     resolveArgs: [...pipInstallArgs(opts), ...consentPipArgs(target, opts)],
     cacheOnly: !opts.upgrade && !opts.forceReinstall,
@@ -174,7 +174,7 @@ async function installNatively(
   return { kind: "native", target, where, change: outcome.change, pipResolved: outcome.pipResolved };
 }
 
-/** `install -r pylock.toml`: what the lock selects, installed exactly (lock-install.ts). */
+/** `install -r pylock.toml`: what the lock selects, installed exactly (installer/lock-install.ts). */
 async function installLockFile(opts: InstallOptions, file: string, ctx: Context): Promise<InstallResult> {
   const others = [...opts.requirements, ...opts.requirementFiles.filter((f) => f !== file), ...opts.constraintFiles, ...opts.editables, ...opts.pipArgs];
   if (others.length || opts.upgrade || opts.noDeps) {
@@ -184,7 +184,7 @@ async function installLockFile(opts: InstallOptions, file: string, ctx: Context)
   }
   const target = await resolveTargetToChange(ctx, opts.python, "install", opts);
   const where = describeTarget(target, ctx.dirs.home);
-  const { installLock, selectLock } = await import("./lock-install.js");
+  const { installLock, selectLock } = await import("../installer/lock-install.js");
   const selection = selectLock(ctx, target, file, `install -p .venv -r ${file}`);
   for (const w of selection.warnings) ctx.stderr.write(w + "\n");
   ctx.stderr.write(`Installing ${file} into ${where}\n`);

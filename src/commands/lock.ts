@@ -17,8 +17,8 @@ import { buildPylock, formatPylock, targetLockScope, type ResolvedDistribution }
 import { UsageError, withPath } from "../errors.js";
 import { atomicWriteFile } from "../util/fs.js";
 import { debug } from "../util/log.js";
-import { ensurePip } from "./pip-steps.js";
-import { builtMetadata, fetchDir, openStore, type IndexFetch } from "./store-fetch.js";
+import { ensurePip } from "../installer/pip-steps.js";
+import { builtMetadata, fetchDir, openStore, type IndexFetch } from "../installer/store-fetch.js";
 
 export interface LockOptions {
   python?: string | undefined;

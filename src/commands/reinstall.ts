@@ -10,7 +10,7 @@ import { UsageError, VenvctlError } from "../errors.js";
 import { openEnvironment } from "../environments/environment.js";
 import { directReference } from "../pip/freeze.js";
 import type { InstalledDist } from "../environments/installed.js";
-import { ensurePip, rehashAfterChange } from "./pip-steps.js";
+import { ensurePip, rehashAfterChange } from "../installer/pip-steps.js";
 import { indexArgs, runPip, type IndexOptions } from "../pip/runner.js";
 import { commandLineRequirement, readInputs } from "../pip/requirements-file.js";
 import { InstalledIndex, markerMayHold } from "../plans/satisfaction.js";
@@ -18,7 +18,7 @@ import { openForCheck } from "../plans/install-check.js";
 import type { ChangeResult } from "../wheel/transaction.js";
 // native-install.js (the installer, the store, pip's report) is loaded once
 // the answer is not "nothing to do": that answer stays as quick as it was.
-import type { PlacementOptions } from "./native-install.js";
+import type { PlacementOptions } from "../installer/native-install.js";
 import { debug } from "../util/log.js";
 import { consentPipArgs, resolveTargetToChange } from "../environments/consent.js";
 import { describeTarget, type PackageTarget } from "../environments/target.js";
@@ -124,7 +124,7 @@ export async function reinstall(opts: ReinstallOptions, ctx: Context): Promise<R
     // What pip would be asked for, as requirements venvctl's installer reads.
     const inputs = { ...fromFiles, entries: [...requested.filter((r) => r !== "-e").map((r) => commandLineRequirement(r, false, ctx.cwd)), ...pins.map((p) => commandLineRequirement(p, false, ctx.cwd)), ...fromFiles.entries] };
     const checked = openForCheck(ctx, target);
-    const { installInputs, nativeBlocker } = await import("./native-install.js");
+    const { installInputs, nativeBlocker } = await import("../installer/native-install.js");
     const blocker = requested.includes("-e") ? "editable installs are pip's" : nativeBlocker(ctx, target, checked, inputs, { pipArgs: opts.pipArgs, editables: [] });
     if (blocker === undefined) {
       const outcome = await installInputs(ctx, target, checked, inputs, {

@@ -2,7 +2,7 @@
 // list — one install for what is missing or at another version (with what
 // it needs), then one uninstall for what is neither listed nor needed; both
 // by venvctl's installer (pip resolving and fetching), or by pip where
-// venvctl cannot (native-install.ts says when). --dry-run prints the plan
+// venvctl cannot (installer/native-install.ts says when). --dry-run prints the plan
 // and changes nothing.
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
@@ -11,11 +11,11 @@ import type { ParsedRequirements } from "../pip/requirements-file.js";
 import type { ChangeResult } from "../wheel/transaction.js";
 // native-install.js (the installer, the store, pip's report) is loaded once
 // the answer is not "nothing to do": that answer stays as quick as it was.
-import type { PlacementOptions } from "./native-install.js";
+import type { PlacementOptions } from "../installer/native-install.js";
 // lock-install.js (and the TOML parser with it) is loaded only for a lock file.
 import { isPylockFileName } from "../standards/pylock-model.js";
 import { clearListingCache } from "../environments/installed.js";
-import { ensurePip, rehashAfterChange } from "./pip-steps.js";
+import { ensurePip, rehashAfterChange } from "../installer/pip-steps.js";
 import { indexArgs, runPip, type IndexOptions } from "../pip/runner.js";
 import { readInputs } from "../pip/requirements-file.js";
 import { planInstall, planUninstall, type InstallPlan, type UninstallPlan } from "../plans/sync-plan.js";
@@ -86,7 +86,7 @@ export async function sync(opts: SyncOptions, ctx: Context): Promise<SyncResult>
 
   if (!install.needed && !uninstall.remove.length) return result;
   ctx.stderr.write(`Syncing ${where} with ${opts.files.join(", ")}\n`);
-  const { nativeBlocker } = await import("./native-install.js");
+  const { nativeBlocker } = await import("../installer/native-install.js");
   const blocker = nativeBlocker(ctx, target, checked, inputs, { pipArgs: opts.pipArgs, editables: [] });
   if (blocker === undefined) return syncNatively(ctx, opts, inputs, target, checked, result);
   debug(ctx, `pip installs and uninstalls (not venvctl): ${blocker}`);
@@ -134,7 +134,7 @@ async function syncNatively(
   checked: CheckedEnvironment,
   result: SyncResult,
 ): Promise<SyncResult> {
-  const { installInputs } = await import("./native-install.js");
+  const { installInputs } = await import("../installer/native-install.js");
   if (result.install.needed) {
     const outcome = await installInputs(ctx, target, checked, inputs, {
       resolveArgs: [...syncInstallArgs(opts), ...consentPipArgs(target, opts)],
@@ -167,7 +167,7 @@ async function removeUnlisted(ctx: Context, target: PackageTarget, listed: Parse
     result.uninstall = planUninstall(listed, openForCheck(ctx, target), ctx.cwd);
   }
   if (result.uninstall.remove.length) {
-    const { applyChange } = await import("./native-install.js");
+    const { applyChange } = await import("../installer/native-install.js");
     result.uninstalled = result.uninstall.remove.map((r) => r.name);
     result.changes.push(await applyChange(ctx, target, { install: [], remove: result.uninstalled }, placement));
   }
@@ -189,7 +189,7 @@ async function syncLock(opts: SyncOptions, ctx: Context): Promise<SyncResult> {
   }
   const target = await resolveTargetToChange(ctx, opts.python, "sync", opts);
   const where = describeTarget(target, ctx.dirs.home);
-  const { installedAsLocked, installLock, selectLock } = await import("./lock-install.js");
+  const { installedAsLocked, installLock, selectLock } = await import("../installer/lock-install.js");
   const selection = selectLock(ctx, target, file, `sync -p .venv ${file}`);
   const checked = openForCheck(ctx, target);
   const steps = selection.dists.filter((d) => !installedAsLocked(d, checked)).map((d) => {

@@ -3,7 +3,7 @@
 // checked before pip starts.
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
-import { ensurePip, rehashAfterChange } from "./pip-steps.js";
+import { ensurePip, rehashAfterChange } from "../installer/pip-steps.js";
 import { runPip } from "../pip/runner.js";
 import { commandLineRequirement, readInputs } from "../pip/requirements-file.js";
 import { consentPipArgs, resolveTargetToChange } from "../environments/consent.js";

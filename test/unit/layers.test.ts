@@ -13,11 +13,13 @@ const SRC = join(PROJECT_ROOT, "src");
 /** Each layer and the layers it may import (besides itself and `base`). */
 const MAY_IMPORT: Record<string, string[]> = {
   // The entry and the program: everything below.
-  entry: ["cli", "commands", "resolve", "index", "plans", "pip", "venv", "shims", "environments", "wheel", "interpreters", "standards"],
+  entry: ["cli", "commands", "installer", "resolve", "index", "plans", "pip", "venv", "shims", "environments", "wheel", "interpreters", "standards"],
   // Flags and printing; the use cases, and the formatters of what they return.
-  cli: ["commands", "resolve", "index", "plans", "pip", "venv", "shims", "environments", "wheel", "interpreters", "standards"],
+  cli: ["commands", "installer", "resolve", "index", "plans", "pip", "venv", "shims", "environments", "wheel", "interpreters", "standards"],
   // One use case per verb: whatever it needs to decide and act.
-  commands: ["resolve", "index", "plans", "pip", "venv", "shims", "environments", "wheel", "interpreters", "standards"],
+  commands: ["installer", "resolve", "index", "plans", "pip", "venv", "shims", "environments", "wheel", "interpreters", "standards"],
+  // The native install pipeline the package verbs share: resolve (venvctl's or pip's), fetch into the store, install in one transaction.
+  installer: ["resolve", "index", "plans", "pip", "venv", "shims", "environments", "wheel", "interpreters", "standards"],
   // The resolver over the index: requirements as pip reads them, what is installed, the index client.
   resolve: ["index", "plans", "pip", "wheel", "environments", "interpreters", "standards"],
   // The package-index client: index settings come from pip's (pip.conf, requirement-file options); wheels are read with wheel/zip.
