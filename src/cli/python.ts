@@ -17,7 +17,7 @@ export function register(program: Command, cli: Cli): void {
     .option("--reinstall", "replace an install venvctl made with a fresh download")
     .option("--force", "replace a directory of that name that is not a complete install")
     .action(async (specs: string[], o: { reinstall?: boolean; force?: boolean }) => {
-      const { pythonInstall, describePythonInstall } = await import("../commands/python-install.js");
+      const { pythonInstall, describePythonInstall } = await import("../commands/python/install.js");
       const result = await pythonInstall({ specs, reinstall: Boolean(o.reinstall), force: Boolean(o.force) }, ctx);
       for (const line of describePythonInstall(result, ctx.dirs.home)) ctx.stderr.write(line + "\n");
     });
@@ -28,7 +28,7 @@ export function register(program: Command, cli: Cli): void {
     .option("--available", "also list the builds that can be downloaded for this machine")
     .option("--json", "print JSON")
     .action(async (o: { available?: boolean; json?: boolean }) => {
-      const { pythonList, formatPythonList } = await import("../commands/python-list.js");
+      const { pythonList, formatPythonList } = await import("../commands/python/list.js");
       const result = await pythonList({ available: Boolean(o.available) }, ctx);
       if (o.json) {
         const { versionsEntryJson } = await import("../commands/versions.js");
@@ -41,7 +41,7 @@ export function register(program: Command, cli: Cli): void {
     .description("Remove interpreters venvctl installed (never pyenv's, uv's or the system's)")
     .argument("<spec...>", "versions (3.12.7, 3.12) or install names (cpython-3.12.7-linux-x86_64-gnu)")
     .action(async (specs: string[]) => {
-      const { pythonUninstall, describePythonUninstall } = await import("../commands/python-uninstall.js");
+      const { pythonUninstall, describePythonUninstall } = await import("../commands/python/uninstall.js");
       const result = await pythonUninstall({ specs }, ctx);
       for (const line of describePythonUninstall(result, ctx.dirs.home)) ctx.stderr.write(line + "\n");
     });
@@ -51,7 +51,7 @@ export function register(program: Command, cli: Cli): void {
     .description("Print the path of the interpreter the selection order (or SPEC) gives")
     .argument("[spec]", "as -p takes it: 3.12, '>=3.10', pypy3.9, a path")
     .action(async (spec: string | undefined) => {
-      const { pythonFind } = await import("../commands/python-find.js");
+      const { pythonFind } = await import("../commands/python/find.js");
       const result = await pythonFind({ spec }, ctx);
       ctx.stdout.write(result.path + "\n");
     });

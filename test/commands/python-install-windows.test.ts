@@ -18,9 +18,9 @@ import { chooseDownload, installName, loadDownloads } from "../../src/interprete
 import { hostPlatform, platformKey } from "../../src/interpreters/platform.js";
 import { parsePythonRequest } from "../../src/interpreters/request.js";
 import { formatVersion } from "../../src/interpreters/version.js";
-import { pythonInstall } from "../../src/commands/python-install.js";
-import { pythonList } from "../../src/commands/python-list.js";
-import { pythonUninstall } from "../../src/commands/python-uninstall.js";
+import { pythonInstall } from "../../src/commands/python/install.js";
+import { pythonList } from "../../src/commands/python/list.js";
+import { pythonUninstall } from "../../src/commands/python/uninstall.js";
 import { buildInventory } from "../../src/interpreters/inventory.js";
 import { versions } from "../../src/commands/versions.js";
 

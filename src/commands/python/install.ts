@@ -1,16 +1,16 @@
 // `venvctl python install [SPEC...]`: downloads and installs CPython builds
 // (interpreters/python-install.ts) into $VENVCTL_ROOT/versions, then rehashes
 // the shims. Without SPEC, the pinned versions that are missing.
-import type { Context } from "../context.js";
-import { UsageError, VenvctlError } from "../errors.js";
-import { buildInventory } from "../interpreters/inventory.js";
-import { installRequest, type InstallResult } from "../interpreters/python-install.js";
-import { isDownloadableRequest, parsePythonRequest, type PythonRequest } from "../interpreters/request.js";
-import { resolveEntry, showEntry } from "../interpreters/selection.js";
-import { describeOrigin, selectVersion } from "../interpreters/version-file.js";
-import { formatVersion } from "../interpreters/version.js";
-import { rehashShims } from "../shims/rehash.js";
-import { tildify } from "../util/log.js";
+import type { Context } from "../../context.js";
+import { UsageError, VenvctlError } from "../../errors.js";
+import { buildInventory } from "../../interpreters/inventory.js";
+import { installRequest, type InstallResult } from "../../interpreters/python-install.js";
+import { isDownloadableRequest, parsePythonRequest, type PythonRequest } from "../../interpreters/request.js";
+import { resolveEntry, showEntry } from "../../interpreters/selection.js";
+import { describeOrigin, selectVersion } from "../../interpreters/version-file.js";
+import { formatVersion } from "../../interpreters/version.js";
+import { rehashShims } from "../../shims/rehash.js";
+import { tildify } from "../../util/log.js";
 
 export interface PythonInstallOptions {
   specs: string[];

@@ -1,13 +1,13 @@
 // `venvctl python list [--available] [--json]`: the installed interpreters,
 // from every source (as `versions` lists them), which of them venvctl
 // installed, and with --available the builds that can be installed here.
-import type { Context } from "../context.js";
-import { availableFor, installName } from "../interpreters/downloads.js";
-import { hostPlatform, platformKey } from "../interpreters/platform.js";
-import { downloadsList, managedInstalls } from "../interpreters/python-install.js";
-import { formatVersion } from "../interpreters/version.js";
-import { interpreterInDir, sameFileKey } from "../interpreters/discovery.js";
-import { formatVersionsTable, versions, type VersionsEntry } from "./versions.js";
+import type { Context } from "../../context.js";
+import { availableFor, installName } from "../../interpreters/downloads.js";
+import { hostPlatform, platformKey } from "../../interpreters/platform.js";
+import { downloadsList, managedInstalls } from "../../interpreters/python-install.js";
+import { formatVersion } from "../../interpreters/version.js";
+import { interpreterInDir, sameFileKey } from "../../interpreters/discovery.js";
+import { formatVersionsTable, versions, type VersionsEntry } from "../versions.js";
 
 export interface PythonListOptions {
   available: boolean;

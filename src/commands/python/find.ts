@@ -1,8 +1,8 @@
 // `venvctl python find [SPEC]`: the path of the interpreter the selection
 // chain gives (or SPEC gives, as `-p` reads it), and nothing else on stdout.
-import type { Context } from "../context.js";
-import { parsePythonRequest } from "../interpreters/request.js";
-import { chooseInterpreter, findInterpreter } from "../interpreters/selection.js";
+import type { Context } from "../../context.js";
+import { parsePythonRequest } from "../../interpreters/request.js";
+import { chooseInterpreter, findInterpreter } from "../../interpreters/selection.js";
 
 export interface PythonFindOptions {
   spec?: string | undefined;

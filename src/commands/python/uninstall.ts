@@ -1,15 +1,15 @@
 // `venvctl python uninstall SPEC...`: removes interpreters venvctl installed
 // (their directories hold its record), never pyenv's, uv's or the system's,
 // then rehashes the shims. Every SPEC is checked before anything is removed.
-import type { Context } from "../context.js";
-import { UsageError, VenvctlError } from "../errors.js";
-import { requestMatches } from "../interpreters/discovery.js";
-import { buildInventory, type Inventory } from "../interpreters/inventory.js";
-import { managedInstalls, removeManagedInstall, type ManagedInstall } from "../interpreters/python-install.js";
-import { describeRequest, parsePythonRequest } from "../interpreters/request.js";
-import { parseVersion } from "../interpreters/version.js";
-import { rehashShims } from "../shims/rehash.js";
-import { tildify } from "../util/log.js";
+import type { Context } from "../../context.js";
+import { UsageError, VenvctlError } from "../../errors.js";
+import { requestMatches } from "../../interpreters/discovery.js";
+import { buildInventory, type Inventory } from "../../interpreters/inventory.js";
+import { managedInstalls, removeManagedInstall, type ManagedInstall } from "../../interpreters/python-install.js";
+import { describeRequest, parsePythonRequest } from "../../interpreters/request.js";
+import { parseVersion } from "../../interpreters/version.js";
+import { rehashShims } from "../../shims/rehash.js";
+import { tildify } from "../../util/log.js";
 
 export interface PythonUninstallOptions {
   specs: string[];
