@@ -15,7 +15,7 @@ import { distViewOf, planPinned, type CandidateLookup } from "../plans/pinned.js
 import { PipResolutionError, resolveWithPip } from "../pip/report.js";
 import { ensurePip } from "./pip-steps.js";
 import type { ParsedRequirements } from "../pip/requirements-file.js";
-import { STRONG_HASHES } from "../pip/requirements-file.js";
+import { STRONG_HASHES } from "../pip/requirement-options.js";
 import { fetchWithPip, type FetchedWheel } from "../pip/fetch.js";
 import { builtMetadata, EarlyFetches, fetchDir, fetchFromIndex, openStore, type IndexFetch } from "./store-fetch.js";
 import type { ResolvedDist } from "../pip/report.js";

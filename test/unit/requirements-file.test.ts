@@ -8,19 +8,16 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, test } from "node:test";
 import {
-  breakArgsOptions,
   commandLineRequirement,
-  decodeRequirementsFile,
   emptyParse,
-  logicalLines,
-  parseLineOptions,
   readInputs,
   readRequirementsFile,
   RequirementsFileError,
-  shlexSplit,
   type ParsedRequirements,
   type RequirementEntry,
 } from "../../src/pip/requirements-file.js";
+import { parseLineOptions } from "../../src/pip/requirement-options.js";
+import { breakArgsOptions, decodeRequirementsFile, logicalLines, shlexSplit } from "../../src/pip/requirements-text.js";
 import { UsageError } from "../../src/errors.js";
 import { makeSandbox, PYENV_ROOT } from "../helpers/hermetic.js";
 import { requireOrSkip } from "../helpers/require.js";
