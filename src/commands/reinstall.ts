@@ -9,7 +9,7 @@ import type { Context } from "../context.js";
 import { UsageError, VenvctlError } from "../errors.js";
 import { openEnvironment } from "../environments/environment.js";
 import { directReference } from "../pip/freeze.js";
-import type { InstalledDist } from "../environments/installed.js";
+import type { InstalledDist } from "../environments/installed-dist.js";
 import { ensurePip, rehashAfterChange } from "../installer/pip-steps.js";
 import { indexArgs, runPip, type IndexOptions } from "../pip/runner.js";
 import { commandLineRequirement, readInputs } from "../pip/requirements-file.js";

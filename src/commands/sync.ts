@@ -14,7 +14,7 @@ import type { ChangeResult } from "../wheel/transaction.js";
 import type { PlacementOptions } from "../installer/native-install.js";
 // lock-install.js (and the TOML parser with it) is loaded only for a lock file.
 import { isPylockFileName } from "../standards/pylock-model.js";
-import { clearListingCache } from "../environments/installed.js";
+import { clearListingCache } from "../environments/listing.js";
 import { ensurePip, rehashAfterChange } from "../installer/pip-steps.js";
 import { indexArgs, runPip, type IndexOptions } from "../pip/runner.js";
 import { readInputs } from "../pip/requirements-file.js";

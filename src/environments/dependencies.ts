@@ -1,7 +1,7 @@
 // The dependencies of an installed distribution that apply in its
 // environment: Requires-Dist entries whose markers hold with no extra
 // requested (pip's Distribution.iter_dependencies()).
-import type { InstalledDist } from "./installed.js";
+import type { InstalledDist } from "./installed-dist.js";
 import { evaluateMarker } from "../standards/markers.js";
 import type { PipProfile } from "./pip-profile.js";
 import { parseRequirement, type Requirement } from "../standards/requirement.js";

@@ -3,7 +3,8 @@
 // user site, editables, skip lists) on top.
 import type { Context } from "../context.js";
 import { envPipVersion, targetSysPath, type PackageTarget } from "./target.js";
-import { InstalledEnvironment, type InstalledDist, type MetadataNeed } from "./installed.js";
+import type { InstalledDist, MetadataNeed } from "./installed-dist.js";
+import { InstalledEnvironment } from "./installed.js";
 import { pipProfile, type PipProfile } from "./pip-profile.js";
 import { realpathPy } from "../util/py-paths.js";
 

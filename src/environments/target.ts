@@ -16,7 +16,7 @@ import { parsePythonRequest } from "../interpreters/request.js";
 import { findInterpreter } from "../interpreters/selection.js";
 import { hasPyvenvCfg, readVenvCfg, venvBaseInterpreter } from "../interpreters/venv-base.js";
 import { debug, tildify } from "../util/log.js";
-import { listDir } from "./installed.js";
+import { listDir } from "./listing.js";
 import { getCfgValue, type PyvenvCfgEntry } from "../standards/pyvenv-cfg.js";
 
 type Ctx = Pick<Context, "env" | "dirs" | "platform" | "cwd" | "stderr">;

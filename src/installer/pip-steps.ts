@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import type { Context } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import { describeTarget, envPipVersion, targetSysPath, type PackageTarget } from "../environments/target.js";
-import { clearListingCache } from "../environments/installed.js";
+import { clearListingCache } from "../environments/listing.js";
 import { debug, tildify, warn } from "../util/log.js";
 
 /**

@@ -9,7 +9,7 @@ import { VenvctlError } from "../errors.js";
 import { pythonRepr } from "../standards/pyvenv-cfg.js";
 import { editableInfo } from "./editable-vcs.js";
 import { filterInstalled, type OpenedEnvironment } from "../environments/environment.js";
-import type { InstalledDist } from "../environments/installed.js";
+import type { InstalledDist } from "../environments/installed-dist.js";
 import type { DirectUrl } from "../standards/direct-url.js";
 import { canonicalizeName } from "../standards/names.js";
 import { STDLIB_PKGS } from "../environments/pip-profile.js";

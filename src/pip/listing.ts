@@ -3,7 +3,7 @@
 // there), the freeze format, and JSON.
 import { dependenciesOf } from "../environments/dependencies.js";
 import { filterInstalled, type OpenedEnvironment } from "../environments/environment.js";
-import type { InstalledDist } from "../environments/installed.js";
+import type { InstalledDist } from "../environments/installed-dist.js";
 import { canonicalizeName } from "../standards/names.js";
 import { STDLIB_PKGS } from "../environments/pip-profile.js";
 import { jsonDumpsPy, sortByPy } from "../util/python-text.js";

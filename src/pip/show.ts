@@ -3,7 +3,7 @@
 // files RECORD (or installed-files.txt) lists.
 import { dependenciesOf } from "../environments/dependencies.js";
 import type { OpenedEnvironment } from "../environments/environment.js";
-import type { InstalledDist } from "../environments/installed.js";
+import type { InstalledDist } from "../environments/installed-dist.js";
 import { canonicalizeName } from "../standards/names.js";
 import { comparePy, normalizePathlib, splitlinesPy, stripPy } from "../util/python-text.js";
 

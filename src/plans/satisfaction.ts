@@ -8,7 +8,9 @@
 // under packaging 21 and 22+, extras spelled differently), the dependencies
 // checked here are a superset of pip's, so a doubt costs a pip run, never a
 // wrong "nothing to do".
-import { listDir, type InstalledDist, type InstalledEnvironment } from "../environments/installed.js";
+import type { InstalledDist } from "../environments/installed-dist.js";
+import type { InstalledEnvironment } from "../environments/installed.js";
+import { listDir } from "../environments/listing.js";
 import { evaluateMarker, type MarkerNode } from "../standards/markers.js";
 import { canonicalizeName, safeExtra } from "../standards/names.js";
 import { normalizeVersion, specifierContains, type Specifier } from "../standards/pep440.js";

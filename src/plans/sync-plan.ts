@@ -8,7 +8,7 @@
 // distribution needs, it uninstalls nothing rather than guess.
 import { pathToFileURL } from "node:url";
 import type { CheckedEnvironment } from "./install-check.js";
-import type { InstalledDist } from "../environments/installed.js";
+import type { InstalledDist } from "../environments/installed-dist.js";
 import { canonicalizeName } from "../standards/names.js";
 import { specifierContains } from "../standards/pep440.js";
 import { realpathPy } from "../util/py-paths.js";

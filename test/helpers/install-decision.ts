@@ -9,7 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { decideNoOp, openForCheck } from "../../src/plans/install-check.js";
-import { clearListingCache } from "../../src/environments/installed.js";
+import { clearListingCache } from "../../src/environments/listing.js";
 import { readInputs } from "../../src/pip/requirements-file.js";
 import type { Satisfaction } from "../../src/plans/satisfaction.js";
 import { resolveTarget } from "../../src/environments/target.js";

@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { runCli } from "../../src/cli/index.js";
-import { clearListingCache } from "../../src/environments/installed.js";
+import { clearListingCache } from "../../src/environments/listing.js";
 import { renderError } from "../../src/errors.js";
 import { makeContext } from "./context.js";
 import { spawnAsync, type CliResult } from "./run-cli.js";
