@@ -7,7 +7,7 @@ import { describeInterpreter, type Interpreter } from "../interpreters/interpret
 import type { InstallScheme } from "../wheel/contents.js";
 import { TagPriorities } from "../standards/wheel-tags.js";
 import type { EnvTarget } from "../wheel/transaction.js";
-import type { WindowsInstall } from "../wheel/install.js";
+import type { WindowsInstall } from "../wheel/install-types.js";
 import { isWindowsInterpreter } from "../platform/venv-executables.js";
 import { launcherPython, type VenvLayout } from "./layout.js";
 

@@ -25,7 +25,7 @@ import { formatPep440, parsePep440 } from "../standards/pep440.js";
 import { fileStats, readOwnedFile, untrustedDir, untrustedFile, WheelCache, type FileStats } from "./cache.js";
 import { CorruptWheelError, type MetadataFacts } from "./contents.js";
 import { parseWheelFileName } from "../standards/wheel-tags.js";
-import type { KnownWheel } from "./install.js";
+import type { KnownWheel } from "./install-types.js";
 import type { TagPriorities } from "../standards/wheel-tags.js";
 
 const FORMAT = 1;

@@ -34,11 +34,9 @@ import { canonicalizeName } from "../standards/names.js";
 import { formatRecord, parseRecord } from "../standards/record.js";
 import { compileFiles, pycPathOf } from "./compile.js";
 import type { InstallScheme } from "./contents.js";
-import {
-  placePrepared, prepareWheel, type InstallJournal, type InstallOptions, type InstallResult, type KnownWheel, type PreparedWheel,
-  type WheelTarget,
-} from "./install.js";
-import type { WindowsInstall } from "./install.js";
+import { prepareWheel } from "./install.js";
+import type { InstallJournal, InstallOptions, InstallResult, KnownWheel, PreparedWheel, WheelTarget, WindowsInstall } from "./install-types.js";
+import { placePrepared } from "./place.js";
 import type { LinkMode } from "./materialize.js";
 import { findInstalled, planRemoval, protectedDirsOf, type RemovalPlan } from "./uninstall.js";
 

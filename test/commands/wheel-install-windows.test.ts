@@ -12,7 +12,8 @@ import { buildWheel } from "../helpers/wheel-builder.js";
 import { makeSandbox } from "../helpers/hermetic.js";
 import { pyenvPython } from "../helpers/interpreters.js";
 import { requireOrSkip } from "../helpers/require.js";
-import { installWheel, type InstallOptions } from "../../src/wheel/install.js";
+import { installWheel } from "../../src/wheel/install.js";
+import type { InstallOptions } from "../../src/wheel/install-types.js";
 import { VenvctlError } from "../../src/errors.js";
 
 const python = pyenvPython("3.12");
