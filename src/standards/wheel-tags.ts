@@ -8,6 +8,7 @@
 // narrower than pip (no macOS ladder): such wheels are then not installable
 // natively, never wrongly installed.
 import { basename } from "node:path";
+import { normalizeVersion } from "./pep440.js";
 
 /** What the probe reports for tags (probe.py's tag_facts). */
 export interface TagFacts {
@@ -250,4 +251,13 @@ export function wheelFileTags(fileName: string): string[] | undefined {
   // packaging's Tag lower-cases every part.
   for (const i of m[1]!.toLowerCase().split(".")) for (const a of m[2]!.toLowerCase().split(".")) for (const p of m[3]!.toLowerCase().split(".")) out.push(`${i}-${a}-${p}`);
   return out;
+}
+
+/** Versions as a wheel's file name spells them (PEP 427 escapes `-` as `_`) and as its METADATA does. */
+export function sameWheelVersion(metadata: string, fromFileName: string): boolean {
+  const a = normalizeVersion(metadata);
+  const b = normalizeVersion(fromFileName);
+  if (a !== undefined && b !== undefined) return a === b;
+  const norm = (v: string) => v.toLowerCase().replace(/-/g, "_");
+  return norm(metadata) === norm(fromFileName);
 }

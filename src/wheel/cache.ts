@@ -2,7 +2,7 @@
 // wheel file>/` (`files/` as in the archive, `manifest.json` describing them),
 // filled in a temporary sibling and renamed into place — a process that
 // loses the race to another uses the winner's entry.
-// One file (over 350 lines): the checks and the writes share the trust rules.
+// The trust rules themselves are trust.ts; the envs linked to entries, env-links.ts.
 //
 // Whoever can write the cache could change it, so an entry is used only
 // after checking, every time, at the cost of a few stat calls per file:
@@ -34,24 +34,22 @@
 // seeding (25 ms of 60 for pip, measured), so it is done only when stats move.
 // Cached files are read-only (0444, 0555): hardlinked into envs, an edit
 // through one would change every env, and editors warn before writing them.
-import {
-  closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync, renameSync, lutimesSync, writeSync, type Stats,
-} from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, lutimesSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { thisProcess } from "../context.js";
 import { ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree, siblingTempPath, writeNewFile } from "../util/fs.js";
+import { linksDir, type EnvLink } from "./env-links.js";
+import { fileStats, readOwnedFile, readOwnedStats, UMASK, UntrustedError, untrustedDir, untrustedFile, writeOwned, type FileStats } from "./trust.js";
 import { quickHash } from "../util/hash.js";
-import { normalizeVersion } from "../standards/pep440.js";
-import { canonicalizeName, type InstallScheme, type WheelBytes, type WheelInfo } from "./contents.js";
-import { parseWheelFileName } from "../standards/wheel-tags.js";
+import { canonicalizeName, type WheelBytes, type WheelInfo } from "./contents.js";
+import { parseWheelFileName, sameWheelVersion } from "../standards/wheel-tags.js";
 import { hashMatches } from "../standards/record.js";
 import type { VerifiedWheel } from "./verify.js";
 
+/** The entry's last recorded stats (refresh), beside its manifest. */
+const STATS_FILE = "stats.json";
+
 /** Bumped when the entry layout or manifest changes: older entries are then rebuilt. */
 const FORMAT = 3;
-
-/** What the manifest records of a file: [mtimeMs, inode, ctimeMs, link count]. */
-export type FileStats = [number, number, number, number];
 
 interface Manifest extends WheelInfo {
   format: number;
@@ -86,28 +84,6 @@ const UNSAFE_PATH = /^\/|\/\/|(^|\/)\.\.?(\/|$)|\0|^$/;
 
 /** Errors that mean "this cache cannot be written", as opposed to bugs. */
 const UNWRITABLE = new Set(["EACCES", "EPERM", "EROFS", "ENOTDIR", "EEXIST", "ENOSPC", "EDQUOT", "ENOENT", "ELOOP", "ENAMETOOLONG"]);
-
-const EUID = thisProcess.euid();
-/** The umask, read once (Node reads it by setting it back at once: no other thread runs yet). */
-const UMASK = thisProcess.umask();
-
-/** Why a directory of an entry cannot be trusted, or undefined. */
-export function untrustedDir(st: Stats | undefined): string | undefined {
-  if (!st) return "is missing";
-  if (st.isSymbolicLink()) return "is a symbolic link";
-  if (!st.isDirectory()) return "is not a directory";
-  if (EUID >= 0 && st.uid !== EUID) return `belongs to another user (uid ${st.uid})`;
-  return undefined;
-}
-
-/** Why a file of an entry cannot be trusted, or undefined. */
-export function untrustedFile(st: Stats): string | undefined {
-  if (st.isSymbolicLink()) return "is a symbolic link";
-  if (!st.isFile()) return "is not a regular file";
-  if (EUID >= 0 && st.uid !== EUID) return `belongs to another user (uid ${st.uid})`;
-  if (st.mode & 0o022) return "is writable by others";
-  return undefined;
-}
 
 /** The unpack cache rooted at `root` (`$VENVCTL_CACHE_DIR/wheels`). */
 export class WheelCache {
@@ -159,11 +135,11 @@ export class WheelCache {
     // The manifest must be for this wheel: another wheel's entry put here
     // (its manifest edited) would install another project.
     const named = parseWheelFileName(wheel.wheel);
-    if (named && (canonicalizeName(manifest.name) !== canonicalizeName(named.name) || !sameVersion(manifest.version, named.version))) {
+    if (named && (canonicalizeName(manifest.name) !== canonicalizeName(named.name) || !sameWheelVersion(manifest.version, named.version))) {
       return damaged(`its manifest is for ${manifest.name} ${manifest.version}, not ${named.name} ${named.version}`);
     }
     // The stats last recorded (refresh), else those the entry was filled with.
-    const recorded = readStats(join(dir, STATS_FILE), manifest.files.length);
+    const recorded = readOwnedStats(join(dir, STATS_FILE), manifest.files.length);
     if (recorded) manifest.stats = recorded;
     const checkedDirs = new Set<string>();
     let refreshed = false;
@@ -368,102 +344,4 @@ export class WheelCache {
       if (tmp) removeOwnedTree(tmp);
     }
   }
-}
-
-/** An env whose files were hardlinked from an entry (`$CACHE/links/<sha256>/<key>.json`): what `cache verify` names and `--repair` relinks. */
-export interface EnvLink {
-  env: string;
-  /** The wheel installed (where it was then). */
-  wheel: string;
-  /** Where its files went. */
-  scheme: InstallScheme;
-}
-
-/** Where the envs linked to the entries of the unpack cache at `root` are recorded. */
-export function linksDir(root: string): string {
-  return join(dirname(root), "links");
-}
-
-/** The envs recorded as linked to an entry (unreadable records are skipped). */
-export function readEnvLinks(root: string, sha256: string): Array<EnvLink & { record: string }> {
-  const dir = join(linksDir(root), sha256);
-  const out: Array<EnvLink & { record: string }> = [];
-  for (const name of listNames(dir)) {
-    const record = join(dir, name);
-    try {
-      const link = JSON.parse(readFileSync(record, "utf8")) as EnvLink;
-      if (typeof link.env === "string" && link.scheme && typeof link.scheme.purelib === "string") out.push({ ...link, record });
-    } catch {
-      // A record half-written by a killed run, or meddled with: nothing to name.
-    }
-  }
-  return out;
-}
-
-/** The entry's last recorded stats (refresh), beside its manifest. */
-const STATS_FILE = "stats.json";
-
-/** The stats recorded in `path` for `count` files, or undefined (absent, untrusted, torn, another length). */
-function readStats(path: string, count: number): FileStats[] | undefined {
-  try {
-    const stats = JSON.parse(readOwnedFile(path)) as unknown;
-    if (!Array.isArray(stats) || stats.length !== count) return undefined;
-    for (const s of stats) if (!Array.isArray(s) || s.length !== 4 || !s.every((n) => typeof n === "number")) return undefined;
-    return stats as FileStats[];
-  } catch {
-    return undefined;
-  }
-}
-
-/** A manifest that is a link, or not the user's own, or writable by others. */
-export class UntrustedError extends Error {}
-
-/** Reads the manifest without following a link; it must be the user's, writable by no one else. */
-export function readOwnedFile(path: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (err) {
-    if (isNodeError(err, "ELOOP")) throw new UntrustedError("its manifest is a symbolic link");
-    throw err;
-  }
-  try {
-    const why = untrustedFile(fstatSync(fd));
-    if (why) throw new UntrustedError(`its manifest ${why}`);
-    return readFileSync(fd, "utf8");
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Versions as a wheel's file name spells them (PEP 427 escapes `-` as `_`) and as its METADATA does. */
-function sameVersion(metadata: string, fromFileName: string): boolean {
-  const a = normalizeVersion(metadata);
-  const b = normalizeVersion(fromFileName);
-  if (a !== undefined && b !== undefined) return a === b;
-  const norm = (v: string) => v.toLowerCase().replace(/-/g, "_");
-  return norm(metadata) === norm(fromFileName);
-}
-
-/**
- * Writes a new file with `mode` as the umask leaves it, but never writable by
- * group or others (a umask of 002, common with per-user groups, would leave
- * it so, and the checks refuse that), and answers its stats as written.
- */
-export function writeOwned(path: string, data: Buffer, mode: number): FileStats {
-  const exact = mode & ~UMASK & ~0o022;
-  const fd = openSync(path, "wx", exact);
-  try {
-    fchmodSync(fd, exact);
-    let off = 0;
-    while (off < data.length) off += writeSync(fd, data, off, data.length - off);
-    return fileStats(fstatSync(fd));
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** A cached file's stats as the manifest records them. */
-export function fileStats(st: Stats): FileStats {
-  return [st.mtimeMs, st.ino, st.ctimeMs, st.nlink];
 }

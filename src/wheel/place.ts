@@ -7,10 +7,10 @@
 // changes underfoot is given up for the wheel itself.
 import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
-import { thisProcess } from "../context.js";
 import { VenvctlError } from "../errors.js";
 import { ensureDir, isNodeError } from "../util/fs.js";
-import { fileStats, type CacheEntry, type FileStats } from "./cache.js";
+import type { CacheEntry } from "./cache.js";
+import { fileStats, UMASK, type FileStats } from "./trust.js";
 import { destinationOf, routeArchivePath, type InstallScheme, type WheelInfo } from "./contents.js";
 import { isEntryPointWrapper, launcherEntries, parseEntryPoints } from "./entry-points.js";
 import type { InstallJournal, InstallOptions, InstallResult, PreparedWheel, Source } from "./install-types.js";
@@ -255,7 +255,6 @@ function readLauncherStub(name: string, dirs: string[], dist: string): Buffer {
 }
 
 /** The umask, read once (as cache.ts does). */
-const UMASK = thisProcess.umask();
 
 function launcherNeeded(groups: ReturnType<typeof parseEntryPoints>): boolean {
   return (groups.get("console_scripts")?.size ?? 0) > 0 || (groups.get("gui_scripts")?.size ?? 0) > 0;

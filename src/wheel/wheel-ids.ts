@@ -16,7 +16,7 @@ import { renameSync, rmSync, statSync, type Stats } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { ensureDir, siblingTempPath } from "../util/fs.js";
 import { quickHash } from "../util/hash.js";
-import { readOwnedFile, writeOwned } from "./cache.js";
+import { readOwnedFile, writeOwned } from "./trust.js";
 
 interface WheelId {
   path: string;
