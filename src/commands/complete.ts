@@ -6,7 +6,7 @@ import type { Context } from "../context.js";
 import { openEnvironment } from "../environments/environment.js";
 import { resolveTarget } from "../environments/target.js";
 import { buildInventory } from "../interpreters/inventory.js";
-import { shimsDir } from "../shims/rehash.js";
+import { shimsDir } from "../shims/shim-set.js";
 import { listNames } from "../util/fs.js";
 import { debug } from "../util/log.js";
 

@@ -13,7 +13,7 @@ import { buildInventory, type Inventory } from "../interpreters/inventory.js";
 import { chooseInterpreter, describeChoiceOrigin } from "../interpreters/selection.js";
 import { hasPyvenvCfg, venvBaseInterpreter } from "../interpreters/venv-base.js";
 import { formatVersion } from "../interpreters/version.js";
-import { shimsDir } from "../shims/rehash.js";
+import { shimsDir } from "../shims/shim-set.js";
 import { shellFromPath, type ShellName } from "../shims/shell.js";
 import { getCfgValue, parsePyvenvCfg } from "../standards/pyvenv-cfg.js";
 import { cacheVerify } from "./cache.js";

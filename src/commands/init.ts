@@ -4,7 +4,8 @@
 // date, as `pyenv init` does, so a new shell starts with a complete set.
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
-import { rehashShims, shimsDir } from "../shims/rehash.js";
+import { rehashShims } from "../shims/rehash.js";
+import { shimsDir } from "../shims/shim-set.js";
 import { SHELL_NAMES, isShellName, loadShell, shellFromPath, type ShellName } from "../shims/shell.js";
 
 export interface InitOptions {

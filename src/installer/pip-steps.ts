@@ -43,11 +43,12 @@ export async function ensurePip(ctx: Context, target: PackageTarget): Promise<vo
 export async function rehashAfterChange(ctx: Context, target: PackageTarget): Promise<void> {
   if (target.kind !== "interpreter") return;
   try {
-    const { rehashShims, shimsDir } = await import("../shims/rehash.js");
+    const { shimsDir } = await import("../shims/shim-set.js");
     if (!existsSync(shimsDir(ctx))) {
       debug(ctx, "no shims to rehash (run `venvctl rehash` to make them)");
       return;
     }
+    const { rehashShims } = await import("../shims/rehash.js");
     const result = await rehashShims(ctx, { ifChanged: true });
     if (result.changed) ctx.stderr.write(`Rehashed the shims in ${tildify(result.dir, ctx.dirs.home)}\n`);
   } catch (err) {

@@ -14,7 +14,8 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync,
 import { dirname, join } from "node:path";
 import { rehash } from "../../src/commands/rehash.js";
 import { init } from "../../src/commands/init.js";
-import { INDEX_FILE, MANIFEST_FILE, POWERSHELL_FILE, RANGES_FILE, rehashShims } from "../../src/shims/rehash.js";
+import { rehashShims } from "../../src/shims/rehash.js";
+import { INDEX_FILE, MANIFEST_FILE, POWERSHELL_FILE, RANGES_FILE } from "../../src/shims/shim-set.js";
 import { makeContext } from "../helpers/context.js";
 import { renderCmdIndex } from "../../src/shims/shim-index.js";
 import type { Target } from "../../src/interpreters/inventory.js";

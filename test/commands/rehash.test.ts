@@ -9,7 +9,8 @@ import {
 import { join } from "node:path";
 import { rehash } from "../../src/commands/rehash.js";
 import { VenvctlError } from "../../src/errors.js";
-import { INDEX_FILE, MANIFEST_FILE, RANGES_FILE, rehashShims } from "../../src/shims/rehash.js";
+import { rehashShims } from "../../src/shims/rehash.js";
+import { INDEX_FILE, MANIFEST_FILE, RANGES_FILE } from "../../src/shims/shim-set.js";
 import { makeContext } from "../helpers/context.js";
 import { makeFakePyenv } from "../helpers/fake-pythons.js";
 import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
