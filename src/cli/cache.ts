@@ -1,7 +1,7 @@
 // `venvctl cache dir|info|prune|verify`: flags and printing (the use cases are
 // in commands/cache.ts). Results go to stdout (`--json` for scripts).
 import type { Command } from "commander";
-import type { Cli } from "./index.js";
+import type { Cli } from "./cli.js";
 import { plural } from "../util/words.js";
 import { printJson, printOutput } from "./options.js";
 

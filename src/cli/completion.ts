@@ -7,7 +7,7 @@ import { Option, type Command } from "commander";
 import { UsageError } from "../errors.js";
 import { COMPLETION_SHELLS, renderCompletion, type CompletionCommand, type CompletionOption, type CompletionShell, type ValueKind } from "../shims/completion.js";
 import { SHELL_NAMES } from "../shims/shell.js";
-import type { Cli } from "./index.js";
+import type { Cli } from "./cli.js";
 
 const versions: ValueKind = { kind: "versions" };
 const dists: ValueKind = { kind: "dists" };

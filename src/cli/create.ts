@@ -1,7 +1,7 @@
 // `venvctl create [DIR...]`: its flags, and what it tells on stderr.
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
-import type { Cli } from "./index.js";
+import type { Cli } from "./cli.js";
 import { kebab, linkModeOption } from "./options.js";
 import { chooseLinkMode } from "../wheel/materialize.js";
 

@@ -2,7 +2,7 @@
 // that fixes it; exit 0 when all is well, 1 otherwise.
 import type { Command } from "commander";
 import { plural } from "../util/words.js";
-import type { Cli } from "./index.js";
+import type { Cli } from "./cli.js";
 import { printJson } from "./options.js";
 
 export function register(program: Command, cli: Cli): void {

@@ -1,6 +1,6 @@
 // `venvctl exec CMD [ARGS...]`: runs CMD of the selected version; CMD's exit code.
 import type { Command } from "commander";
-import type { Cli } from "./index.js";
+import type { Cli } from "./cli.js";
 
 export function register(program: Command, cli: Cli): void {
   const { ctx } = cli;

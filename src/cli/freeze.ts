@@ -1,6 +1,6 @@
 // `venvctl freeze`: installed packages in requirements format, as pip prints them.
 import type { Command } from "commander";
-import type { Cli } from "./index.js";
+import type { Cli } from "./cli.js";
 import { collect, printJson, printOutput, pythonHelp, withScopeOptions } from "./options.js";
 
 export function register(program: Command, cli: Cli): void {

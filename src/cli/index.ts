@@ -4,6 +4,7 @@
 // own code. Errors are rendered once, by run.ts.
 import { Command, CommanderError } from "commander";
 import type { Context } from "../context.js";
+import type { Cli } from "./cli.js";
 import { UsageError } from "../errors.js";
 import { venvctlVersion } from "../util/assets.js";
 import * as cache from "./cache.js";
@@ -28,12 +29,6 @@ import * as version from "./version.js";
 import * as versions from "./versions.js";
 import * as which from "./which.js";
 
-/** What a command's registration sees: the context, argv, and where its exit code goes. */
-export interface Cli {
-  ctx: Context;
-  argv: readonly string[];
-  exitCode: number;
-}
 
 /**
  * The commands, in the order `--help` lists them, each under the name its

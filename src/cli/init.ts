@@ -1,6 +1,6 @@
 // `venvctl init [SHELL]`: the shell set-up for an rc file.
 import type { Command } from "commander";
-import type { Cli } from "./index.js";
+import type { Cli } from "./cli.js";
 
 export function register(program: Command, cli: Cli): void {
   const { ctx } = cli;

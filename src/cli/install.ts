@@ -1,6 +1,6 @@
 // `venvctl install`: the env's pip installs; an answer at once when nothing would change.
 import type { Command } from "commander";
-import type { Cli } from "./index.js";
+import type { Cli } from "./cli.js";
 import {
   type ChangeFlags, changeOptions, collect, type IndexFlags, indexOptions, passThrough, type PlacementFlags, placementOptions, printJson,
   type RequirementFlags, withChangeOptions, withIndexOptions, withPlacementOptions, withRequirementOptions,

@@ -1,7 +1,7 @@
 // `venvctl list`: installed packages, as pip lists them.
 import { Option, type Command } from "commander";
 import { UsageError } from "../errors.js";
-import type { Cli } from "./index.js";
+import type { Cli } from "./cli.js";
 import { collect, count, indexOptions, printOutput, pythonHelp, withScopeOptions } from "./options.js";
 
 export function register(program: Command, cli: Cli): void {

@@ -1,6 +1,6 @@
 // `venvctl lock`: pip resolves for the environment, venvctl writes pylock.toml (PEP 751).
 import type { Command } from "commander";
-import type { Cli } from "./index.js";
+import type { Cli } from "./cli.js";
 import { type IndexFlags, indexOptions, type RequirementFlags, withIndexOptions, withRequirementOptions } from "./options.js";
 
 export function register(program: Command, cli: Cli): void {

@@ -1,7 +1,7 @@
 // `venvctl python install|list|uninstall|find`: CPython builds venvctl
 // downloads and installs, and where the interpreters are.
 import type { Command } from "commander";
-import type { Cli } from "./index.js";
+import type { Cli } from "./cli.js";
 import { printJson } from "./options.js";
 
 export function register(program: Command, cli: Cli): void {

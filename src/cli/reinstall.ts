@@ -1,6 +1,6 @@
 // `venvctl reinstall NAME...`: pip install --upgrade --no-deps --force-reinstall at the installed version.
 import type { Command } from "commander";
-import type { Cli } from "./index.js";
+import type { Cli } from "./cli.js";
 import {
   type ChangeFlags, changeOptions, collect, type IndexFlags, indexOptions, passThrough, type PlacementFlags, placementOptions, pythonHelp,
   withChangeOptions, withIndexOptions, withPlacementOptions,

@@ -1,6 +1,6 @@
 // `venvctl show PACKAGE...`: installed packages' details, as pip shows them.
 import type { Command } from "commander";
-import type { Cli } from "./index.js";
+import type { Cli } from "./cli.js";
 import { count, printJson, printOutput, pythonHelp } from "./options.js";
 
 export function register(program: Command, cli: Cli): void {

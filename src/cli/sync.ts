@@ -1,6 +1,6 @@
 // `venvctl sync FILE...`: the env holds exactly what the files list; --dry-run prints the plan.
 import type { Command } from "commander";
-import type { Cli } from "./index.js";
+import type { Cli } from "./cli.js";
 import { UsageError } from "../errors.js";
 import {
   type ChangeFlags, changeOptions, type IndexFlags, indexOptions, passThrough, type PlacementFlags, placementOptions, printJson, pythonHelp,

@@ -1,6 +1,6 @@
 // `venvctl uninstall NAME...`: the env's pip uninstalls.
 import type { Command } from "commander";
-import type { Cli } from "./index.js";
+import type { Cli } from "./cli.js";
 import { type ChangeFlags, changeOptions, collect, passThrough, pythonHelp, withChangeOptions } from "./options.js";
 
 export function register(program: Command, cli: Cli): void {

@@ -1,7 +1,7 @@
 // `venvctl use SPEC... [--global|--shell|--unset]`: pins, and what it tells.
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
-import type { Cli } from "./index.js";
+import type { Cli } from "./cli.js";
 
 export function register(program: Command, cli: Cli): void {
   const { ctx } = cli;

@@ -1,7 +1,7 @@
 // `venvctl version [--bare|--json]`: the interpreter the selection chooses, and why.
 import type { Command } from "commander";
 import type { VersionResult } from "../commands/version.js";
-import type { Cli } from "./index.js";
+import type { Cli } from "./cli.js";
 import { printJson } from "./options.js";
 
 /**

@@ -1,6 +1,6 @@
 // `venvctl versions [--json]`: every interpreter found, the selected ones marked.
 import type { Command } from "commander";
-import type { Cli } from "./index.js";
+import type { Cli } from "./cli.js";
 import { printJson } from "./options.js";
 
 export function register(program: Command, cli: Cli): void {
