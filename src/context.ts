@@ -7,11 +7,9 @@ import { homedir } from "node:os";
 import { errnoWords, isSystemError, UsageError, VenvctlError } from "./errors.js";
 import { colouredStderr, colourWanted } from "./util/colour.js";
 import { refusePseudoFileSystems, resolveDirs, type Dirs } from "./util/dirs.js";
+import type { Output } from "./util/output.js";
 
-/** Where a command writes: `write` takes whole strings, as the streams do. */
-export interface Output {
-  write(chunk: string): unknown;
-}
+export type { Output } from "./util/output.js";
 
 export interface Context {
   /** Working directory the command acts relative to. */

@@ -3,7 +3,7 @@
 // nothing else. Decided once per process: never with NO_COLOR, always with
 // FORCE_COLOR, else only when stderr is a terminal. pip writes to the
 // terminal itself (its stderr is inherited), so its output is never touched.
-import type { Output } from "../context.js";
+import type { Output } from "./output.js";
 
 const LABEL = /^(error|warning|hint):/gm;
 const PAINT: Record<string, string> = { error: "\x1b[31m", warning: "\x1b[33m", hint: "\x1b[2m" };
