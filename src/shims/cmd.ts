@@ -5,7 +5,7 @@
 // files, which cmd finds through PATHEXT; they resolve the pin in cmd itself
 // (shims/shim.cmd). cmd cannot evaluate a command's output as the POSIX
 // shells' `venvctl` function does, so `use --shell` is `set VENVCTL_VERSION=…`.
-import type { Shell } from "./shell.js";
+import type { Shell } from "./shell-adapter.js";
 
 /** A value inside `set "NAME=…"` in a batch file: `%` doubled (a path holds no `"`). */
 function batchSetValue(s: string): string {

@@ -1,6 +1,6 @@
 // `venvctl init fish`: fish has its own syntax for PATH, functions and
 // variables, so it gets its own code (the same behaviour as posix-shell.ts).
-import type { Shell } from "./shell.js";
+import type { Shell } from "./shell-adapter.js";
 
 /** Quotes a string for fish: inside '…' only \ and ' are special. */
 export function fishQuote(s: string): string {

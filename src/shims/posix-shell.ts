@@ -1,7 +1,7 @@
 // What bash, zsh, ksh and sh share for `init`: quoting, PATH set-up, and the
 // `venvctl` shell function that lets `venvctl use --shell` change this shell.
 import { shSingleQuoted } from "../util/sh-quote.js";
-import type { Shell } from "./shell.js";
+import type { Shell } from "./shell-adapter.js";
 
 /** Quotes a string for any POSIX shell: 'it'\''s' (as is when nothing in it is special). */
 export function shQuote(s: string): string {

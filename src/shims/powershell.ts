@@ -6,7 +6,7 @@
 // `venvctl` function does what the POSIX one does (posix-shell.ts): it
 // evaluates what `venvctl use --shell` prints, and reloads the functions after
 // a command that may have changed the shims.
-import type { Shell } from "./shell.js";
+import type { Shell } from "./shell-adapter.js";
 import { powershellSingleQuoted } from "../util/sh-quote.js";
 
 function powershellInit(name: string, shimsDir: string): string {

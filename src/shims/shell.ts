@@ -2,16 +2,8 @@
 // layout), loaded on demand; and which one the user runs.
 import { basename } from "node:path";
 
-/** What `init` and `use --shell` need from a shell. */
-export interface Shell {
-  name: string;
-  /** The code for the rc file: shims first on PATH, the `venvctl` function. */
-  init(shimsDir: string): string;
-  /** A line that sets an exported variable in this shell. */
-  setEnv(variable: string, value: string): string;
-  /** A line that removes a variable from this shell. */
-  unsetEnv(variable: string): string;
-}
+import type { Shell } from "./shell-adapter.js";
+export type { Shell } from "./shell-adapter.js";
 
 export const SHELL_NAMES = ["bash", "zsh", "fish", "ksh", "sh", "cmd", "powershell", "pwsh"] as const;
 export type ShellName = (typeof SHELL_NAMES)[number];
