@@ -1,5 +1,5 @@
 // The shape of src/: layers import downward only, with no cycle between
-// folders; nothing below cli/ knows commander; only context.ts (and the entry,
+// folders or between files; nothing below cli/ knows commander; only context.ts (and the entry,
 // main.ts) touches `process`; no source file over 350 lines without a header
 // comment saying why. The rules live here, one line each, with the reason.
 import { test } from "node:test";
@@ -118,6 +118,24 @@ test("no import cycle between folders", () => {
     state.set(node, "done");
   };
   for (const node of edges.keys()) if (!node.endsWith(".ts")) visit(node, []);
+  assert.deepEqual(cycles, []);
+});
+
+test("no import cycle between files, type-only imports included (a shared type lives below both)", () => {
+  const edges = new Map(FILES.map((f) => [f.rel, importsOf(f)]));
+  const cycles: string[] = [];
+  const state = new Map<string, "open" | "done">();
+  const visit = (node: string, path: string[]) => {
+    if (state.get(node) === "done") return;
+    if (state.get(node) === "open") {
+      cycles.push([...path.slice(path.indexOf(node)), node].join(" → "));
+      return;
+    }
+    state.set(node, "open");
+    for (const next of edges.get(node) ?? []) visit(next, [...path, node]);
+    state.set(node, "done");
+  };
+  for (const node of edges.keys()) visit(node, []);
   assert.deepEqual(cycles, []);
 });
 
