@@ -28,7 +28,7 @@ import { TagPriorities } from "../standards/wheel-tags.js";
 import { directUrlJson } from "../wheel/install.js";
 import { changeEnvironment, type ChangeResult, type WheelToInstall } from "../wheel/transaction.js";
 import type { LinkMode } from "../wheel/materialize.js";
-import { WheelStore, type BuildSource, type StoredWheel } from "../wheel/store.js";
+import type { BuildSource, StoredWheel } from "../wheel/store.js";
 import { debug, tildify } from "../util/log.js";
 
 /** How the native installer places and finishes files (--link-mode, --compile). */
