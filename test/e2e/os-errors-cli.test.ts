@@ -6,12 +6,13 @@
 import { describe, test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
 import { pyenvPython } from "../helpers/interpreters.js";
-import { requireOrSkip, which } from "../helpers/require.js";
-import { CLI, PROJECT_ROOT, describeResult, runCli, type CliResult } from "../helpers/run-cli.js";
+import { requireOrSkip } from "../helpers/require.js";
+import { CLI, describeResult, runCli, type CliResult } from "../helpers/run-cli.js";
+import { unprivileged } from "../helpers/unprivileged.js";
 import { buildWheel } from "../helpers/wheel-builder.js";
 
 const PY312 = pyenvPython("3.12");
@@ -55,34 +56,10 @@ describe("create where the file system says no", () => {
     const locked = join(sb.work, "locked");
     mkdirSync(locked, { mode: 0o555 });
     chmodSync(locked, 0o555);
-    let run: (args: string[]) => CliResult;
-    if (process.getuid?.() === 0) {
-      // root writes anywhere: run as nobody, with a copy of the built CLI in
-      // the sandbox (the checkout may be in a directory nobody cannot read).
-      const setpriv = which("setpriv");
-      if (!requireOrSkip(t, setpriv !== undefined, "setpriv is needed to drop root's privileges")) return;
-      const uid = Number(spawnSync("id", ["-u", "nobody"], { encoding: "utf8" }).stdout.trim());
-      const gid = Number(spawnSync("id", ["-g", "nobody"], { encoding: "utf8" }).stdout.trim());
-      if (!requireOrSkip(t, uid > 0 && gid > 0, "a user `nobody` is needed")) return;
-      const app = join(sb.dir, "app");
-      cpSync(join(PROJECT_ROOT, "bin"), join(app, "bin"), { recursive: true });
-      cpSync(join(PROJECT_ROOT, "dist"), join(app, "dist"), { recursive: true });
-      for (const d of [sb.dir, sb.work, app]) chmodSync(d, 0o755);
-      for (const d of [sb.home, sb.cache]) {
-        mkdirSync(d, { recursive: true });
-        chownSync(d, uid, gid);
-      }
-      const probe = spawnSync(setpriv!, [`--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", process.execPath, "-e", "0"], { encoding: "utf8" });
-      if (!requireOrSkip(t, probe.status === 0, `node cannot run as nobody here (${probe.stderr.trim()})`)) return;
-      run = (args) => {
-        const r = spawnSync(setpriv!, [`--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", process.execPath, join(app, "bin", "venvctl.js"), ...args], {
-          cwd: sb.work, env: sb.env, encoding: "utf8", timeout: HANG_LIMIT_MS,
-        });
-        return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
-      };
-    } else {
-      run = (args) => runCli(args, { cwd: sb.work, env: sb.env, timeoutMs: HANG_LIMIT_MS });
-    }
+    // root writes anywhere: as root, the CLI runs as nobody.
+    const as = unprivileged(t, sb);
+    if (!as) return;
+    const run = (args: string[]): CliResult => as.run(process.execPath, [as.cli, ...args], { timeoutMs: HANG_LIMIT_MS });
     const r = run(["create", "-p", SYSTEM_PYTHON, "--without-pip", "locked/env"]);
     assertOsError(r, 1,
       new RegExp(`^error: cannot create ${escape(locked)}/env: permission denied \\(EACCES\\)$`, "m"),

@@ -12,13 +12,13 @@
 //   before it and its warnings, then its error.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
 import { pyenvPython } from "../helpers/interpreters.js";
-import { requireOrSkip, which } from "../helpers/require.js";
-import { CLI, PROJECT_ROOT, runCli } from "../helpers/run-cli.js";
+import { requireOrSkip } from "../helpers/require.js";
+import { runCli } from "../helpers/run-cli.js";
+import { unprivileged } from "../helpers/unprivileged.js";
 import { makeVenv, runPip, sitePackages, type Output } from "../helpers/package-env.js";
 
 const PYTHONS = [["3.12", "pip 23.2.1"], ["3.13", "pip 24.2"]] as const;
@@ -152,31 +152,11 @@ test("an unreadable METADATA (EACCES): skipped with a warning naming the file an
   writeDist(site, "locked", Buffer.from("Metadata-Version: 2.1\nName: locked\nVersion: 1.0\n"));
   const metadata = join(site, "locked-1.0.dist-info", "METADATA");
   chmodSync(metadata, 0o000);
-  // root reads anything: as root, both run as nobody (with a copy of the built CLI nobody can read).
-  let cmd = (file: string, args: string[]): [string, string[]] => [file, args];
-  let cli = CLI;
-  if (process.getuid?.() === 0) {
-    const setpriv = which("setpriv");
-    if (!requireOrSkip(t, setpriv !== undefined, "setpriv is needed to drop root's privileges")) return;
-    const uid = Number(spawnSync("id", ["-u", "nobody"], { encoding: "utf8" }).stdout.trim());
-    const gid = Number(spawnSync("id", ["-g", "nobody"], { encoding: "utf8" }).stdout.trim());
-    if (!requireOrSkip(t, uid > 0 && gid > 0, "a user `nobody` is needed")) return;
-    const app = join(sb.dir, "app");
-    cpSync(join(PROJECT_ROOT, "bin"), join(app, "bin"), { recursive: true });
-    cpSync(join(PROJECT_ROOT, "dist"), join(app, "dist"), { recursive: true });
-    for (const d of [sb.dir, sb.work]) chmodSync(d, 0o755);
-    for (const d of [sb.home, sb.cache]) {
-      mkdirSync(d, { recursive: true });
-      chownSync(d, uid, gid);
-    }
-    cli = join(app, "bin", "venvctl.js");
-    cmd = (file, args) => [setpriv!, [`--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", file, ...args]];
-  }
-  const run = (file: string, args: string[]) => {
-    const [f, a] = cmd(file, args);
-    const r = spawnSync(f, a, { cwd: sb.work, env: sb.env, encoding: "utf8", timeout: 180_000 });
-    return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
-  };
+  // root reads anything: as root, both run as nobody.
+  const as = unprivileged(t, sb);
+  if (!as) return;
+  const cli = as.cli;
+  const run = (file: string, args: string[]) => as.run(file, args);
   for (const args of [["freeze", "--all"], ["list"]]) {
     const pip = run(join(venv, "bin", "python"), ["-m", "pip", ...args]);
     assert.equal(pip.code, 0, pip.stderr);
