@@ -71,3 +71,18 @@ export function benchContext(work: string, withCa: boolean): BenchContext {
 
 /** A module of cases: each issue's benchmark lives in its own file under bench/cases/. */
 export type CaseFactory = (b: BenchContext) => Case[];
+
+const fixtures = new Map<string, unknown>();
+/**
+ * A fixture written once per process into `root/name` (emptied first) and
+ * shared by every case and variant of the run that asks for it by name: the
+ * bytes never change between them.
+ */
+export function fixtureOnce<T>(root: string, name: string, write: (dir: string) => T): T {
+  if (!fixtures.has(name)) {
+    const dir = join(root, name);
+    rmSync(dir, { recursive: true, force: true });
+    fixtures.set(name, write(dir));
+  }
+  return fixtures.get(name) as T;
+}

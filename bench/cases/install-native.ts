@@ -18,20 +18,10 @@ import { dirname, join } from "node:path";
 import type { Case, Command } from "../harness.js";
 import { buildSizedSet, type SizedSet } from "../../test/helpers/sized-set.js";
 import { serveIndexInProcess, type IndexProcess } from "../../test/helpers/index-server.js";
-import { CLI, emptyCache, freshEnv, NODE, pyenvPython, type BenchContext } from "./env.js";
+import { CLI, emptyCache, fixtureOnce, freshEnv, NODE, pyenvPython, type BenchContext } from "./env.js";
 
-/** Built once per process, shared by both variants of the run (the bytes never change). */
-const sets = new Map<number, SizedSet>();
-function sizedSet(root: string, copies: number): SizedSet {
-  let s = sets.get(copies);
-  if (!s) {
-    const dir = join(root, `install-native-set-${copies * 30}`);
-    rmSync(dir, { recursive: true, force: true });
-    s = buildSizedSet(dir, copies);
-    sets.set(copies, s);
-  }
-  return s;
-}
+/** The set of `copies` × 30 wheels (written once per process). */
+const sizedSet = (root: string, copies: number): SizedSet => fixtureOnce(root, `install-native-set-${copies * 30}`, (dir) => buildSizedSet(dir, copies));
 
 export function installNativeCases(b: BenchContext): Case[] {
   const { work, tag } = b;

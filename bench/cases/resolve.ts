@@ -12,27 +12,18 @@
 // pip 26.2.1 (VENVCTL_BENCH_PIP_WHEEL: another wheel), in a venv of its own
 // that venvctl locks for too.
 import { execFileSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Case, Command } from "../harness.js";
 import { serveIndexInProcess, type IndexProcess } from "../../test/helpers/index-server.js";
 import { backtrackingGraph, realisticGraph, writeGraph, type Graph, type WrittenGraph } from "../../test/helpers/random-graphs.js";
-import { CLI, emptyCache, freshEnv, NODE, pyenvPython, type BenchContext } from "./env.js";
+import { CLI, emptyCache, fixtureOnce, freshEnv, NODE, pyenvPython, type BenchContext } from "./env.js";
 
 const PIP_WHEEL = process.env.VENVCTL_BENCH_PIP_WHEEL ?? "/opt/pypi/files/pip-26.2.1-py3-none-any.whl";
 
-/** Written once per process, shared by both variants of the run (the bytes never change). */
-const written = new Map<string, { dir: string } & WrittenGraph>();
-function graphFiles(root: string, name: string, graph: () => Graph): { dir: string } & WrittenGraph {
-  let w = written.get(name);
-  if (!w) {
-    const dir = join(root, `resolve-${name}`);
-    rmSync(dir, { recursive: true, force: true });
-    w = { dir, ...writeGraph(graph(), dir) };
-    written.set(name, w);
-  }
-  return w;
-}
+/** A graph's index and requirements file (written once per process). */
+const graphFiles = (root: string, name: string, graph: () => Graph): { dir: string } & WrittenGraph =>
+  fixtureOnce(root, `resolve-${name}`, (dir) => ({ dir, ...writeGraph(graph(), dir) }));
 
 export function resolveCases(b: BenchContext): Case[] {
   const { work, tag } = b;
