@@ -87,13 +87,17 @@ export interface PruneResult {
   freed: number;
 }
 
-/** When an entry was last used: its stamp, else its newest file of record. */
-function lastUsed(dir: string, fallbacks: string[]): number | undefined {
-  for (const f of ["used", ...fallbacks]) {
+/**
+ * When an entry was last used: its record file's mtime (stampUsed), or the
+ * `used` file an earlier venvctl stamped instead, whichever is newer.
+ */
+function lastUsed(dir: string, record: string): number | undefined {
+  let newest: number | undefined;
+  for (const f of ["used", record]) {
     const st = lstatOrUndefined(join(dir, f));
-    if (st) return st.mtimeMs;
+    if (st && (newest === undefined || st.mtimeMs > newest)) newest = st.mtimeMs;
   }
-  return undefined;
+  return newest;
 }
 
 export function cachePrune(opts: PruneOptions, ctx: Context): PruneResult {
@@ -102,8 +106,8 @@ export function cachePrune(opts: PruneOptions, ctx: Context): PruneResult {
   const cutoff = Date.now() - Math.max(opts.days * DAY, IN_USE_MS);
   const result: PruneResult = { removed: [], kept: 0, freed: 0 };
   const seen = new Set<number>();
-  const prune = (kind: PruneResult["removed"][number]["kind"], dir: string, sha256: string, what: string, fallbacks: string[]) => {
-    const used = lastUsed(dir, fallbacks);
+  const prune = (kind: PruneResult["removed"][number]["kind"], dir: string, sha256: string, what: string, record: string) => {
+    const used = lastUsed(dir, record);
     if (used === undefined || used > cutoff) {
       result.kept++;
       return;
@@ -117,7 +121,7 @@ export function cachePrune(opts: PruneOptions, ctx: Context): PruneResult {
       result.kept++;
       return;
     }
-    const again = lastUsed(aside, fallbacks);
+    const again = lastUsed(aside, record);
     if (again !== undefined && again > cutoff) {
       renameSync(aside, dir);
       result.kept++;
@@ -131,13 +135,13 @@ export function cachePrune(opts: PruneOptions, ctx: Context): PruneResult {
   for (const sha of store.list()) {
     const dir = store.entryDir(sha);
     const name = listNames(dir).find((n) => n.endsWith(".whl")) ?? sha;
-    prune("wheel file", dir, sha, name, ["entry.json"]);
+    prune("wheel file", dir, sha, name, "entry.json");
   }
   const unpack = new WheelCache(join(root, "wheels"));
   for (const sha of unpack.entries()) {
     const info = unpack.inspect(sha)?.info;
     const before = result.removed.length;
-    prune("unpacked", join(unpack.root, sha), sha, info ? `${info.name} ${info.version}` : sha, ["manifest.json"]);
+    prune("unpacked", join(unpack.root, sha), sha, info ? `${info.name} ${info.version}` : sha, "manifest.json");
     if (result.removed.length > before) removeOwnedTree(join(linksDir(unpack.root), sha));
   }
   // Index entries whose wheel went.

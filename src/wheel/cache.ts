@@ -1,5 +1,6 @@
 // The unpack cache: each wheel unpacked once, under `<root>/<sha256 of the
-// wheel file>/` (`files/` as in the archive, `manifest.json` describing them),
+// wheel file>/` (`files/` as in the archive, `manifest.json` describing them,
+// its mtime stamped at every use for `cache prune`),
 // filled in a temporary sibling and renamed into place — a process that
 // loses the race to another uses the winner's entry.
 // The trust rules themselves are trust.ts; the envs linked to entries, env-links.ts.
@@ -34,11 +35,11 @@
 // seeding (25 ms of 60 for pip, measured), so it is done only when stats move.
 // Cached files are read-only (0444, 0555): hardlinked into envs, an edit
 // through one would change every env, and editors warn before writing them.
-import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, lutimesSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree, siblingTempPath, writeNewFile } from "../util/fs.js";
 import { linksDir, type EnvLink } from "./env-links.js";
-import { fileStats, readOwnedFile, readOwnedStats, UMASK, UntrustedError, untrustedDir, untrustedFile, writeOwned, type FileStats } from "./trust.js";
+import { fileStats, readOwnedFile, readOwnedStats, stampUsed, UMASK, UntrustedError, untrustedDir, untrustedFile, writeOwned, type FileStats } from "./trust.js";
 import { quickHash } from "../util/hash.js";
 import { canonicalizeName, type WheelBytes, type WheelInfo } from "./contents.js";
 import { parseWheelFileName, sameWheelVersion } from "../standards/wheel-tags.js";
@@ -233,18 +234,7 @@ export class WheelCache {
   stamp(sha256: string): void {
     // No link is followed (a forged entry must not make venvctl touch files elsewhere).
     if (!lstatOrUndefined(this.root)?.isDirectory() || !lstatOrUndefined(this.entryDir(sha256))?.isDirectory()) return;
-    const file = join(this.entryDir(sha256), "used");
-    const now = new Date();
-    try {
-      lutimesSync(file, now, now);
-    } catch (err) {
-      if (!isNodeError(err, "ENOENT")) return;
-      try {
-        closeSync(openSync(file, "a", 0o644));
-      } catch {
-        // The entry went meanwhile, or the cache is read-only.
-      }
-    }
+    stampUsed(join(this.entryDir(sha256), "manifest.json"));
   }
 
   /**
@@ -309,9 +299,8 @@ export class WheelCache {
         facts: wheel.facts,
         stats,
       };
+      // Its mtime is the entry's last use (`cache prune`): now; lookups stamp it again.
       writeOwned(join(tmp, "manifest.json"), Buffer.from(JSON.stringify(manifest)), 0o666);
-      // Stamped as used now (`cache prune`); lookups stamp it again.
-      closeSync(openSync(join(tmp, "used"), "wx", 0o644));
       if (replaceDamaged) {
         // Aside first (rename(2) will not replace a non-empty directory), then
         // in. A symbolic link put there is moved and removed itself, never followed.

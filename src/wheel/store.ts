@@ -2,8 +2,8 @@
 //   sha256/<hex>/<file name>.whl   the wheel, read-only
 //   sha256/<hex>/entry.json        its facts: file name, size, name, version,
 //                                  METADATA's Requires-Python, Requires-Dist,
-//                                  Provides-Extra, and the file's stats
-//   sha256/<hex>/used              stamped (mtime) at every use, for prune
+//                                  Provides-Extra, and the file's stats;
+//                                  its mtime is stamped at every use, for prune
 //   names/<canonical name>/<version>/<hex>   an index: empty files
 //   built/<key>.json               an sdist (by sha256) or a VCS URL + commit
 //                                  built into a wheel (by sha256)
@@ -16,14 +16,14 @@
 // Facts are read from entry.json without opening the wheel: a pinned set's
 // closure can be checked from the store alone.
 import { digest } from "../util/digest.js";
-import { chmodSync, closeSync, copyFileSync, openSync, readFileSync, renameSync, rmSync, lutimesSync } from "node:fs";
+import { chmodSync, closeSync, copyFileSync, openSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { HashMismatchError, VenvctlError } from "../errors.js";
 import { atomicWriteFile, ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
 import { canonicalizeName } from "../standards/names.js";
 import { formatPep440, parsePep440 } from "../standards/pep440.js";
 import { WheelCache } from "./cache.js";
-import { fileStats, readOwnedFile, untrustedDir, untrustedFile, type FileStats } from "./trust.js";
+import { fileStats, readOwnedFile, stampUsed, untrustedDir, untrustedFile, type FileStats } from "./trust.js";
 import { CorruptWheelError, type MetadataFacts } from "./contents.js";
 import { parseWheelFileName } from "../standards/wheel-tags.js";
 import type { KnownWheel } from "./install-types.js";
@@ -158,8 +158,8 @@ export class WheelStore {
         facts: wheel.facts, stats: fileStats(st), added: new Date().toISOString(),
       };
       // Not flushed: a torn entry.json drops the entry (its wheel is fetched again).
+      // Its mtime is the entry's last use (`cache prune`): now.
       atomicWriteFile(join(tmp, "entry.json"), JSON.stringify(entry), 0o644, { flush: false });
-      closeSync(openSync(join(tmp, "used"), "w", 0o644));
       try {
         renameSync(tmp, final);
       } catch (err) {
@@ -233,12 +233,7 @@ export class WheelStore {
   stamp(sha256: string): void {
     // No link is followed (a forged entry must not make venvctl touch files elsewhere).
     if (!lstatOrUndefined(this.entryDir(sha256))?.isDirectory()) return;
-    const now = new Date();
-    try {
-      lutimesSync(join(this.entryDir(sha256), "used"), now, now);
-    } catch {
-      // A read-only cache, or the entry just went: nothing to keep track of.
-    }
+    stampUsed(join(this.entryDir(sha256), "entry.json"));
   }
 
   /** The stored wheels of a project at a version (any spelling of either). */

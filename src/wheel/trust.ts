@@ -3,7 +3,7 @@
 // what is read from it must be a regular file or a real directory (no link
 // followed), the user's own, and writable by no one else; what venvctl
 // writes there is never group- or other-writable, whatever the umask.
-import { closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync, writeSync, type Stats } from "node:fs";
+import { closeSync, constants, fchmodSync, fstatSync, lutimesSync, openSync, readFileSync, writeSync, type Stats } from "node:fs";
 import { thisProcess } from "../context.js";
 import { isNodeError } from "../util/fs.js";
 
@@ -85,5 +85,21 @@ export function readOwnedStats(path: string, count: number): FileStats[] | undef
     return stats as FileStats[];
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Marks an entry used now: the mtime of its record file (an unpack entry's
+ * manifest.json, a stored wheel's entry.json), which `cache prune` reads.
+ * Its content is untouched and no link is followed. Not a file of its own:
+ * on a cold install a stamp file per entry was two more inodes per wheel,
+ * and creating an inode is what a cold install spends most on. Best effort.
+ */
+export function stampUsed(record: string): void {
+  const now = new Date();
+  try {
+    lutimesSync(record, now, now);
+  } catch {
+    // A read-only cache, or the entry just went: nothing to keep track of.
   }
 }

@@ -46,12 +46,12 @@ test("prune removes entries unused for N days, keeps recent ones, and the envs l
   const store = new WheelStore(sb.cache);
   const old = await store.addByMove(buildWheel(join(sb.dir, "dl"), { name: "old", version: "1.0", files: { "old.py": "" } }));
   const recent = await store.addByMove(buildWheel(join(sb.dir, "dl"), { name: "recent", version: "1.0", files: { "recent.py": "" } }));
-  // Everything last used 40 days ago, but `recent` 10 days ago.
-  for (const dir of [join(sb.cache, "wheel-files", "sha256"), join(sb.cache, "wheels")]) {
-    for (const sha of readdirSync(dir)) utimesSync(join(dir, sha, "used"), daysAgo(40), daysAgo(40));
+  // Everything last used 40 days ago (the mtime of an entry's record file), but `recent` 10 days ago.
+  for (const [dir, record] of [[join(sb.cache, "wheel-files", "sha256"), "entry.json"], [join(sb.cache, "wheels"), "manifest.json"]] as const) {
+    for (const sha of readdirSync(dir)) utimesSync(join(dir, sha, record), daysAgo(40), daysAgo(40));
   }
-  utimesSync(join(store.entryDir(recent.sha256), "used"), daysAgo(10), daysAgo(10));
-  utimesSync(join(sb.cache, "wheels", recent.sha256, "used"), daysAgo(10), daysAgo(10));
+  utimesSync(join(store.entryDir(recent.sha256), "entry.json"), daysAgo(10), daysAgo(10));
+  utimesSync(join(sb.cache, "wheels", recent.sha256, "manifest.json"), daysAgo(10), daysAgo(10));
 
   const r = cli(sb, ["cache", "prune", "--json"]);
   assert.equal(r.code, 0, describeResult(r));
@@ -68,12 +68,32 @@ test("prune removes entries unused for N days, keeps recent ones, and the envs l
   assert.equal(cli(sb, ["cache", "prune", "--days", "x"]).code, 2);
 });
 
+test("prune reads the `used` stamp file an earlier venvctl kept beside an entry, and no new entry has one", async (t) => {
+  const sb = makeSandbox(t);
+  const store = new WheelStore(sb.cache);
+  const w = await store.addByMove(buildWheel(join(sb.dir, "dl"), { name: "legacy", version: "1.0", files: { "legacy.py": "" } }));
+  const dir = store.entryDir(w.sha256);
+  assert.ok(!existsSync(join(dir, "used")), "the record file's mtime is the stamp");
+  assert.ok(!existsSync(join(sb.cache, "wheels", w.sha256, "used")));
+  // As an earlier venvctl left it: the record 40 days old, its `used` file stamped 10 days ago.
+  utimesSync(join(dir, "entry.json"), daysAgo(40), daysAgo(40));
+  writeFileSync(join(dir, "used"), "");
+  utimesSync(join(dir, "used"), daysAgo(10), daysAgo(10));
+  const kept = cli(sb, ["cache", "prune", "--json"]);
+  assert.equal(kept.code, 0, describeResult(kept));
+  assert.ok(existsSync(dir), "used 10 days ago: kept");
+  utimesSync(join(dir, "used"), daysAgo(40), daysAgo(40));
+  const gone = cli(sb, ["cache", "prune", "--json"]);
+  assert.equal(gone.code, 0, describeResult(gone));
+  assert.ok(!existsSync(dir), "both 40 days old: removed");
+});
+
 test("prune never removes an entry a process began to use while prune looked at it", async (t) => {
   const sb = makeSandbox(t);
   const store = new WheelStore(sb.cache);
   const w = await store.addByMove(buildWheel(join(sb.dir, "dl"), { name: "busy", version: "1.0", files: { "busy.py": "" } }));
   const dir = store.entryDir(w.sha256);
-  utimesSync(join(dir, "used"), daysAgo(40), daysAgo(40));
+  utimesSync(join(dir, "entry.json"), daysAgo(40), daysAgo(40));
   // Stopped right after prune judged it unused and before it moves it aside: a reader begins (stamps it).
   const run = await startStoppedAt(t, ["cache", "prune", "--json"], sb, "renameSync", dir);
   assert.ok(store.get(w.sha256), "a reader uses the entry");
