@@ -2,12 +2,12 @@
 // of unpacked wheels (hardlinked into envs) and of interpreter probes.
 //   prune: entries not used for N days go — never one used in the last hour
 //     whatever N is, and never one another process is using: an entry is
-//     stamped (`used`) before every use, and prune renames an entry aside,
+//     stamped (its record file's mtime) before every use, and prune renames an entry aside,
 //     looks at its stamp again, and renames it back if a use began meanwhile.
 //   verify: every file of every entry hashed against its RECORD hash (store:
 //     the wheel against its sha256); a changed file is named with the envs
 //     that share it by hardlink. Envs are known from a small registry written
-//     when an install links an entry (`links/<sha256>/`): scanning the disk
+//     when an install links entries (`links/<env key>.json`): scanning the disk
 //     for envs would be slow and would miss envs outside any known place.
 //     --repair rebuilds an entry from its wheel and relinks those envs.
 import { digest } from "../util/digest.js";
@@ -18,7 +18,7 @@ import { UsageError } from "../errors.js";
 import { listNames, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
 import { hashMatches } from "../standards/record.js";
 import { WheelCache } from "../wheel/cache.js";
-import { linksDir, readEnvLinks, type EnvLink } from "../wheel/env-links.js";
+import { pruneEnvLinks, readEnvLinks, type EnvLink } from "../wheel/env-links.js";
 import { destinationOf, routeArchivePath } from "../wheel/contents.js";
 import { storeDir, WheelStore } from "../wheel/store.js";
 import type { VerifiedWheel } from "../wheel/verify.js";
@@ -140,10 +140,9 @@ export function cachePrune(opts: PruneOptions, ctx: Context): PruneResult {
   const unpack = new WheelCache(join(root, "wheels"));
   for (const sha of unpack.entries()) {
     const info = unpack.inspect(sha)?.info;
-    const before = result.removed.length;
     prune("unpacked", join(unpack.root, sha), sha, info ? `${info.name} ${info.version}` : sha, "manifest.json");
-    if (result.removed.length > before) removeOwnedTree(join(linksDir(unpack.root), sha));
   }
+  pruneEnvLinks(unpack.root, new Set(unpack.entries()));
   // Index entries whose wheel went.
   const names = join(storeDir(root), "names");
   for (const n of listNames(names)) {
@@ -184,7 +183,7 @@ function sha256Of(path: string): string {
 }
 
 /** The envs (of those recorded) whose files are these very inodes. */
-function envsSharing(links: Array<EnvLink & { record: string }>, files: Array<{ path: string; st: Stats }>): string[] {
+function envsSharing(links: readonly EnvLink[], files: Array<{ path: string; st: Stats }>): string[] {
   const out: string[] = [];
   for (const link of links) {
     const shares = files.some(({ path, st }) => {
@@ -205,6 +204,7 @@ export async function cacheVerify(opts: VerifyOptions, ctx: Context): Promise<Ve
   const unpack = new WheelCache(join(root, "wheels"));
   const result: VerifyResult = { checked: 0, problems: [] };
   const readWheel = opts.repair ? (await import("../wheel/verify.js")).readWheel : undefined;
+  let allLinks: Map<string, EnvLink[]> | undefined; // read once, at the first damaged entry
 
   for (const sha of store.list()) {
     result.checked++;
@@ -247,7 +247,8 @@ export async function cacheVerify(opts: VerifyOptions, ctx: Context): Promise<Ve
       else if (st.mode & 0o222) bad.push({ path: f.path, reason: "writable (cached files are read-only)", st });
     }
     if (bad.length === 0) continue;
-    const links = readEnvLinks(unpack.root, sha);
+    allLinks ??= readEnvLinks(unpack.root);
+    const links = allLinks.get(sha) ?? [];
     const what = `${entry.info.name} ${entry.info.version}`;
     const problem: VerifyProblem = {
       kind: "unpacked", sha256: sha, what, files: bad.map(({ path, reason }) => ({ path, reason })),
@@ -263,7 +264,7 @@ export async function cacheVerify(opts: VerifyOptions, ctx: Context): Promise<Ve
 function repairEntry(
   readWheel: (wheel: string) => VerifiedWheel, store: WheelStore, unpack: WheelCache, sha: string,
   entry: NonNullable<ReturnType<WheelCache["inspect"]>>, old: Array<{ path: string; st: Stats }>,
-  links: Array<EnvLink & { record: string }>, problem: VerifyProblem,
+  links: readonly EnvLink[], problem: VerifyProblem,
 ): void {
   // The wheel: from the store, else where an install found it (if it is still that wheel).
   const wheel = store.get(sha)?.path ?? links.map((l) => l.wheel).find((w) => lstatOrUndefined(w) && sha256Of(w) === sha);

@@ -38,7 +38,6 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree, siblingTempPath, writeNewFile } from "../util/fs.js";
-import { linksDir, type EnvLink } from "./env-links.js";
 import { fileStats, readOwnedFile, readOwnedStats, stampUsed, UMASK, UntrustedError, untrustedDir, untrustedFile, writeOwned, type FileStats } from "./trust.js";
 import { quickHash } from "../util/hash.js";
 import { canonicalizeName, type WheelBytes, type WheelInfo } from "./contents.js";
@@ -235,27 +234,6 @@ export class WheelCache {
     // No link is followed (a forged entry must not make venvctl touch files elsewhere).
     if (!lstatOrUndefined(this.root)?.isDirectory() || !lstatOrUndefined(this.entryDir(sha256))?.isDirectory()) return;
     stampUsed(join(this.entryDir(sha256), "manifest.json"));
-  }
-
-  /**
-   * Records that `link.env` holds hardlinks to the entry's files (once per
-   * env and entry; best effort: a record that cannot be written costs only
-   * `cache verify` the name of that env).
-   */
-  registerEnv(sha256: string, link: EnvLink): void {
-    const file = join(linksDir(this.root), sha256, `${quickHash(link.env)}.json`);
-    if (lstatOrUndefined(file)) return;
-    try {
-      ensureDir(dirname(file));
-      // Written in place, not beside and renamed, and not flushed: a record
-      // torn by a crash does not parse and is skipped (readEnvLinks), which
-      // costs only a name in `cache verify`; a rename or an fsync per wheel
-      // would cost every install. Another process writing it first is as good.
-      writeNewFile(file, JSON.stringify(link));
-    } catch (err) {
-      if (isNodeError(err, "EEXIST")) return;
-      this.debug(`could not record ${link.env} as linked to the cache entry ${sha256}: ${(err as Error).message}`);
-    }
   }
 
   /**

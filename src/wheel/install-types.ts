@@ -3,6 +3,7 @@
 // of every change, and a wheel between the two steps.
 import type { CacheEntry, WheelCache } from "./cache.js";
 import type { InstallScheme, WheelInfo } from "./contents.js";
+import type { LinkedEntry } from "./env-links.js";
 import type { WindowsMachine } from "./launchers.js";
 import type { EffectiveLinkMode, LinkMode } from "./materialize.js";
 import type { TagPriorities } from "../standards/wheel-tags.js";
@@ -94,6 +95,8 @@ export interface InstallResult {
   files: string[];
   /** One line each, for the user (e.g. an unwritable cache). */
   warnings: string[];
+  /** The cache entry whose files were hardlinked into the env: recorded for `cache verify` (env-links.ts) once the install is done. */
+  linked?: LinkedEntry | undefined;
 }
 
 export type Source = { kind: "cache"; entry: CacheEntry } | { kind: "wheel"; data: Map<string, Buffer> };

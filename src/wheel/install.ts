@@ -15,6 +15,7 @@ import { VenvctlError } from "../errors.js";
 import { jsonDumpsPy } from "../util/python-text.js";
 import { CacheUnusableError, WheelCache, type CacheEntry } from "./cache.js";
 import { CorruptWheelError, readWheelBytes, type WheelBytes, type WheelInfo } from "./contents.js";
+import { recordEnvLinks } from "./env-links.js";
 import type { InstallOptions, InstallResult, KnownWheel, PreparedWheel, Source, WheelTarget } from "./install-types.js";
 import { placePrepared } from "./place.js";
 import { parseSpecifier, specifierContains } from "../standards/pep440.js";
@@ -164,6 +165,8 @@ export async function prepareWheel(wheelRef: string | KnownWheel, opts: InstallO
 
 /** Installs `wheel` into the scheme; checks it against the target, verifies it (or checks its cache entry) first. */
 export async function installWheel(wheel: string | KnownWheel, opts: InstallOptions): Promise<InstallResult> {
-  return placePrepared(await prepareWheel(wheel, opts), opts);
+  const r = await placePrepared(await prepareWheel(wheel, opts), opts);
+  if (r.linked && opts.cacheDir && opts.envDir) recordEnvLinks(opts.cacheDir, opts.envDir, [r.linked], opts.debug);
+  return r;
 }
 

@@ -33,9 +33,9 @@ export async function placePrepared(p: PreparedWheel, opts: InstallOptions): Pro
       debug(`${info.name} ${info.version}: ${placed.files.length} files from the cache (${placed.linkMode ?? "none linked"})`);
       // Hardlinks bumped the cached files' ctimes: recorded, the next use needs no hashing.
       if (placed.linked) p.cache?.refresh(p.sha256, placed.linked);
-      if (placed.linkMode === "hardlink" && opts.envDir) p.cache?.registerEnv(p.sha256, { env: opts.envDir, wheel: p.wheel, scheme: opts.scheme });
     }
-    return { name: info.name, version: info.version, distInfo: info.distInfo, libDir: libDirOf(info, opts.scheme), cache: p.state, linkMode: placed.linkMode, files: placed.files, warnings };
+    const linked = source.kind === "cache" && placed.linkMode === "hardlink" ? { sha256: p.sha256, wheel: p.wheel, scheme: opts.scheme } : undefined;
+    return { name: info.name, version: info.version, distInfo: info.distInfo, libDir: libDirOf(info, opts.scheme), cache: p.state, linkMode: placed.linkMode, files: placed.files, warnings, linked };
   } catch (err) {
     if (!(err instanceof CacheChangedError)) throw err;
     // The entry changed under us: what was placed so far is overwritten

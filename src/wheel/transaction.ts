@@ -31,6 +31,7 @@ import { compileFiles, pycPathOf } from "./compile.js";
 import type { InstallScheme } from "./contents.js";
 import { prepareWheel } from "./install.js";
 import type { InstallOptions, InstallResult, KnownWheel, PreparedWheel, WheelTarget, WindowsInstall } from "./install-types.js";
+import { recordEnvLinks } from "./env-links.js";
 import { Journal, lockEnv, recoverTransactions } from "./journal.js";
 import { placePrepared } from "./place.js";
 import type { LinkMode } from "./materialize.js";
@@ -219,6 +220,7 @@ async function changeLocked(
   stopSignals();
   journal.commit();
   removeEmptiedDirs(plans, protectedDirs, envDir);
+  if (opts.cacheDir) recordEnvLinks(opts.cacheDir, envDir, installed.flatMap((r) => r.linked ?? []), debug);
   return {
     installed,
     removed: plans.map((pl) => ({ name: pl.dist.name, version: pl.dist.version, files: pl.fileCount })),

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
 import { CLI, describeResult, PROJECT_ROOT, runCli } from "../helpers/run-cli.js";
@@ -140,6 +140,43 @@ test("verify names the envs sharing a file edited through a hardlink; --repair r
   }
   assert.ok(statSync(main(env1)).nlink >= 4, "relinked: the new cache file and three envs");
   assert.equal(cli(sb, ["cache", "verify"]).code, 0);
+});
+
+test("one record per env names what it links; earlier venvctl's per-entry records are read; prune drops records of gone entries and envs", (t) => {
+  const sb = makeSandbox(t);
+  const env1 = createEnv(sb, "env1");
+  const env2 = createEnv(sb, "env2");
+  const links = join(sb.cache, "links");
+  const records = () => readdirSync(links).filter((n) => n.endsWith(".json")).map((n) => JSON.parse(readFileSync(join(links, n), "utf8")));
+  const [pipSha] = readdirSync(join(sb.cache, "wheels")).filter((n) => /^[0-9a-f]{64}$/.test(n));
+  assert.deepEqual(records().map((r) => [r.env, Object.keys(r.links)]).sort(), [[env1, [pipSha]], [env2, [pipSha]]]);
+  // An env linked by an earlier venvctl, recorded as it recorded them: links/<sha256>/<key>.json.
+  const old = records().find((r) => r.env === env2);
+  const legacy = join(links, pipSha!);
+  mkdirSync(legacy);
+  writeFileSync(join(legacy, "0123.json"), JSON.stringify({ env: env2, wheel: old.links[pipSha!].wheel, scheme: old.links[pipSha!].scheme }));
+  rmSync(join(links, readdirSync(links).find((n) => n.endsWith(".json") && JSON.parse(readFileSync(join(links, n), "utf8")).env === env2)!));
+  const main = (env: string) => join(env, "lib", "python3.12", "site-packages", "pip", "__main__.py");
+  appendFileSync(main(env1), "# edited\n");
+  const v = cli(sb, ["cache", "verify"]);
+  assert.equal(v.code, 1, describeResult(v));
+  assert.deepEqual(/shared by: (.*)/.exec(v.stdout)?.[1]?.split(", ").sort(), [env1, env2].sort(), "both records are read");
+  assert.equal(cli(sb, ["cache", "verify", "--repair"]).code, 0);
+
+  // env1 removed, env3 made: prune keeps every entry (all used today) and the live env's records.
+  const env3 = createEnv(sb, "env3");
+  rmSync(env1, { recursive: true });
+  const r = cli(sb, ["cache", "prune", "--days", "400"]);
+  assert.equal(r.code, 0, describeResult(r));
+  assert.deepEqual(records().map((x) => x.env), [env3], "the removed env's record went; the live one stays");
+  assert.ok(existsSync(join(legacy, "0123.json")), "an earlier venvctl's record of a live entry stays");
+  // Then every entry unused for 40 days: prune takes pip's, and what named it.
+  for (const sha of readdirSync(join(sb.cache, "wheels")).filter((n) => /^[0-9a-f]{64}$/.test(n))) {
+    utimesSync(join(sb.cache, "wheels", sha, "manifest.json"), daysAgo(40), daysAgo(40));
+  }
+  assert.equal(cli(sb, ["cache", "prune", "--days", "30"]).code, 0);
+  assert.deepEqual(readdirSync(links), [], "nothing names entries that are gone");
+  assert.ok(pipWorks(env2) && pipWorks(env3), "the envs keep their files");
 });
 
 test("--link-mode copy and VENVCTL_LINK_MODE=copy give an env its own writable files, which verify does not name", (t) => {
