@@ -41,8 +41,20 @@ export interface CaseResult {
   target?: string;
 }
 
+/**
+ * Flushes the disk before a timed run: what earlier runs and \`before\` wrote
+ * and removed (a 69,010-file env, say) is otherwise written back and
+ * discarded while the next command runs, and a command that spends its time
+ * making files (venvctl's) is timed against another's leftovers. Untimed, for
+ * every command alike.
+ */
+function settle(): void {
+  spawnSync("sync", { stdio: "ignore" });
+}
+
 function timeOnce(cmd: Command): number {
   cmd.before?.();
+  settle();
   const start = process.hrtime.bigint();
   const r = spawnSync(cmd.argv[0]!, cmd.argv.slice(1), {
     cwd: cmd.cwd,
