@@ -143,15 +143,7 @@ export function cachePrune(opts: PruneOptions, ctx: Context): PruneResult {
     prune("unpacked", join(unpack.root, sha), sha, info ? `${info.name} ${info.version}` : sha, "manifest.json");
   }
   pruneEnvLinks(unpack.root, new Set(unpack.entries()));
-  // Index entries whose wheel went.
-  const names = join(storeDir(root), "names");
-  for (const n of listNames(names)) {
-    for (const v of listNames(join(names, n))) {
-      for (const sha of listNames(join(names, n, v))) {
-        if (!lstatOrUndefined(store.entryDir(sha))) removeOwnedTree(join(names, n, v, sha));
-      }
-    }
-  }
+  store.pruneIndex(); // index entries whose wheel went
   return result;
 }
 

@@ -51,6 +51,8 @@ export interface IndexFetch {
  */
 export class EarlyFetches {
   private readonly started = new Map<string, Promise<StoredWheel>>();
+  /** The file names downloaded so far. */
+  private readonly names = new Set<string>();
   private tmp: string | undefined;
 
   constructor(private readonly ctx: Context, private readonly store: WheelStore) {}
@@ -59,7 +61,11 @@ export class EarlyFetches {
   start(file: IndexFile, client: IndexClient): void {
     const sha256 = file.hashes.sha256;
     if (file.kind !== "wheel" || !sha256 || this.started.has(file.url) || this.store.get(sha256)) return;
-    const dir = join(this.tmpDir(), String(this.started.size));
+    // Each download under its own name in one directory (a directory each
+    // costs a mkdir per wheel); a second file of the same name, from another
+    // index, in a directory of its own.
+    const dir = this.names.has(file.filename) ? join(this.tmpDir(), String(this.started.size)) : this.tmpDir();
+    this.names.add(file.filename);
     debug(this.ctx, `fetching ${file.filename} while resolving (pinned)`);
     const p = (async () => {
       ensureDir(dir);

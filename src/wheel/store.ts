@@ -4,7 +4,11 @@
 //                                  METADATA's Requires-Python, Requires-Dist,
 //                                  Provides-Extra, and the file's stats;
 //                                  its mtime is stamped at every use, for prune
-//   names/<canonical name>/<version>/<hex>   an index: empty files
+//   names/<canonical name>/<version>@<hex>   an index: empty files (one
+//                                  directory per project, not per version
+//                                  too: a mkdir per wheel costs a cold
+//                                  install more than the file; the
+//                                  <version>/<hex> of earlier versions is read)
 //   built/<key>.json               an sdist (by sha256) or a VCS URL + commit
 //                                  built into a wheel (by sha256)
 // A wheel comes in verified whole (verify.ts; its hash against the one pip's
@@ -71,6 +75,9 @@ function versionKey(version: string): string {
   while (release.length > 1 && release[release.length - 1] === "0") release.pop();
   return formatPep440({ ...v, release });
 }
+
+/** A version's key as a file name: what no file system refuses (a version that is not PEP 440 may hold anything). */
+const indexKey = (version: string) => encodeURIComponent(versionKey(version));
 
 /** The store's directories. */
 export function storeDir(cacheDir: string): string {
@@ -178,9 +185,40 @@ export class WheelStore {
   }
 
   private index(canonical: string, version: string, sha256: string): void {
-    const dir = join(this.root, "names", canonical, versionKey(version));
+    const dir = join(this.root, "names", canonical);
     ensureDir(dir);
-    closeSync(openSync(join(dir, sha256), "a", 0o644));
+    closeSync(openSync(join(dir, `${indexKey(version)}@${sha256}`), "a", 0o644));
+  }
+
+  /** The sha256 of the stored wheels indexed under a project at a version. */
+  private indexed(name: string, version: string): string[] {
+    const dir = join(this.root, "names", canonicalizeName(name));
+    const key = indexKey(version);
+    const old = versionKey(version);
+    const out: string[] = [];
+    for (const n of listNames(dir)) {
+      if (n === old) out.push(...listNames(join(dir, n)).filter((sha) => SHA256.test(sha))); // an earlier venvctl's <version>/<hex>
+      else if (n.length === key.length + 65 && n.startsWith(`${key}@`) && SHA256.test(n.slice(key.length + 1))) out.push(n.slice(key.length + 1));
+    }
+    return out;
+  }
+
+  /** Drops index entries whose wheel is no longer stored (`cache prune`). */
+  pruneIndex(): void {
+    const names = join(this.root, "names");
+    for (const project of listNames(names)) {
+      const dir = join(names, project);
+      for (const n of listNames(dir)) {
+        const at = n.lastIndexOf("@");
+        if (at >= 0 && SHA256.test(n.slice(at + 1))) {
+          if (!lstatOrUndefined(this.entryDir(n.slice(at + 1)))) removeOwnedTree(join(dir, n));
+          continue;
+        }
+        for (const sha of listNames(join(dir, n))) {
+          if (!lstatOrUndefined(this.entryDir(sha))) removeOwnedTree(join(dir, n, sha));
+        }
+      }
+    }
   }
 
   /**
@@ -238,8 +276,7 @@ export class WheelStore {
 
   /** The stored wheels of a project at a version (any spelling of either). */
   wheelsOf(name: string, version: string): StoredWheel[] {
-    const dir = join(this.root, "names", canonicalizeName(name), versionKey(version));
-    return listNames(dir).flatMap((sha) => {
+    return this.indexed(name, version).flatMap((sha) => {
       const w = this.get(sha);
       return w ? [w] : [];
     });

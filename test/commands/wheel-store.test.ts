@@ -5,7 +5,7 @@
 // entry changed on disk dropped rather than used, and installing from it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appendFileSync, chmodSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { makeSandbox, type Sandbox } from "../helpers/hermetic.js";
@@ -66,6 +66,17 @@ test("added by move: verified, read-only, unpacked at once; found by sha256 and 
   assert.equal(store.find("MULTI_TAG", "2.0.0", tags)?.sha256, shas[1], "names and versions in any spelling");
   assert.equal(store.find("multi-tag", "3.0", tags), undefined);
   assert.equal(store.wheelsOf("multi.tag", "2").length, 3);
+
+  // One index directory per project, the version in the file name; an earlier venvctl's names/<project>/<version>/<sha256> is read too.
+  const index = join(sb.cache, "wheel-files", "names", "multi-tag");
+  assert.deepEqual(readdirSync(index).sort(), shas.map((h) => `2@${h}`).sort());
+  for (const h of shas) rmSync(join(index, `2@${h}`));
+  mkdirSync(join(index, "2"));
+  for (const h of shas) writeFileSync(join(index, "2", h), "");
+  assert.equal(store.find("multi-tag", "2.0", tags)?.sha256, shas[1], "found through the earlier layout");
+  const local = await store.addByMove(buildWheel(downloads(sb), { name: "Multi.Tag", version: "2.0+local.1", metadata: meta, files: { "multi_tag/__init__.py": "" } }));
+  assert.deepEqual(store.wheelsOf("multi-tag", "2.0+local.1").map((w) => w.sha256), [local.sha256], "a local version is its own key");
+  assert.equal(store.wheelsOf("multi-tag", "2").length, 3);
 
   // Added again (pip downloaded it twice): the entry stays, the new file goes.
   const again = buildWheel(join(sb.dir, "again"), { name: "Multi.Tag", version: "2.0", metadata: meta, files: { "multi_tag/__init__.py": "" } });

@@ -60,8 +60,8 @@ test("prune removes entries unused for N days, keeps recent ones, and the envs l
   // (Looked at without store.get, which is a use and stamps the entry.)
   assert.ok(!existsSync(store.entryDir(old.sha256)));
   assert.ok(existsSync(store.entryDir(recent.sha256)));
-  assert.ok(!existsSync(join(sb.cache, "wheel-files", "names", "old", "1", old.sha256)), "its index entry went with it");
-  assert.ok(existsSync(join(sb.cache, "wheel-files", "names", "recent", "1", recent.sha256)));
+  assert.ok(!existsSync(join(sb.cache, "wheel-files", "names", "old", `1@${old.sha256}`)), "its index entry went with it");
+  assert.ok(existsSync(join(sb.cache, "wheel-files", "names", "recent", `1@${recent.sha256}`)));
   assert.ok(pipWorks(env), "the env keeps its files (hardlinks outlive the cache entry)");
   assert.equal(cli(sb, ["cache", "prune", "--days", "5"]).code, 0);
   assert.ok(!existsSync(store.entryDir(recent.sha256)), "--days 5: ten days unused is too long");
