@@ -12,6 +12,9 @@ export const DIGEST_ALGORITHMS = ["sha256", "sha384", "sha512"] as const;
 export type DigestAlgorithm = (typeof DIGEST_ALGORITHMS)[number];
 export type DigestEncoding = "hex" | "base64url";
 
+/** A sha256 in lowercase hex: what names the cache's entries. */
+export const isSha256Hex = (s: string): boolean => /^[0-9a-f]{64}$/.test(s);
+
 /** Up to this many bytes, sha256 is computed in JavaScript (a few µs a KiB; node:crypto pays its load first). */
 const SMALL = 64 * 1024;
 

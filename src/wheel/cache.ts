@@ -37,9 +37,9 @@
 // through one would change every env, and editors warn before writing them.
 import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree, siblingTempPath, writeNewFile } from "../util/fs.js";
+import { isSha256Hex } from "../util/digest.js";
+import { ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree, siblingTempPath } from "../util/fs.js";
 import { fileStats, readOwnedFile, readOwnedStats, stampUsed, UMASK, UntrustedError, untrustedDir, untrustedFile, writeOwned, type FileStats } from "./trust.js";
-import { quickHash } from "../util/hash.js";
 import { canonicalizeName, type WheelBytes, type WheelInfo } from "./contents.js";
 import { parseWheelFileName, sameWheelVersion } from "../standards/wheel-tags.js";
 import { hashMatches } from "../standards/record.js";
@@ -204,7 +204,7 @@ export class WheelCache {
 
   /** Every entry's sha256 (the names that are one). */
   entries(): string[] {
-    return listNames(this.root).filter((n) => /^[0-9a-f]{64}$/.test(n));
+    return listNames(this.root).filter(isSha256Hex);
   }
 
   /** An entry's manifest, read as lookup reads it (no link followed, the user's own), without checking its files. */

@@ -10,6 +10,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { atomicWriteFile, ensureDir, isNodeError, listNames, lstatOrUndefined, removeOwnedTree } from "../util/fs.js";
+import { isSha256Hex } from "../util/digest.js";
 import { quickHash } from "../util/hash.js";
 import type { InstallScheme } from "./contents.js";
 
@@ -94,7 +95,7 @@ export function readEnvLinks(root: string): Map<string, EnvLink[]> {
     if (!list.some((l) => l.env === link.env)) list.push(link);
   };
   for (const name of listNames(dir)) {
-    if (/^[0-9a-f]{64}$/.test(name)) {
+    if (isSha256Hex(name)) {
       // links/<sha256>/<key>.json, one EnvLink each (earlier venvctl versions).
       for (const f of listNames(join(dir, name))) {
         try {
@@ -120,7 +121,7 @@ export function pruneEnvLinks(root: string, live: ReadonlySet<string>): void {
   const dir = linksDir(root);
   for (const name of listNames(dir)) {
     const path = join(dir, name);
-    if (/^[0-9a-f]{64}$/.test(name)) {
+    if (isSha256Hex(name)) {
       if (!live.has(name)) removeOwnedTree(path);
       continue;
     }

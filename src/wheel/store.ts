@@ -19,7 +19,7 @@
 // they moved, its sha256 is computed again; a mismatch drops the entry.
 // Facts are read from entry.json without opening the wheel: a pinned set's
 // closure can be checked from the store alone.
-import { digest } from "../util/digest.js";
+import { digest, isSha256Hex } from "../util/digest.js";
 import { chmodSync, closeSync, copyFileSync, openSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { HashMismatchError, VenvctlError } from "../errors.js";
@@ -34,7 +34,6 @@ import type { KnownWheel } from "./install-types.js";
 import type { TagPriorities } from "../standards/wheel-tags.js";
 
 const FORMAT = 1;
-const SHA256 = /^[0-9a-f]{64}$/;
 
 /** A wheel in the store, checked. */
 export interface StoredWheel extends KnownWheel {
@@ -78,6 +77,12 @@ function versionKey(version: string): string {
 
 /** A version's key as a file name: what no file system refuses (a version that is not PEP 440 may hold anything). */
 const indexKey = (version: string) => encodeURIComponent(versionKey(version));
+
+/** An index file's name read back: `<key>@<sha256>`, else undefined (an earlier venvctl's version directory). */
+function indexEntry(name: string): { key: string; sha256: string } | undefined {
+  const at = name.lastIndexOf("@");
+  return at >= 0 && isSha256Hex(name.slice(at + 1)) ? { key: name.slice(0, at), sha256: name.slice(at + 1) } : undefined;
+}
 
 /** The store's directories. */
 export function storeDir(cacheDir: string): string {
@@ -197,8 +202,9 @@ export class WheelStore {
     const old = versionKey(version);
     const out: string[] = [];
     for (const n of listNames(dir)) {
-      if (n === old) out.push(...listNames(join(dir, n)).filter((sha) => SHA256.test(sha))); // an earlier venvctl's <version>/<hex>
-      else if (n.length === key.length + 65 && n.startsWith(`${key}@`) && SHA256.test(n.slice(key.length + 1))) out.push(n.slice(key.length + 1));
+      const entry = indexEntry(n);
+      if (entry?.key === key) out.push(entry.sha256);
+      else if (n === old) out.push(...listNames(join(dir, n)).filter(isSha256Hex)); // an earlier venvctl's <version>/<hex>
     }
     return out;
   }
@@ -209,9 +215,9 @@ export class WheelStore {
     for (const project of listNames(names)) {
       const dir = join(names, project);
       for (const n of listNames(dir)) {
-        const at = n.lastIndexOf("@");
-        if (at >= 0 && SHA256.test(n.slice(at + 1))) {
-          if (!lstatOrUndefined(this.entryDir(n.slice(at + 1)))) removeOwnedTree(join(dir, n));
+        const entry = indexEntry(n);
+        if (entry) {
+          if (!lstatOrUndefined(this.entryDir(entry.sha256))) removeOwnedTree(join(dir, n));
           continue;
         }
         for (const sha of listNames(join(dir, n))) {
@@ -226,7 +232,7 @@ export class WheelStore {
    * stamped as used; undefined when absent — or damaged, which removes it.
    */
   get(sha256: string): StoredWheel | undefined {
-    if (!SHA256.test(sha256)) return undefined;
+    if (!isSha256Hex(sha256)) return undefined;
     const dir = this.entryDir(sha256);
     // Stamped before it is read: `cache prune` keeps an entry whose use has begun.
     this.stamp(sha256);
@@ -312,7 +318,7 @@ export class WheelStore {
 
   /** Every entry's sha256. */
   list(): string[] {
-    return listNames(join(this.root, "sha256")).filter((n) => SHA256.test(n));
+    return listNames(join(this.root, "sha256")).filter(isSha256Hex);
   }
 
   /** Removes an entry (its index files are left; a lookup through them finds nothing). */

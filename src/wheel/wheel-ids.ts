@@ -14,6 +14,7 @@
 // by no one else. Anything else, and any doubt, means reading the wheel.
 import { renameSync, rmSync, statSync, type Stats } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { isSha256Hex } from "../util/digest.js";
 import { ensureDir, siblingTempPath } from "../util/fs.js";
 import { quickHash } from "../util/hash.js";
 import { readOwnedFile, writeOwned } from "./trust.js";
@@ -53,7 +54,7 @@ export function recallSha256(cacheRoot: string, wheel: string, st: Stats): strin
   }
   const same = id.path === path && id.dev === st.dev && id.ino === st.ino && id.size === st.size &&
     id.mtimeMs === st.mtimeMs && id.ctimeMs === st.ctimeMs && st.isFile();
-  return same && typeof id.sha256 === "string" && /^[0-9a-f]{64}$/.test(id.sha256) ? id.sha256 : undefined;
+  return same && typeof id.sha256 === "string" && isSha256Hex(id.sha256) ? id.sha256 : undefined;
 }
 
 /**
